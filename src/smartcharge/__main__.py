@@ -1,0 +1,3 @@
+from smartcharge.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,62 @@
+"""Instants: the one place that turns datetimes into the library's internal time and back (R5).
+
+Every instant inside smartcharge is a timezone-aware UTC datetime floored to the whole second; the engine
+works on integer epoch seconds. Naive datetimes are refused here, so nothing past this module sees one.
+This module knows nothing of profiles or OCPP.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from dateutil.parser import isoparse
+
+from smartcharge.errors import NaiveDatetimeError
+
+__all__ = ["format_instant", "from_epoch", "parse_instant", "to_epoch", "utc_instant"]
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def utc_instant(value: datetime, name: str = "datetime") -> datetime:
+    """`value` in UTC, floored to the second; `NaiveDatetimeError` if it has no UTC offset (R5)."""
+    if not isinstance(value, datetime):
+        raise TypeError(f"{name} must be a datetime, not {type(value).__name__}")
+    if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
+        raise NaiveDatetimeError(
+            f"{name} {value.isoformat()} has no UTC offset; pass an aware datetime "
+            "(e.g. datetime(..., tzinfo=timezone.utc))"
+        )
+    return value.astimezone(timezone.utc).replace(microsecond=0)
+
+
+def to_epoch(value: datetime) -> int:
+    """Whole epoch seconds of an aware datetime (floored)."""
+    return (utc_instant(value) - _EPOCH) // timedelta(seconds=1)
+
+
+def from_epoch(seconds: int) -> datetime:
+    """The UTC datetime `seconds` after the epoch."""
+    return _EPOCH + timedelta(seconds=seconds)
+
+
+def parse_instant(text: str) -> datetime:
+    """An ISO 8601 timestamp with offset (``Z`` or ``±hh:mm``, fractions allowed) as a UTC instant.
+
+    Raises `ValueError` for text that is not such a timestamp, `NaiveDatetimeError` when the offset is missing.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"timestamp must be a string, not {type(text).__name__}")
+    try:
+        value = isoparse(text)
+    except OverflowError as exc:
+        raise ValueError(f"timestamp {text!r} is out of range") from exc
+    try:
+        return utc_instant(value, f"timestamp {text!r}")
+    except OverflowError as exc:
+        raise ValueError(f"timestamp {text!r} is out of range in UTC") from exc
+
+
+def format_instant(value: datetime) -> str:
+    """``YYYY-MM-DDTHH:MM:SSZ`` for a UTC instant (the form every answer of the library uses)."""
+    return utc_instant(value).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,331 @@
+"""The charging-profile model: OCPP 1.6's ChargingProfile and its parts as frozen values.
+
+Everything a single profile must satisfy on its own lives here (SPEC R4, R5, R11, R12, R13, D4, D11): a
+`ChargingProfile` that exists is valid, because construction validates and raises `ProfileValidationError`
+naming the rule. What depends on the charge point (connector ids, configuration limits, transactions,
+other installed profiles) is not known here; that is `state`'s business. Names mirror OCPP 1.6 in snake_case.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from datetime import datetime
+from enum import Enum
+from numbers import Real
+from typing import Any, TypeVar
+
+import attrs
+
+from smartcharge._time import utc_instant
+from smartcharge.errors import NaiveDatetimeError, ProfileValidationError
+
+__all__ = [
+    "ChargePointConfig",
+    "ChargingProfile",
+    "ChargingProfileKind",
+    "ChargingProfilePurpose",
+    "ChargingRateUnit",
+    "ChargingSchedule",
+    "ChargingSchedulePeriod",
+    "RecurrencyKind",
+    "Transaction",
+]
+
+
+_E = TypeVar("_E", bound=Enum)
+
+
+class ChargingProfilePurpose(str, Enum):
+    """§7.10 ChargingProfilePurposeType (R1). `CHARGING_STATION_EXTERNAL_CONSTRAINTS` is OCPP 2.0.1's
+    external cap; the engine combines it by minimum, like `CHARGE_POINT_MAX_PROFILE`."""
+
+    CHARGE_POINT_MAX_PROFILE = "ChargePointMaxProfile"
+    TX_DEFAULT_PROFILE = "TxDefaultProfile"
+    TX_PROFILE = "TxProfile"
+    CHARGING_STATION_EXTERNAL_CONSTRAINTS = "ChargingStationExternalConstraints"
+
+
+class ChargingProfileKind(str, Enum):
+    """§7.9 ChargingProfileKindType (R2)."""
+
+    ABSOLUTE = "Absolute"
+    RECURRING = "Recurring"
+    RELATIVE = "Relative"
+
+
+class RecurrencyKind(str, Enum):
+    """§7.47 RecurrencyKindType; `seconds` is the length of one recurrence (R22)."""
+
+    DAILY = "Daily"
+    WEEKLY = "Weekly"
+
+    @property
+    def seconds(self) -> int:
+        return 86_400 if self is RecurrencyKind.DAILY else 604_800
+
+
+class ChargingRateUnit(str, Enum):
+    """§7.12 ChargingRateUnitType (R3): `A` is current per phase, `W` is total power."""
+
+    A = "A"
+    W = "W"
+
+
+def _optional_instant(name: str, value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return utc_instant(value, name)
+    except (NaiveDatetimeError, TypeError) as exc:
+        raise ProfileValidationError("R5", str(exc)) from exc
+
+
+def _to_start_schedule(value: datetime | None) -> datetime | None:
+    return _optional_instant("startSchedule", value)
+
+
+def _to_valid_from(value: datetime | None) -> datetime | None:
+    return _optional_instant("validFrom", value)
+
+
+def _to_valid_to(value: datetime | None) -> datetime | None:
+    return _optional_instant("validTo", value)
+
+
+def _to_transaction_start(value: datetime) -> datetime:
+    return utc_instant(value, "Transaction.start")
+
+
+def _enum_value(enum: type[_E], name: str, value: Any) -> _E:
+    """`value` as a member of `enum`; a value outside it is a `ProfileValidationError` for rule R14."""
+    try:
+        return enum(value)
+    except ValueError:
+        allowed = ", ".join(str(m.value) for m in enum)
+        raise ProfileValidationError("R14", f"{name} {value!r} is not one of {allowed}") from None
+
+
+def _to_unit(value: Any) -> ChargingRateUnit:
+    return _enum_value(ChargingRateUnit, "chargingRateUnit", value)
+
+
+def _to_purpose(value: Any) -> ChargingProfilePurpose:
+    return _enum_value(ChargingProfilePurpose, "chargingProfilePurpose", value)
+
+
+def _to_kind(value: Any) -> ChargingProfileKind:
+    return _enum_value(ChargingProfileKind, "chargingProfileKind", value)
+
+
+def _to_recurrency(value: Any) -> RecurrencyKind | None:
+    return None if value is None else _enum_value(RecurrencyKind, "recurrencyKind", value)
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, Real) and not isinstance(value, bool)
+
+
+def _require_int(rule: str, name: str, value: object, minimum: int | None = None) -> None:
+    if not _is_int(value):
+        raise ProfileValidationError(rule, f"{name} must be an integer, not {value!r}")
+    if minimum is not None and value < minimum:  # type: ignore[operator]
+        raise ProfileValidationError(rule, f"{name} {value} is below {minimum}")
+
+
+def _require_limit(name: str, value: object) -> None:
+    if not _is_number(value) or not math.isfinite(value):  # type: ignore[arg-type]
+        raise ProfileValidationError("R4", f"{name} {value!r} is not a finite number")
+    if value < 0:  # type: ignore[operator]
+        raise ProfileValidationError("R4", f"{name} {value} is negative")
+
+
+def _as_float(value: Any) -> Any:
+    """Numbers (int, float, Decimal) become float; anything else is left for validation to refuse."""
+    if _is_number(value):
+        try:
+            return float(value)
+        except (OverflowError, ValueError):
+            return value
+    return value
+
+
+def _as_optional_float(value: Any) -> Any:
+    return None if value is None else _as_float(value)
+
+
+@attrs.frozen
+class ChargingSchedulePeriod:
+    """§7.14 ChargingSchedulePeriod: from `start_period` seconds after the schedule's start, at most `limit`
+    (in the schedule's unit) using `number_phases` phases (None: the station's default, 3 in OCPP 1.6)."""
+
+    start_period: int
+    limit: float = attrs.field(converter=_as_float)
+    number_phases: int | None = None
+
+    def __attrs_post_init__(self) -> None:
+        _require_int("R4", "startPeriod", self.start_period, minimum=0)
+        _require_limit("limit", self.limit)
+        if self.number_phases is not None:
+            _require_int("R4", "numberPhases", self.number_phases)
+            if not 1 <= self.number_phases <= 3:
+                raise ProfileValidationError("R4", f"numberPhases {self.number_phases} is not in 1..3")
+
+
+def _periods(value: Iterable[ChargingSchedulePeriod]) -> tuple[ChargingSchedulePeriod, ...]:
+    return tuple(value)
+
+
+@attrs.frozen
+class ChargingSchedule:
+    """§7.13 ChargingSchedule: periods in `charging_rate_unit`, lasting `duration` seconds (None: the last
+    period runs on), starting at `start_schedule` (used by Absolute and Recurring profiles)."""
+
+    charging_rate_unit: ChargingRateUnit = attrs.field(converter=_to_unit)
+    charging_schedule_period: tuple[ChargingSchedulePeriod, ...] = attrs.field(converter=_periods)
+    duration: int | None = None
+    start_schedule: datetime | None = attrs.field(default=None, converter=_to_start_schedule)
+    min_charging_rate: float | None = attrs.field(default=None, converter=_as_optional_float)
+
+    def __attrs_post_init__(self) -> None:
+        periods = self.charging_schedule_period
+        if not periods:
+            raise ProfileValidationError("R4", "chargingSchedulePeriod is empty")
+        for i, period in enumerate(periods):
+            if not isinstance(period, ChargingSchedulePeriod):
+                raise ProfileValidationError(
+                    "R4", f"chargingSchedulePeriod[{i}] is a {type(period).__name__}, not a ChargingSchedulePeriod"
+                )
+        if periods[0].start_period != 0:
+            raise ProfileValidationError(
+                "R4", f"chargingSchedulePeriod[0].startPeriod is {periods[0].start_period}, not 0"
+            )
+        for i in range(1, len(periods)):
+            if periods[i].start_period <= periods[i - 1].start_period:
+                raise ProfileValidationError(
+                    "R4",
+                    f"chargingSchedulePeriod[{i}].startPeriod {periods[i].start_period} is not after "
+                    f"{periods[i - 1].start_period}",
+                )
+        if self.duration is not None:
+            _require_int("R4", "duration", self.duration, minimum=0)
+        if self.min_charging_rate is not None:
+            _require_limit("minChargingRate", self.min_charging_rate)
+
+
+@attrs.frozen
+class ChargingProfile:
+    """§7.8 ChargingProfile. Construction validates the rules a profile obeys on its own (R4, R5, R11, R12, R13,
+    D4, D11); anything invalid raises `ProfileValidationError` with the rule id."""
+
+    charging_profile_id: int
+    stack_level: int
+    charging_profile_purpose: ChargingProfilePurpose = attrs.field(converter=_to_purpose)
+    charging_profile_kind: ChargingProfileKind = attrs.field(converter=_to_kind)
+    charging_schedule: ChargingSchedule
+    transaction_id: int | None = None
+    recurrency_kind: RecurrencyKind | None = attrs.field(default=None, converter=_to_recurrency)
+    valid_from: datetime | None = attrs.field(default=None, converter=_to_valid_from)
+    valid_to: datetime | None = attrs.field(default=None, converter=_to_valid_to)
+
+    def __attrs_post_init__(self) -> None:
+        _require_int("R4", "chargingProfileId", self.charging_profile_id)
+        _require_int("R4", "stackLevel", self.stack_level, minimum=0)
+        if self.transaction_id is not None:
+            _require_int("R4", "transactionId", self.transaction_id)
+        if not isinstance(self.charging_schedule, ChargingSchedule):
+            raise ProfileValidationError("R4", "chargingSchedule must be a ChargingSchedule")
+        kind = self.charging_profile_kind
+        if kind is ChargingProfileKind.RECURRING:
+            if self.recurrency_kind is None:
+                raise ProfileValidationError("R11", "a Recurring profile needs recurrencyKind (Daily or Weekly)")
+            if self.charging_schedule.start_schedule is None:
+                raise ProfileValidationError("R12", "a Recurring profile needs chargingSchedule.startSchedule (D4)")
+        if self.valid_from is not None and self.valid_to is not None and self.valid_from >= self.valid_to:
+            raise ProfileValidationError(
+                "R11",
+                f"validFrom {self.valid_from.isoformat()} is not before validTo {self.valid_to.isoformat()}",
+            )
+
+    @property
+    def recurrence_seconds(self) -> int | None:
+        """Length of one recurrence for a Recurring profile, else None (D11: ignored on other kinds)."""
+        if self.charging_profile_kind is ChargingProfileKind.RECURRING and self.recurrency_kind is not None:
+            return self.recurrency_kind.seconds
+        return None
+
+    @property
+    def anchored_at_start_of_charging(self) -> bool:
+        """True when the schedule runs from the start of charging: Relative (R13: startSchedule ignored), or
+        Absolute without startSchedule (D4)."""
+        kind = self.charging_profile_kind
+        return kind is ChargingProfileKind.RELATIVE or (
+            kind is ChargingProfileKind.ABSOLUTE and self.charging_schedule.start_schedule is None
+        )
+
+
+@attrs.frozen
+class Transaction:
+    """A charging session on `connector_id` (1..N) with the central system's `transaction_id`, started at
+    `start` (the anchor of Relative profiles, R22)."""
+
+    connector_id: int
+    transaction_id: int
+    start: datetime = attrs.field(converter=_to_transaction_start)
+
+
+def _units(value: Iterable[str | ChargingRateUnit]) -> tuple[ChargingRateUnit, ...]:
+    return tuple(ChargingRateUnit(u) for u in value)
+
+
+@attrs.frozen
+class ChargePointConfig:
+    """The charge point's smart-charging configuration (§9.4 keys, plus electrical facts of the station).
+
+    - `connector_count`: connectors 1..N (NumberOfConnectors).
+    - `voltage`: nominal voltage per phase, V, for A<->W (R3).
+    - `max_stack_level`: ChargeProfileMaxStackLevel; a higher stackLevel is Rejected (R10, D2).
+    - `allowed_rate_units`: ChargingScheduleAllowedChargingRateUnit (R10, R30).
+    - `max_periods`: ChargingScheduleMaxPeriods (R10).
+    - `max_profiles`: MaxChargingProfilesInstalled (R10, D3).
+    - `connector_max_current`: the hardware maximum per connector, A per phase (R25).
+    - `default_number_phases`: phases assumed where a period gives none (§7.14: 3).
+    """
+
+    connector_count: int = 1
+    voltage: float = attrs.field(default=230.0, converter=float)
+    max_stack_level: int = 10
+    allowed_rate_units: tuple[ChargingRateUnit, ...] = attrs.field(
+        default=(ChargingRateUnit.A, ChargingRateUnit.W), converter=_units
+    )
+    max_periods: int = 48
+    max_profiles: int = 64
+    connector_max_current: float = attrs.field(default=32.0, converter=float)
+    default_number_phases: int = 3
+
+    def __attrs_post_init__(self) -> None:
+        for name in ("connector_count", "max_stack_level", "max_periods", "max_profiles"):
+            value = getattr(self, name)
+            if not _is_int(value) or value < 0:
+                raise ValueError(f"ChargePointConfig.{name} must be a non-negative integer, not {value!r}")
+        if not (math.isfinite(self.voltage) and self.voltage > 0):
+            raise ValueError(f"ChargePointConfig.voltage must be a positive number, not {self.voltage!r}")
+        if not (math.isfinite(self.connector_max_current) and self.connector_max_current >= 0):
+            raise ValueError(
+                f"ChargePointConfig.connector_max_current must be >= 0, not {self.connector_max_current!r}"
+            )
+        if self.default_number_phases not in (1, 2, 3):
+            raise ValueError(
+                f"ChargePointConfig.default_number_phases must be 1, 2 or 3, not {self.default_number_phases!r}"
+            )
+        if not self.allowed_rate_units:
+            raise ValueError("ChargePointConfig.allowed_rate_units must name at least one unit")
+
+    @property
+    def connector_ids(self) -> range:
+        """The connectors 1..N (connector 0, the whole charge point, is not among them)."""
+        return range(1, self.connector_count + 1)

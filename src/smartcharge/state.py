@@ -1,0 +1,337 @@
+"""The charge point's smart-charging state and the rules that change it (SPEC R6-R20).
+
+Everything that decides whether a profile may be installed, what it replaces, what a clear removes and what a
+transaction's start or end does to the installed set lives here. A `ChargePointState` is an immutable value:
+every operation returns a new state (a rejected one returns the very same object, R16), and its outcome says
+why. This module does not evaluate limits over time (that is `composite`) and knows nothing of OCPP's JSON.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from enum import Enum
+from typing import Any, TypeVar
+
+import attrs
+
+from smartcharge._time import utc_instant
+from smartcharge.errors import TransactionError
+from smartcharge.model import (
+    ChargePointConfig,
+    ChargingProfile,
+    ChargingProfilePurpose,
+    Transaction,
+)
+
+_T = TypeVar("_T")
+
+__all__ = [
+    "ChargePointState",
+    "ClearOutcome",
+    "ClearStatus",
+    "InstallOutcome",
+    "InstallStatus",
+    "InstalledProfile",
+    "clear_profiles",
+    "end_transaction",
+    "install_profile",
+    "start_transaction",
+]
+
+_CAP_PURPOSES = (
+    ChargingProfilePurpose.CHARGE_POINT_MAX_PROFILE,
+    ChargingProfilePurpose.CHARGING_STATION_EXTERNAL_CONSTRAINTS,
+)
+
+
+class InstallStatus(str, Enum):
+    """SetChargingProfile.conf status (§7.7 ChargingProfileStatus)."""
+
+    ACCEPTED = "Accepted"
+    REJECTED = "Rejected"
+
+
+class ClearStatus(str, Enum):
+    """ClearChargingProfile.conf status (§7.6 ClearChargingProfileStatus)."""
+
+    ACCEPTED = "Accepted"
+    UNKNOWN = "Unknown"
+
+
+def _to_installed_at(value: datetime) -> datetime:
+    return utc_instant(value, "installed_at")
+
+
+@attrs.frozen
+class InstalledProfile:
+    """A profile as installed: on `connector_id` (0 = the whole charge point) since `installed_at`."""
+
+    connector_id: int
+    profile: ChargingProfile
+    installed_at: datetime = attrs.field(converter=_to_installed_at)
+
+    @property
+    def sort_key(self) -> tuple[int, str, int, int]:
+        p = self.profile
+        return (self.connector_id, p.charging_profile_purpose.value, p.stack_level, p.charging_profile_id)
+
+
+def _sorted_profiles(value: Iterable[InstalledProfile]) -> tuple[InstalledProfile, ...]:
+    return tuple(sorted(value, key=lambda ip: ip.sort_key))
+
+
+def _sorted_transactions(value: Iterable[Transaction]) -> tuple[Transaction, ...]:
+    return tuple(sorted(value, key=lambda t: t.connector_id))
+
+
+@attrs.frozen(eq=False)
+class ChargePointState:
+    """Configuration, installed profiles and active transactions of one charge point. Immutable; two states are
+    equal when their configuration, installed profiles (in any order) and transactions are equal."""
+
+    config: ChargePointConfig = attrs.field(factory=ChargePointConfig)
+    profiles: tuple[InstalledProfile, ...] = attrs.field(default=(), converter=_sorted_profiles)
+    transactions: tuple[Transaction, ...] = attrs.field(default=(), converter=_sorted_transactions)
+    _memo: dict[str, Any] = attrs.field(factory=dict, init=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        seen: set[int] = set()
+        for t in self.transactions:
+            if t.connector_id not in self.config.connector_ids:
+                raise ValueError(f"transaction {t.transaction_id} is on unknown connector {t.connector_id}")
+            if t.connector_id in seen:
+                raise ValueError(f"connector {t.connector_id} has more than one active transaction")
+            seen.add(t.connector_id)
+
+    def _key(self) -> tuple[object, ...]:
+        return (self.config, self.profiles, self.transactions)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ChargePointState):
+            return NotImplemented
+        return self is other or self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def transaction_on(self, connector_id: int) -> Transaction | None:
+        """The active transaction on `connector_id`, if any."""
+        for t in self.transactions:
+            if t.connector_id == connector_id:
+                return t
+        return None
+
+    def find_transaction(self, transaction_id: int) -> Transaction | None:
+        """The active transaction with `transaction_id`, if any."""
+        for t in self.transactions:
+            if t.transaction_id == transaction_id:
+                return t
+        return None
+
+    def memo(self, key: str, build: Callable[[ChargePointState], _T]) -> _T:
+        """`build(self)`, computed once per state and kept: the state is immutable, so a value derived from it
+        stays valid for its whole life. `key` names the derived value."""
+        try:
+            return self._memo[key]  # type: ignore[no-any-return]
+        except KeyError:
+            value = self._memo[key] = build(self)
+            return value
+
+
+@attrs.frozen
+class InstallOutcome:
+    """What `install_profile` did: the resulting `state` (the same object when rejected), the `status`, the
+    SPEC rule behind a rejection and a `reason` in words, and the ids of the profiles it `replaced`."""
+
+    state: ChargePointState
+    status: InstallStatus
+    reason: str = ""
+    rule: str | None = None
+    replaced: tuple[int, ...] = ()
+
+    @property
+    def accepted(self) -> bool:
+        return self.status is InstallStatus.ACCEPTED
+
+
+@attrs.frozen
+class ClearOutcome:
+    """What `clear_profiles` did: the resulting `state`, `Accepted` or `Unknown`, and the ids it `cleared`."""
+
+    state: ChargePointState
+    status: ClearStatus
+    cleared: tuple[int, ...] = ()
+
+
+def _reject(state: ChargePointState, rule: str, reason: str) -> InstallOutcome:
+    return InstallOutcome(state=state, status=InstallStatus.REJECTED, reason=reason, rule=rule)
+
+
+def _placement_problem(state: ChargePointState, connector_id: int, profile: ChargingProfile) -> tuple[str, str] | None:
+    """(rule, reason) when `profile` may not go on `connector_id` (R6-R9, D1), else None."""
+    if not isinstance(connector_id, int) or connector_id not in range(0, state.config.connector_count + 1):
+        return "R6", f"connectorId {connector_id} is not 0..{state.config.connector_count}"
+    purpose = profile.charging_profile_purpose
+    if purpose in _CAP_PURPOSES and connector_id != 0:
+        return "R7", f"a {purpose.value} goes on connector 0, not connector {connector_id}"
+    if purpose is ChargingProfilePurpose.TX_PROFILE:
+        if connector_id == 0:
+            return "R9", "a TxProfile needs a connector > 0"
+        active = state.transaction_on(connector_id)
+        if active is None:
+            return "R9", f"a TxProfile needs an active transaction, and connector {connector_id} has none"
+        if profile.transaction_id is not None and profile.transaction_id != active.transaction_id:
+            return "D1", (
+                f"transactionId {profile.transaction_id} is not the active transaction "
+                f"{active.transaction_id} on connector {connector_id}"
+            )
+    return None
+
+
+def _configuration_problem(config: ChargePointConfig, profile: ChargingProfile) -> tuple[str, str] | None:
+    """(rule, reason) when `profile` exceeds the charge point's configuration (R10, D2), else None."""
+    if profile.stack_level > config.max_stack_level:
+        return "R10", f"stackLevel {profile.stack_level} exceeds ChargeProfileMaxStackLevel {config.max_stack_level}"
+    schedule = profile.charging_schedule
+    if len(schedule.charging_schedule_period) > config.max_periods:
+        return "R10", (
+            f"{len(schedule.charging_schedule_period)} periods exceed ChargingScheduleMaxPeriods {config.max_periods}"
+        )
+    if schedule.charging_rate_unit not in config.allowed_rate_units:
+        allowed = ",".join(u.value for u in config.allowed_rate_units)
+        return (
+            "R10",
+            f"unit {schedule.charging_rate_unit.value} is not in ChargingScheduleAllowedChargingRateUnit {allowed}",
+        )
+    return None
+
+
+def _replaces(new: InstalledProfile, old: InstalledProfile) -> bool:
+    """R15 (D6): same chargingProfileId anywhere, or same (purpose, stackLevel, connectorId)."""
+    a, b = new.profile, old.profile
+    if a.charging_profile_id == b.charging_profile_id:
+        return True
+    return (
+        new.connector_id == old.connector_id
+        and a.charging_profile_purpose is b.charging_profile_purpose
+        and a.stack_level == b.stack_level
+    )
+
+
+def install_profile(
+    state: ChargePointState, connector_id: int, profile: ChargingProfile, now: datetime
+) -> InstallOutcome:
+    """SetChargingProfile (§5.16, §3.13): install `profile` on `connector_id` at `now`.
+
+    Rejected (the same `state` returned, R16) when the connector or purpose does not fit (R6-R9, D1) or the
+    configuration forbids it (R10, D2, D3). Otherwise profiles with the same id, or the same purpose, stackLevel
+    and connector, are replaced (R15, D6). A TxProfile without transactionId binds to the active transaction (D1).
+    """
+    now = utc_instant(now, "now")
+    problem = _placement_problem(state, connector_id, profile) or _configuration_problem(state.config, profile)
+    if problem is not None:
+        return _reject(state, *problem)
+    if profile.charging_profile_purpose is ChargingProfilePurpose.TX_PROFILE and profile.transaction_id is None:
+        active = state.transaction_on(connector_id)
+        assert active is not None  # checked by _placement_problem
+        profile = attrs.evolve(profile, transaction_id=active.transaction_id)
+    new = InstalledProfile(connector_id=connector_id, profile=profile, installed_at=now)
+    kept = [old for old in state.profiles if not _replaces(new, old)]
+    if len(kept) >= state.config.max_profiles:
+        return _reject(
+            state, "R10", f"MaxChargingProfilesInstalled {state.config.max_profiles} profiles are installed already"
+        )
+    replaced = tuple(old.profile.charging_profile_id for old in state.profiles if _replaces(new, old))
+    return InstallOutcome(
+        state=attrs.evolve(state, profiles=(*kept, new)),
+        status=InstallStatus.ACCEPTED,
+        reason="installed" + (f", replacing {', '.join(map(str, replaced))}" if replaced else ""),
+        replaced=replaced,
+    )
+
+
+def clear_profiles(
+    state: ChargePointState,
+    *,
+    id: int | None = None,
+    connector_id: int | None = None,
+    purpose: ChargingProfilePurpose | str | None = None,
+    stack_level: int | None = None,
+) -> ClearOutcome:
+    """ClearChargingProfile (§5.5, §6.13, R32): with `id`, that profile (other criteria ignored); with no
+    criterion, every profile; otherwise the profiles matching every given criterion. `Unknown` when nothing
+    matched."""
+    wanted = None if purpose is None else ChargingProfilePurpose(purpose)
+
+    def matches(ip: InstalledProfile) -> bool:
+        p = ip.profile
+        if id is not None:
+            return p.charging_profile_id == id
+        return (
+            (connector_id is None or ip.connector_id == connector_id)
+            and (wanted is None or p.charging_profile_purpose is wanted)
+            and (stack_level is None or p.stack_level == stack_level)
+        )
+
+    cleared = tuple(ip.profile.charging_profile_id for ip in state.profiles if matches(ip))
+    if not cleared:
+        return ClearOutcome(state=state, status=ClearStatus.UNKNOWN)
+    kept = tuple(ip for ip in state.profiles if not matches(ip))
+    return ClearOutcome(state=attrs.evolve(state, profiles=kept), status=ClearStatus.ACCEPTED, cleared=cleared)
+
+
+def start_transaction(
+    state: ChargePointState,
+    connector_id: int,
+    transaction_id: int,
+    start: datetime,
+    profile: ChargingProfile | None = None,
+) -> ChargePointState:
+    """A transaction starts on `connector_id` at `start` (the anchor of Relative profiles, R22).
+
+    `profile` is RemoteStartTransaction's chargingProfile (§5.16.2, R19): a TxProfile without transactionId
+    that binds to this transaction; it is installed like a SetChargingProfile at `start`. Raises
+    `TransactionError` for an unknown or busy connector, a transaction id already active,
+    or a `profile` that cannot be installed.
+    """
+    start = utc_instant(start, "start")
+    if connector_id not in state.config.connector_ids:
+        raise TransactionError(f"connectorId {connector_id} is not 1..{state.config.connector_count}")
+    if state.transaction_on(connector_id) is not None:
+        raise TransactionError(f"connector {connector_id} already has an active transaction")
+    if state.find_transaction(transaction_id) is not None:
+        raise TransactionError(f"transaction {transaction_id} is already active")
+    new_state = attrs.evolve(
+        state, transactions=(*state.transactions, Transaction(connector_id, transaction_id, start))
+    )
+    if profile is None:
+        return new_state
+    if profile.charging_profile_purpose is not ChargingProfilePurpose.TX_PROFILE:
+        raise TransactionError(
+            f"RemoteStartTransaction's profile must be a TxProfile, not {profile.charging_profile_purpose.value}"
+        )
+    if profile.transaction_id is not None and profile.transaction_id != transaction_id:
+        raise TransactionError("RemoteStartTransaction's profile must not name another transactionId (R19)")
+    outcome = install_profile(new_state, connector_id, profile, start)
+    if not outcome.accepted:
+        raise TransactionError(f"RemoteStartTransaction's profile was rejected: {outcome.reason}")
+    return outcome.state
+
+
+def end_transaction(state: ChargePointState, transaction_id: int) -> ChargePointState:
+    """The transaction `transaction_id` ends: it and its TxProfiles are gone (R18). Unknown ids raise
+    `TransactionError`."""
+    ending = state.find_transaction(transaction_id)
+    if ending is None:
+        raise TransactionError(f"transaction {transaction_id} is not active")
+    kept = tuple(
+        ip
+        for ip in state.profiles
+        if not (
+            ip.profile.charging_profile_purpose is ChargingProfilePurpose.TX_PROFILE
+            and ip.connector_id == ending.connector_id
+        )
+    )
+    transactions = tuple(t for t in state.transactions if t.transaction_id != transaction_id)
+    return attrs.evolve(state, profiles=kept, transactions=transactions)

@@ -1,0 +1,175 @@
+"""Hypothesis strategies for smartcharge values, for your own property tests (needs the `testing` extra).
+
+Every strategy here produces values the library accepts: profiles that pass validation, configurations a
+charge point may have, OCPP 1.6 payloads that parse. Times cluster around `BASE` (Monday 2026-01-05 00:00 UTC)
+so that generated profiles overlap, stack and recur into each other instead of missing each other by years.
+
+    >>> from hypothesis import given
+    >>> from smartcharge.strategies import charging_profiles
+    >>> @given(charging_profiles())
+    ... def test_profile_round_trips(profile): ...
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+try:
+    from hypothesis import strategies as st
+except ImportError as exc:  # pragma: no cover - exercised only without the extra
+    raise ImportError("smartcharge.strategies needs Hypothesis: pip install 'smartcharge[testing]'") from exc
+
+from smartcharge.model import (
+    ChargePointConfig,
+    ChargingProfile,
+    ChargingProfileKind,
+    ChargingProfilePurpose,
+    ChargingRateUnit,
+    ChargingSchedule,
+    ChargingSchedulePeriod,
+    RecurrencyKind,
+)
+
+__all__ = [
+    "BASE",
+    "charge_point_configs",
+    "charging_profiles",
+    "charging_schedule_periods",
+    "charging_schedules",
+    "instants",
+    "limits",
+]
+
+#: The instant generated times cluster around: Monday 2026-01-05 00:00:00 UTC.
+BASE = datetime(2026, 1, 5, tzinfo=timezone.utc)
+
+_OCPP16_PURPOSES = (
+    ChargingProfilePurpose.CHARGE_POINT_MAX_PROFILE,
+    ChargingProfilePurpose.TX_DEFAULT_PROFILE,
+    ChargingProfilePurpose.TX_PROFILE,
+)
+
+
+def instants(span_seconds: int = 3 * 86_400, around: datetime = BASE) -> st.SearchStrategy[datetime]:
+    """UTC instants within `span_seconds` of `around`, often on round minutes and quarter hours."""
+    offsets = st.one_of(
+        st.integers(-span_seconds // 900, span_seconds // 900).map(lambda q: q * 900),
+        st.integers(-span_seconds // 60, span_seconds // 60).map(lambda m: m * 60),
+        st.integers(-span_seconds, span_seconds),
+    )
+    return offsets.map(lambda s: around + timedelta(seconds=s))
+
+
+def limits(unit: ChargingRateUnit | None = None) -> st.SearchStrategy[float]:
+    """Limits as central systems send them: whole numbers, one decimal, now and then 0 or any float."""
+    top = 80.0 if unit is ChargingRateUnit.A else 60_000.0
+    return st.one_of(
+        st.integers(0, int(top)).map(float),
+        st.integers(0, int(top * 10)).map(lambda x: x / 10),
+        st.just(0.0),
+        st.floats(0.0, top, allow_nan=False, allow_infinity=False),
+    )
+
+
+def charging_schedule_periods(
+    unit: ChargingRateUnit | None = None, max_periods: int = 6, horizon: int = 86_400
+) -> st.SearchStrategy[tuple[ChargingSchedulePeriod, ...]]:
+    """Valid period lists (R4): first at 0, strictly increasing starts below `horizon` seconds."""
+
+    @st.composite
+    def build(draw: st.DrawFn) -> tuple[ChargingSchedulePeriod, ...]:
+        later = draw(
+            st.lists(
+                st.one_of(st.integers(1, horizon // 300).map(lambda k: k * 300), st.integers(1, horizon)),
+                max_size=max(0, max_periods - 1),
+                unique=True,
+            )
+        )
+        starts = [0, *sorted(later)]
+        phases = st.one_of(st.none(), st.integers(1, 3))
+        return tuple(ChargingSchedulePeriod(s, draw(limits(unit)), draw(phases)) for s in starts)
+
+    return build()
+
+
+def charging_schedules(
+    unit: ChargingRateUnit | None = None, max_periods: int = 6, with_start: bool | None = None
+) -> st.SearchStrategy[ChargingSchedule]:
+    """Valid schedules; `with_start` forces startSchedule present (True) or absent (False)."""
+
+    @st.composite
+    def build(draw: st.DrawFn) -> ChargingSchedule:
+        rate_unit = unit or draw(st.sampled_from(ChargingRateUnit))
+        periods = draw(charging_schedule_periods(rate_unit, max_periods))
+        last = periods[-1].start_period
+        duration = draw(
+            st.one_of(
+                st.none(),
+                st.integers(1, 2 * 86_400),
+                st.integers(last, last + 7_200),
+                st.sampled_from([3_600, 86_400, 604_800]),
+            )
+        )
+        present = draw(st.booleans()) if with_start is None else with_start
+        start = draw(instants()) if present else None
+        min_rate = draw(st.one_of(st.none(), limits(rate_unit)))
+        return ChargingSchedule(rate_unit, periods, duration, start, min_rate)
+
+    return build()
+
+
+def charging_profiles(
+    purpose: ChargingProfilePurpose | None = None,
+    kind: ChargingProfileKind | None = None,
+    max_stack_level: int = 10,
+    max_periods: int = 6,
+    ids: st.SearchStrategy[int] | None = None,
+) -> st.SearchStrategy[ChargingProfile]:
+    """Valid OCPP 1.6 charging profiles (they pass every rule of a single profile: R4, R5, R11-R13, D4)."""
+
+    @st.composite
+    def build(draw: st.DrawFn) -> ChargingProfile:
+        the_purpose = purpose or draw(st.sampled_from(_OCPP16_PURPOSES))
+        the_kind = kind or draw(st.sampled_from(ChargingProfileKind))
+        recurring = the_kind is ChargingProfileKind.RECURRING
+        with_start: bool | None = True if recurring else None
+        schedule = draw(charging_schedules(max_periods=max_periods, with_start=with_start))
+        recurrency = (
+            draw(st.sampled_from(RecurrencyKind))
+            if recurring
+            else draw(st.one_of(st.none(), st.sampled_from(RecurrencyKind)))  # D11: ignored, but sent
+        )
+        valid_from = draw(st.one_of(st.none(), instants()))
+        valid_to = draw(st.one_of(st.none(), instants()))
+        if valid_from is not None and valid_to is not None and valid_from >= valid_to:
+            valid_from, valid_to = (valid_to, valid_from) if valid_to < valid_from else (valid_from, None)
+        return ChargingProfile(
+            charging_profile_id=draw(ids if ids is not None else st.integers(1, 50)),
+            stack_level=draw(st.integers(0, max_stack_level)),
+            charging_profile_purpose=the_purpose,
+            charging_profile_kind=the_kind,
+            charging_schedule=schedule,
+            transaction_id=None,
+            recurrency_kind=recurrency,
+            valid_from=valid_from,
+            valid_to=valid_to,
+        )
+
+    return build()
+
+
+def charge_point_configs(max_connectors: int = 3) -> st.SearchStrategy[ChargePointConfig]:
+    """Charge point configurations with 1..`max_connectors` connectors and ordinary electrical values."""
+    units: Any = st.sampled_from([(ChargingRateUnit.A, ChargingRateUnit.W), (ChargingRateUnit.W, ChargingRateUnit.A)])
+    return st.builds(
+        ChargePointConfig,
+        connector_count=st.integers(1, max_connectors),
+        voltage=st.sampled_from([230.0, 220.0, 120.0, 240.0]),
+        max_stack_level=st.integers(3, 10),
+        allowed_rate_units=units,
+        max_periods=st.integers(6, 48),
+        max_profiles=st.integers(4, 64),
+        connector_max_current=st.sampled_from([16.0, 32.0, 48.0, 63.0]),
+        default_number_phases=st.just(3),
+    )
