@@ -5,6 +5,15 @@ precedence, composite schedules and the limit at an instant, and a sans-IO OCPP 
 clock: time is always an argument. Everything public is re-exported here; `__all__` lists it.
 """
 
+from smartcharge.composite import (
+    CompositePeriod,
+    CompositeSchedule,
+    Limit,
+    LimitSource,
+    composite_schedule,
+    limit_at,
+    next_change,
+)
 from smartcharge.errors import (
     NaiveDatetimeError,
     OcppCallError,
@@ -51,9 +60,13 @@ __all__ = [
     "ChargingSchedulePeriod",
     "ClearOutcome",
     "ClearStatus",
+    "CompositePeriod",
+    "CompositeSchedule",
     "InstallOutcome",
     "InstallStatus",
     "InstalledProfile",
+    "Limit",
+    "LimitSource",
     "NaiveDatetimeError",
     "OcppCallError",
     "ProfileValidationError",
@@ -65,9 +78,12 @@ __all__ = [
     "__version__",
     "amps_to_watts",
     "clear_profiles",
+    "composite_schedule",
     "convert",
     "end_transaction",
     "install_profile",
+    "limit_at",
+    "next_change",
     "start_transaction",
     "watts_to_amps",
 ]

@@ -19,7 +19,8 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 def utc_instant(value: datetime, name: str = "datetime") -> datetime:
-    """`value` in UTC, floored to the second; `NaiveDatetimeError` if it has no UTC offset (R5)."""
+    """`value` in UTC, floored to the second; `NaiveDatetimeError` if it has no UTC offset (R5), `ValueError`
+    if it cannot be expressed in UTC (a year-1 or year-9999 instant with an offset)."""
     if not isinstance(value, datetime):
         raise TypeError(f"{name} must be a datetime, not {type(value).__name__}")
     if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
@@ -27,7 +28,10 @@ def utc_instant(value: datetime, name: str = "datetime") -> datetime:
             f"{name} {value.isoformat()} has no UTC offset; pass an aware datetime "
             "(e.g. datetime(..., tzinfo=timezone.utc))"
         )
-    return value.astimezone(timezone.utc).replace(microsecond=0)
+    try:
+        return value.astimezone(timezone.utc).replace(microsecond=0)
+    except OverflowError:
+        raise ValueError(f"{name} {value.isoformat()} is out of range once expressed in UTC") from None
 
 
 def to_epoch(value: datetime) -> int:
@@ -51,10 +55,7 @@ def parse_instant(text: str) -> datetime:
         value = isoparse(text)
     except OverflowError as exc:
         raise ValueError(f"timestamp {text!r} is out of range") from exc
-    try:
-        return utc_instant(value, f"timestamp {text!r}")
-    except OverflowError as exc:
-        raise ValueError(f"timestamp {text!r} is out of range in UTC") from exc
+    return utc_instant(value, f"timestamp {text!r}")
 
 
 def format_instant(value: datetime) -> str:

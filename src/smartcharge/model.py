@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import attrs
 
 from smartcharge._time import utc_instant
-from smartcharge.errors import NaiveDatetimeError, ProfileValidationError
+from smartcharge.errors import ProfileValidationError
 
 __all__ = [
     "ChargePointConfig",
@@ -77,7 +77,7 @@ def _optional_instant(name: str, value: datetime | None) -> datetime | None:
         return None
     try:
         return utc_instant(value, name)
-    except (NaiveDatetimeError, TypeError) as exc:
+    except (ValueError, TypeError) as exc:  # NaiveDatetimeError is a ValueError
         raise ProfileValidationError("R5", str(exc)) from exc
 
 
@@ -138,8 +138,10 @@ def _require_int(rule: str, name: str, value: object, minimum: int | None = None
 
 
 def _require_limit(name: str, value: object) -> None:
-    if not _is_number(value) or not math.isfinite(value):  # type: ignore[arg-type]
-        raise ProfileValidationError("R4", f"{name} {value!r} is not a finite number")
+    """R4: a finite number >= 0. Numbers arrive here as floats (`_as_float`); one that is not could not be one."""
+    if not isinstance(value, float) or not math.isfinite(value):
+        shown = f"{value!r}" if not _is_int(value) else "an integer too large for a float"
+        raise ProfileValidationError("R4", f"{name} {shown} is not a finite number")
     if value < 0:  # type: ignore[operator]
         raise ProfileValidationError("R4", f"{name} {value} is negative")
 
@@ -177,6 +179,8 @@ class ChargingSchedulePeriod:
 
 
 def _periods(value: Iterable[ChargingSchedulePeriod]) -> tuple[ChargingSchedulePeriod, ...]:
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        raise ProfileValidationError("R4", f"chargingSchedulePeriod must be a sequence of periods, not {value!r}")
     return tuple(value)
 
 

@@ -1,0 +1,62 @@
+"""From power limits to energy per meter-value step (SPEC R34).
+
+A charging loop delivers energy in steps, one per meter-value interval; an OCPP limit in W caps how much a step
+may hold. Here live the point-sample rule of the charging loop (`energy_step`) and the exact energy a connector's
+composite schedule allows over an interval when the limit changes inside it (`max_energy_wh`). Which source of
+limits applies (OCPP or the local policy) is `loop`'s business, not this module's.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+
+import attrs
+
+from smartcharge.composite import composite_schedule
+from smartcharge.model import ChargingRateUnit
+from smartcharge.state import ChargePointState
+
+__all__ = ["StepLimit", "energy_step", "max_energy_wh"]
+
+
+@attrs.frozen
+class StepLimit:
+    """What a W limit does to one step: the allowed `step_wh`, the most the limit allows (`max_step_wh`), and
+    whether the limit cut the step (`limited`)."""
+
+    step_wh: float
+    max_step_wh: float
+    limited: bool
+
+
+def _check_interval(interval_s: float) -> None:
+    if not (math.isfinite(interval_s) and interval_s > 0):
+        raise ValueError(f"interval_s must be a positive number of seconds, not {interval_s!r}")
+
+
+def energy_step(base_step_wh: float, limit_w: float, interval_s: float) -> StepLimit:
+    """R34: ``max_step_wh = limit_w x interval_s / 3600`` and ``step = min(base_step_wh, max_step_wh)``."""
+    _check_interval(interval_s)
+    if not (math.isfinite(base_step_wh) and base_step_wh >= 0):
+        raise ValueError(f"base_step_wh must be a finite number >= 0, not {base_step_wh!r}")
+    if not (math.isfinite(limit_w) and limit_w >= 0):
+        raise ValueError(f"limit_w must be a finite number >= 0, not {limit_w!r}")
+    max_step = limit_w * interval_s / 3600
+    return StepLimit(min(base_step_wh, max_step), max_step, max_step < base_step_wh)
+
+
+def max_energy_wh(state: ChargePointState, connector_id: int, start: datetime, interval_s: int) -> float:
+    """R34 beyond the point sample: the energy (Wh) the composite schedule of `connector_id` allows over
+    [start, start + interval_s), the sum of each composite period's power (A limits reach W through R26) times
+    its length. Where no profile limits, the connector's hardware maximum counts."""
+    if not isinstance(interval_s, int) or isinstance(interval_s, bool):
+        raise ValueError(f"interval_s must be a whole number of seconds, not {interval_s!r}")
+    _check_interval(interval_s)
+    schedule = composite_schedule(state, connector_id, start, interval_s, ChargingRateUnit.W)
+    ends = [p.start_period for p in schedule.periods[1:]] + [interval_s]
+    joules = sum(
+        (schedule.hardware_limit if p.limit is None else p.limit) * (end - p.start_period)
+        for p, end in zip(schedule.periods, ends, strict=True)
+    )
+    return joules / 3600

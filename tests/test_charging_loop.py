@@ -1,0 +1,186 @@
+"""Rule tests and properties for the charging loop: OCPP precedence, W->Wh steps, the local policy
+(SPEC R33, R34, R35)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from builders import T0, at, installed, profile
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from smartcharge import ChargePointConfig, ChargePointState, composite_schedule, start_transaction
+from smartcharge.energy import energy_step, max_energy_wh
+from smartcharge.loop import Source, meter_step
+from smartcharge.policy import (
+    Action,
+    ChargingEnvironment,
+    LocalPolicy,
+    StationState,
+    evaluate_meter_value_decision,
+    is_peak_hour,
+)
+
+STOPPING_POLICY = LocalPolicy(energy_cap_kwh=0.001, max_price=0.0, peak_hours=((0, 24),))
+
+
+def seven_kw_state() -> ChargePointState:
+    txdefault = profile(1, unit="W", periods=[(0, 7000.0), (1800, 11000.0)], start=T0)
+    return start_transaction(installed(None, (1, txdefault)), 1, 42, T0)
+
+
+def test_r34_step_is_the_smaller_of_base_and_the_limit_allowance():
+    limited = energy_step(250, 7000, 90)
+    assert (limited.step_wh, limited.max_step_wh, limited.limited) == (175.0, 175.0, True)
+    free = energy_step(100, 7000, 90)
+    assert (free.step_wh, free.limited) == (100, False)
+
+
+def test_r34_max_energy_integrates_a_limit_change_inside_the_interval():
+    state = seven_kw_state()
+    # 60 s at 7000 W then 60 s at 11000 W: (7000 * 60 + 11000 * 60) / 3600 = 300 Wh.
+    assert max_energy_wh(state, 1, at(1740), 120) == pytest.approx(300.0)
+
+
+def test_r34_amp_limits_reach_watts_through_r26():
+    state = start_transaction(installed(None, (1, profile(1, periods=[(0, 10.0, 1)], start=T0))), 1, 1, T0)
+    assert max_energy_wh(state, 1, at(0), 3600) == pytest.approx(10 * 230 * 1)
+
+
+def test_r33_ocpp_limit_takes_precedence_and_the_policy_is_not_consulted():
+    decision = meter_step(seven_kw_state(), 1, at(0), 90, 250, policy=STOPPING_POLICY)
+    assert decision.source is Source.OCPP
+    assert decision.action is Action.CONTINUE
+    assert decision.energy_wh == pytest.approx(175.0)
+    assert decision.log == ("OCPP profile limiting charge to 7000W (step reduced from 250 to 175 Wh)",)
+
+
+def test_r33_without_ocpp_limit_the_legacy_policy_decides():
+    state = ChargePointState(ChargePointConfig())
+    decision = meter_step(state, 1, at(0), 90, 250, energy_delivered_wh=30_000, policy=LocalPolicy(energy_cap_kwh=30))
+    assert decision.source is Source.LEGACY
+    assert decision.action is Action.STOP
+    assert decision.log == ("Legacy policy: Energy cap reached (30.0/30.0 kWh) — stopping",)
+
+
+def test_r33_without_ocpp_limit_or_policy_the_full_step_is_delivered():
+    decision = meter_step(ChargePointState(ChargePointConfig()), 1, at(0), 90, 250)
+    assert (decision.source, decision.action, decision.energy_wh) == (Source.LEGACY, Action.CONTINUE, 250)
+
+
+def test_r35_energy_cap_clips_the_last_step():
+    decision = evaluate_meter_value_decision(
+        StationState(29_900, 250), LocalPolicy(energy_cap_kwh=30), ChargingEnvironment(hour=12)
+    )
+    assert (decision.action, decision.energy_wh) == (Action.STOP, pytest.approx(100.0))
+
+
+def test_r35_price_above_maximum_stops_or_skips():
+    env = ChargingEnvironment(hour=12, price=0.40)
+    stop = evaluate_meter_value_decision(StationState(0, 250), LocalPolicy(max_price=0.30), env)
+    assert (stop.action, stop.energy_wh) == (Action.STOP, 0.0)
+    skip = evaluate_meter_value_decision(
+        StationState(0, 250), LocalPolicy(max_price=0.30, skip_when_expensive=True), env
+    )
+    assert (skip.action, skip.energy_wh) == (Action.CONTINUE, 0.0)
+    cheap = evaluate_meter_value_decision(StationState(0, 250), LocalPolicy(max_price=0.50), env)
+    assert (cheap.action, cheap.energy_wh) == (Action.CONTINUE, 250)
+
+
+def test_r35_peak_hours_stop_or_halve_with_a_10_wh_floor():
+    peak = LocalPolicy(peak_hours=((17, 20),))
+    assert evaluate_meter_value_decision(StationState(0, 250), peak, ChargingEnvironment(hour=18)).action is Action.STOP
+    allowed = LocalPolicy(peak_hours=((17, 20),), allow_peak=True)
+    assert evaluate_meter_value_decision(StationState(0, 250), allowed, ChargingEnvironment(hour=18)).energy_wh == 125
+    assert evaluate_meter_value_decision(StationState(0, 12), allowed, ChargingEnvironment(hour=18)).energy_wh == 10
+    assert evaluate_meter_value_decision(StationState(0, 8), allowed, ChargingEnvironment(hour=18)).energy_wh == 8
+    assert evaluate_meter_value_decision(StationState(0, 250), peak, ChargingEnvironment(hour=20)).energy_wh == 250
+
+
+def test_r35_peak_ranges_wrap_midnight():
+    night = ((22, 6),)
+    assert [h for h in range(24) if is_peak_hour(h, night)] == [0, 1, 2, 3, 4, 5, 22, 23]
+    assert not any(is_peak_hour(h, ((5, 5),)) for h in range(24))
+
+
+@given(
+    start=st.integers(0, 23),
+    end=st.integers(0, 24),
+    hour=st.integers(0, 23),
+)
+def test_r35_peak_hour_matches_walking_the_clock(start, end, hour):
+    # Walk the clock from `start` until it shows `end` (24 is the end of the day, i.e. 0 of the next).
+    length = 24 - start if end == 24 else (end - start) % 24
+    walked = {(start + k) % 24 for k in range(length)}
+    assert is_peak_hour(hour, ((start, end),)) == (hour in walked)
+
+
+steps = st.floats(0, 1000, allow_nan=False)
+limits_w = st.floats(0, 50_000, allow_nan=False)
+
+
+@given(base=steps, limit=limits_w, interval=st.integers(1, 3600))
+def test_r34_step_never_exceeds_base_or_allowance(base, limit, interval):
+    result = energy_step(base, limit, interval)
+    assert result.step_wh <= base
+    assert result.step_wh <= limit * interval / 3600
+    assert result.limited == (result.max_step_wh < base)
+
+
+@given(offset=st.integers(-3600, 7200), interval=st.integers(1, 3600))
+def test_r34_max_energy_equals_the_integral_of_the_composite(offset, interval):
+    state = seven_kw_state()
+    schedule = composite_schedule(state, 1, at(offset), interval, "W")
+    by_second = sum(
+        (schedule.hardware_limit if p.limit is None else p.limit)
+        for t in range(interval)
+        for p in [max((q for q in schedule.periods if q.start_period <= t), key=lambda q: q.start_period)]
+    )
+    assert max_energy_wh(state, 1, at(offset), interval) == pytest.approx(by_second / 3600)
+    assert max_energy_wh(state, 1, at(offset), interval) <= schedule.hardware_limit * interval / 3600 + 1e-9
+
+
+policies = st.builds(
+    LocalPolicy,
+    energy_cap_kwh=st.one_of(st.none(), st.floats(0, 100, allow_nan=False)),
+    max_price=st.one_of(st.none(), st.floats(0, 1, allow_nan=False)),
+    peak_hours=st.lists(st.tuples(st.integers(0, 23), st.integers(0, 24)), max_size=2),
+    allow_peak=st.booleans(),
+    skip_when_expensive=st.booleans(),
+)
+
+
+@given(policy=policies, base=steps, delivered=st.floats(0, 100_000, allow_nan=False), hour=st.integers(0, 23))
+def test_r33_ocpp_limit_means_the_policy_never_stops_the_loop(policy, base, delivered, hour):
+    decision = meter_step(
+        seven_kw_state(), 1, at(0), 90, base, delivered, policy, ChargingEnvironment(hour=hour, price=0.9)
+    )
+    assert decision.source is Source.OCPP and decision.action is Action.CONTINUE
+    assert decision.energy_wh <= min(base, 175.0) + 1e-9
+
+
+@given(policy=policies, base=steps, delivered=st.floats(0, 100_000, allow_nan=False), hour=st.integers(0, 23))
+def test_r33_without_profiles_the_decision_is_the_legacy_decision(policy, base, delivered, hour):
+    env = ChargingEnvironment(hour=hour, price=0.5)
+    decision = meter_step(ChargePointState(ChargePointConfig()), 1, at(0), 90, base, delivered, policy, env)
+    legacy = evaluate_meter_value_decision(StationState(delivered, base), policy, env)
+    assert (decision.energy_wh, decision.action, decision.reason) == (legacy.energy_wh, legacy.action, legacy.reason)
+
+
+@settings(max_examples=50)
+@given(
+    cap=st.floats(0.1, 5, allow_nan=False),
+    bases=st.lists(st.floats(0, 500, allow_nan=False), min_size=1, max_size=200),
+    policy_peak=st.booleans(),
+)
+def test_r35_cap_is_never_exceeded_over_a_session(cap, bases, policy_peak):
+    policy = LocalPolicy(energy_cap_kwh=cap, peak_hours=((0, 24),) if policy_peak else (), allow_peak=True)
+    state, delivered = ChargePointState(ChargePointConfig()), 0.0
+    for n, base in enumerate(bases):
+        decision = meter_step(state, 1, at(90 * n), 90, base, delivered, policy)
+        delivered += decision.energy_wh
+        assert delivered <= cap * 1000 + 1e-6
+        if decision.action is Action.STOP:
+            break
+    assert math.isfinite(delivered)
