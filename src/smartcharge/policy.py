@@ -141,7 +141,7 @@ def evaluate_meter_value_decision(
         if policy.skip_when_expensive:
             return MeterDecision(Action.CONTINUE, 0.0, why + " — skipping this step")
         return MeterDecision(Action.STOP, 0.0, why)
-    step, reason = base_step_wh, "Within policy"
+    step, reason = base_step_wh, f"Within policy: full step of {base_step_wh:.0f} Wh"
     if is_peak_hour(env.hour, policy.peak_hours):
         if not policy.allow_peak:
             return MeterDecision(Action.STOP, 0.0, f"Peak hour {env.hour:02d}:00 and peak charging not allowed")

@@ -1,0 +1,128 @@
+"""A charging session, step by step: `meter_step` repeated over a span, with a summary (SPEC R33-R35).
+
+This is the engine of ``smartcharge simulate`` and ``smartcharge demo``, as a pure function: the proposed steps
+come from the caller (who owns randomness), the environment (clock hour, price) from a function of the instant.
+It keeps the running energy total and stops where the local policy stops; it does not change the charge point's
+profiles (a caller that clears or installs mid-session runs two simulations).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+import attrs
+
+from smartcharge._time import utc_instant
+from smartcharge.loop import Source, StepDecision, meter_step
+from smartcharge.policy import Action, ChargingEnvironment, LocalPolicy
+from smartcharge.state import ChargePointState
+
+__all__ = ["SimulatedStep", "SimulationResult", "policy_from_document", "simulate_session"]
+
+_POLICY_KEYS = {"energyCapKwh", "maxPrice", "peakHours", "allowPeak", "skipWhenExpensive", "pricePerHour"}
+
+
+@attrs.frozen
+class SimulatedStep:
+    """One meter-value step: its instant, the proposed `base_step_wh`, the decision, and the session total
+    after it (`delivered_wh`)."""
+
+    at: datetime
+    base_step_wh: float
+    decision: StepDecision
+    delivered_wh: float
+
+
+@attrs.frozen
+class SimulationResult:
+    """The steps of a session and its summary: energy delivered, energy withheld by OCPP limits (what the
+    proposed steps wanted beyond the limits), how many steps each source decided, and why it stopped (None: it
+    ran to the end of the span)."""
+
+    steps: tuple[SimulatedStep, ...]
+    delivered_wh: float
+    withheld_by_ocpp_wh: float
+    decided_by: dict[str, int]
+    stop_reason: str | None
+
+
+def _utc_hour_environment(at: datetime) -> ChargingEnvironment:
+    return ChargingEnvironment(hour=at.hour)
+
+
+def policy_from_document(
+    document: Mapping[str, Any],
+) -> tuple[LocalPolicy, Callable[[datetime], ChargingEnvironment]]:
+    """A local policy and its environment from a JSON object (the ``--policy`` file of ``smartcharge simulate``):
+    ``energyCapKwh``, ``maxPrice``, ``peakHours`` (list of ``[start, end]`` hours), ``allowPeak``,
+    ``skipWhenExpensive``, and ``pricePerHour`` (24 prices, one per UTC hour; absent: no price). All optional.
+    Raises `ValueError` naming the problem."""
+    if not isinstance(document, Mapping):
+        raise ValueError("a policy document must be a JSON object")
+    unknown = sorted(set(document) - _POLICY_KEYS)
+    if unknown:
+        raise ValueError(f"unknown policy keys {unknown}; known: {sorted(_POLICY_KEYS)}")
+    prices = document.get("pricePerHour")
+    if prices is not None and (
+        not isinstance(prices, list) or len(prices) != 24 or not all(isinstance(p, (int, float)) for p in prices)
+    ):
+        raise ValueError("pricePerHour must be a list of 24 numbers, one per hour 0..23")
+    try:
+        policy = LocalPolicy(
+            energy_cap_kwh=document.get("energyCapKwh"),
+            max_price=document.get("maxPrice"),
+            peak_hours=document.get("peakHours", ()),
+            allow_peak=bool(document.get("allowPeak", False)),
+            skip_when_expensive=bool(document.get("skipWhenExpensive", False)),
+        )
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"bad policy document: {exc}") from exc
+
+    def environment(at: datetime) -> ChargingEnvironment:
+        hour = utc_instant(at).hour
+        return ChargingEnvironment(hour=hour, price=None if prices is None else float(prices[hour]))
+
+    return policy, environment
+
+
+def simulate_session(
+    state: ChargePointState,
+    connector_id: int,
+    start: datetime,
+    duration_s: int,
+    interval_s: int,
+    base_steps: Iterable[float],
+    *,
+    policy: LocalPolicy | None = None,
+    environment: Callable[[datetime], ChargingEnvironment] = _utc_hour_environment,
+    delivered_wh: float = 0.0,
+) -> SimulationResult:
+    """Run `meter_step` every `interval_s` seconds over [start, start + duration_s), one proposed step from
+    `base_steps` each, starting from `delivered_wh` already delivered in the session. Stops early when the local
+    policy says stop, or when `base_steps` runs out."""
+    if interval_s <= 0:
+        raise ValueError(f"interval_s must be positive, not {interval_s!r}")
+    begin = utc_instant(start, "start")
+    steps: list[SimulatedStep] = []
+    withheld, stop_reason = 0.0, None
+    proposals = iter(base_steps)
+    for offset in range(0, duration_s, interval_s):
+        base = next(proposals, None)
+        if base is None:
+            break
+        at = begin + timedelta(seconds=offset)
+        decision = meter_step(
+            state, connector_id, at, interval_s, base, delivered_wh, policy, environment(at) if policy else None
+        )
+        delivered_wh += decision.energy_wh
+        if decision.source is Source.OCPP:
+            withheld += base - decision.energy_wh
+        steps.append(SimulatedStep(at, base, decision, delivered_wh))
+        if decision.action is Action.STOP:
+            stop_reason = decision.reason
+            break
+    decided = Counter(step.decision.source.value for step in steps)
+    return SimulationResult(tuple(steps), delivered_wh, withheld, dict(decided), stop_reason)
