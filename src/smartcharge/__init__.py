@@ -14,6 +14,7 @@ from smartcharge.composite import (
     limit_at,
     next_change,
 )
+from smartcharge.energy import StepLimit, energy_step, max_energy_wh
 from smartcharge.errors import (
     NaiveDatetimeError,
     OcppCallError,
@@ -22,6 +23,8 @@ from smartcharge.errors import (
     SmartChargingError,
     TransactionError,
 )
+from smartcharge.loop import Source, StepDecision, meter_step
+from smartcharge.manager import ChargingProfileManager
 from smartcharge.model import (
     ChargePointConfig,
     ChargingProfile,
@@ -33,6 +36,25 @@ from smartcharge.model import (
     RecurrencyKind,
     Transaction,
 )
+from smartcharge.ocpp16 import (
+    handle_clear_charging_profile,
+    handle_get_composite_schedule,
+    handle_set_charging_profile,
+    profile_from_ocpp,
+    profile_to_ocpp,
+)
+from smartcharge.policy import (
+    Action,
+    ChargingEnvironment,
+    LocalPolicy,
+    MeterDecision,
+    StationState,
+    evaluate_meter_value_decision,
+    is_peak_hour,
+)
+from smartcharge.replay import ReplayResult, replay_script
+from smartcharge.serialize import StateDocumentError, state_from_json, state_to_json
+from smartcharge.simulation import SimulationResult, simulate_session
 from smartcharge.state import (
     ChargePointState,
     ClearOutcome,
@@ -50,10 +72,13 @@ from smartcharge.units import amps_to_watts, convert, watts_to_amps
 __version__ = "0.1.0"
 
 __all__ = [
+    "Action",
     "ChargePointConfig",
     "ChargePointState",
+    "ChargingEnvironment",
     "ChargingProfile",
     "ChargingProfileKind",
+    "ChargingProfileManager",
     "ChargingProfilePurpose",
     "ChargingRateUnit",
     "ChargingSchedule",
@@ -67,12 +92,21 @@ __all__ = [
     "InstalledProfile",
     "Limit",
     "LimitSource",
+    "LocalPolicy",
+    "MeterDecision",
     "NaiveDatetimeError",
     "OcppCallError",
     "ProfileValidationError",
     "RecurrencyKind",
+    "ReplayResult",
     "ScriptError",
+    "SimulationResult",
     "SmartChargingError",
+    "Source",
+    "StateDocumentError",
+    "StationState",
+    "StepDecision",
+    "StepLimit",
     "Transaction",
     "TransactionError",
     "__version__",
@@ -81,9 +115,23 @@ __all__ = [
     "composite_schedule",
     "convert",
     "end_transaction",
+    "energy_step",
+    "evaluate_meter_value_decision",
+    "handle_clear_charging_profile",
+    "handle_get_composite_schedule",
+    "handle_set_charging_profile",
     "install_profile",
+    "is_peak_hour",
     "limit_at",
+    "max_energy_wh",
+    "meter_step",
     "next_change",
+    "profile_from_ocpp",
+    "profile_to_ocpp",
+    "replay_script",
+    "simulate_session",
     "start_transaction",
+    "state_from_json",
+    "state_to_json",
     "watts_to_amps",
 ]

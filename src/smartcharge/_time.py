@@ -60,4 +60,5 @@ def parse_instant(text: str) -> datetime:
 
 def format_instant(value: datetime) -> str:
     """``YYYY-MM-DDTHH:MM:SSZ`` for a UTC instant (the form every answer of the library uses)."""
-    return utc_instant(value).strftime("%Y-%m-%dT%H:%M:%SZ")
+    v = utc_instant(value)
+    return f"{v.year:04d}-{v.month:02d}-{v.day:02d}T{v.hour:02d}:{v.minute:02d}:{v.second:02d}Z"

@@ -15,6 +15,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
+import sys
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
@@ -92,7 +93,10 @@ class CompositePeriod:
 def round_down_to_tenth(value: float) -> float:
     """R31: limits are reported rounded down to 0.1 (schema multipleOf 0.1, never more than allowed), with a
     tolerance so that 15.9999999 is 16.0."""
-    return math.floor(value * 10 + 1e-6) / 10
+    scaled = value * 10 + 1e-6
+    if not math.isfinite(scaled):  # beyond 1.8e307 every float is a whole number already
+        return value
+    return math.floor(scaled) / 10
 
 
 @attrs.frozen
@@ -262,7 +266,7 @@ def _combine(pieces: Sequence[LimitSource], unit: ChargingRateUnit, voltage: flo
     """R26: A and W limits kept apart, phases the smallest among the contributors; the least of them in `unit`."""
     phases = min(p.number_phases for p in pieces)
     value = min(convert(p.limit, p.unit, unit, voltage, phases) for p in pieces)
-    return value, phases
+    return min(value, sys.float_info.max), phases  # a finite limit stays finite in the other unit
 
 
 def _hardware(config: ChargePointConfig, unit: ChargingRateUnit) -> float:
@@ -290,7 +294,7 @@ def _station_value(span: _Span, unit: ChargingRateUnit, config: ChargePointConfi
             if piece is None
             else _combine([piece], unit, config.voltage)
         )
-        total += value
+        total = min(total + value, sys.float_info.max)
         phases = max(phases, own)
     if span.caps:
         cap, cap_phases = _combine(span.caps, unit, config.voltage)

@@ -142,7 +142,7 @@ def _require_limit(name: str, value: object) -> None:
     if not isinstance(value, float) or not math.isfinite(value):
         shown = f"{value!r}" if not _is_int(value) else "an integer too large for a float"
         raise ProfileValidationError("R4", f"{name} {shown} is not a finite number")
-    if value < 0:  # type: ignore[operator]
+    if value < 0:
         raise ProfileValidationError("R4", f"{name} {value} is negative")
 
 

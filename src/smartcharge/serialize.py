@@ -1,0 +1,156 @@
+"""A whole `ChargePointState` as a JSON document and back (SPEC R17, E§3.37: installed profiles survive a
+restart).
+
+The document::
+
+    {"format": "smartcharge-state", "version": 1,
+     "config": {...replay-script config keys...},
+     "profiles": [{"connectorId": 1, "installedAt": "2026-01-08T09:00:00Z", "chargingProfile": {...OCPP 1.6...}}],
+     "transactions": [{"connectorId": 1, "transactionId": 7, "start": "2026-01-08T09:00:00Z"}]}
+
+Profiles are written with the OCPP 1.6 codec (camelCase, §7.8) so a saved state reads like the messages that
+built it; `state_from_json(state_to_json(s)) == s` for every state. A malformed document raises
+`StateDocumentError` (a `ValueError`) saying where. This module knows the document's shape only: it does not
+decide whether a profile could have been installed (a saved state is restored as it was).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from smartcharge._time import format_instant
+from smartcharge.errors import OcppCallError, ProfileValidationError, SmartChargingError
+from smartcharge.model import Transaction
+from smartcharge.ocpp16.codec import (
+    config_from_ocpp,
+    config_to_ocpp,
+    profile_from_ocpp,
+    profile_to_ocpp,
+    read_instant,
+    read_int,
+    read_object,
+    read_required,
+)
+from smartcharge.state import ChargePointState, InstalledProfile
+
+__all__ = ["FORMAT", "VERSION", "StateDocumentError", "dumps", "loads", "state_from_json", "state_to_json"]
+
+#: The value of the document's ``"format"`` key.
+FORMAT = "smartcharge-state"
+#: The document version this module writes and reads.
+VERSION = 1
+
+_DOCUMENT_KEYS = ("format", "version", "config", "profiles", "transactions")
+
+
+class StateDocumentError(SmartChargingError, ValueError):
+    """A state document is malformed; the message says where (e.g. ``profiles[2].chargingProfile.stackLevel``)."""
+
+
+# --- writing ----------------------------------------------------------------------------------------------------
+
+
+def _installed_to_json(installed: InstalledProfile) -> dict[str, Any]:
+    return {
+        "connectorId": installed.connector_id,
+        "installedAt": format_instant(installed.installed_at),
+        "chargingProfile": profile_to_ocpp(installed.profile),
+    }
+
+
+def _transaction_to_json(transaction: Transaction) -> dict[str, Any]:
+    return {
+        "connectorId": transaction.connector_id,
+        "transactionId": transaction.transaction_id,
+        "start": format_instant(transaction.start),
+    }
+
+
+def state_to_json(state: ChargePointState) -> dict[str, Any]:
+    """`state` as a JSON-able document (R17): configuration, installed profiles with their connector and install
+    time, active transactions."""
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "config": config_to_ocpp(state.config),
+        "profiles": [_installed_to_json(p) for p in state.profiles],
+        "transactions": [_transaction_to_json(t) for t in state.transactions],
+    }
+
+
+def dumps(state: ChargePointState, *, indent: int | None = None) -> str:
+    """`state_to_json(state)` as a JSON string."""
+    return json.dumps(state_to_json(state), indent=indent)
+
+
+# --- reading ----------------------------------------------------------------------------------------------------
+
+
+def _installed_from_json(value: Any, path: str) -> InstalledProfile:
+    obj = read_object(value, path, ("connectorId", "installedAt", "chargingProfile"))
+    connector_id = read_required(obj, "connectorId", path, read_int)
+    installed_at = read_required(obj, "installedAt", path, read_instant)
+    try:
+        profile = read_required(obj, "chargingProfile", path, lambda v, p: profile_from_ocpp(v, path=p, strict=False))
+    except ProfileValidationError as exc:
+        raise StateDocumentError(f"{path}.chargingProfile breaks {exc}") from None
+    return InstalledProfile(connector_id=connector_id, profile=profile, installed_at=installed_at)
+
+
+def _transaction_from_json(value: Any, path: str) -> Transaction:
+    obj = read_object(value, path, ("connectorId", "transactionId", "start"))
+    return Transaction(
+        connector_id=read_required(obj, "connectorId", path, read_int),
+        transaction_id=read_required(obj, "transactionId", path, read_int),
+        start=read_required(obj, "start", path, read_instant),
+    )
+
+
+def _items(document: Mapping[str, Any], key: str) -> list[Any]:
+    value = document.get(key, [])
+    if not isinstance(value, list):
+        raise StateDocumentError(f"{key} must be an array, not {type(value).__name__}")
+    return value
+
+
+def _check_header(document: Any) -> Mapping[str, Any]:
+    if not isinstance(document, Mapping):
+        raise StateDocumentError(f"a state document is a JSON object, not {type(document).__name__}")
+    if document.get("format") != FORMAT:
+        raise StateDocumentError(f"format must be {FORMAT!r}, not {document.get('format')!r}")
+    if document.get("version") != VERSION:
+        raise StateDocumentError(f"version {document.get('version')!r} is not supported (this reads {VERSION})")
+    unknown = sorted(str(k) for k in document if k not in _DOCUMENT_KEYS)
+    if unknown:
+        raise StateDocumentError(f"unknown key(s) {', '.join(unknown)}")
+    return document
+
+
+def state_from_json(document: Any) -> ChargePointState:
+    """The `ChargePointState` a `state_to_json` document describes (R17). Raises `StateDocumentError` naming
+    the offending place when the document is malformed."""
+    doc = _check_header(document)
+    try:
+        config = config_from_ocpp(doc.get("config", {}))
+        profiles = [_installed_from_json(v, f"profiles[{i}]") for i, v in enumerate(_items(doc, "profiles"))]
+        transactions = [
+            _transaction_from_json(v, f"transactions[{i}]") for i, v in enumerate(_items(doc, "transactions"))
+        ]
+        return ChargePointState(config=config, profiles=profiles, transactions=transactions)
+    except StateDocumentError:
+        raise
+    except OcppCallError as exc:
+        raise StateDocumentError(exc.description) from None
+    except (ValueError, TypeError) as exc:  # the configuration's or the state's own checks
+        raise StateDocumentError(str(exc)) from None
+
+
+def loads(text: str) -> ChargePointState:
+    """The state in a JSON string written by `dumps`."""
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise StateDocumentError(f"not JSON: {exc}") from None
+    return state_from_json(document)

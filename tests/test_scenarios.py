@@ -1,0 +1,33 @@
+"""The shared worked examples (../shared/scenarios, checked by ../shared/tools/check_scenarios.py) replayed through
+`python -m smartcharge replay`: every rule family end to end, and EVerest libocpp's composite-schedule cases."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+CHECKER = SHARED / "tools" / "check_scenarios.py"
+SCENARIOS = SHARED / "scenarios"
+
+
+def test_every_shared_scenario_passes() -> None:
+    if not (CHECKER.is_file() and SCENARIOS.is_dir()):
+        pytest.skip(f"the shared scenarios are not here ({SHARED} not found); nothing to check against")
+    command = f"{shlex.quote(sys.executable)} -m smartcharge replay"
+    proc = subprocess.run(
+        [sys.executable, str(CHECKER), "--cmd", command, str(SCENARIOS)],
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+    summary = re.search(r"^(\d+) passed, (\d+) failed$", proc.stdout, re.MULTILINE)
+    assert summary is not None, proc.stdout + proc.stderr
+    passed, failed = int(summary.group(1)), int(summary.group(2))
+    assert failed == 0 and passed > 0, proc.stdout
+    assert proc.returncode == 0, proc.stdout + proc.stderr
