@@ -5,6 +5,7 @@ precedence, composite schedules and the limit at an instant, and a sans-IO OCPP 
 clock: time is always an argument. Everything public is re-exported here; `__all__` lists it.
 """
 
+from smartcharge.balance import ConnectorDemand, allocate, station_allocation, station_allocation_schedule
 from smartcharge.composite import (
     CompositePeriod,
     CompositeSchedule,
@@ -87,6 +88,7 @@ __all__ = [
     "ClearStatus",
     "CompositePeriod",
     "CompositeSchedule",
+    "ConnectorDemand",
     "InstallOutcome",
     "InstallStatus",
     "InstalledProfile",
@@ -110,6 +112,7 @@ __all__ = [
     "Transaction",
     "TransactionError",
     "__version__",
+    "allocate",
     "amps_to_watts",
     "clear_profiles",
     "composite_schedule",
@@ -133,5 +136,7 @@ __all__ = [
     "start_transaction",
     "state_from_json",
     "state_to_json",
+    "station_allocation",
+    "station_allocation_schedule",
     "watts_to_amps",
 ]

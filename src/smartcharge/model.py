@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from datetime import datetime
+from decimal import Decimal
 from enum import Enum
 from numbers import Real
 from typing import Any, TypeVar
@@ -127,7 +128,7 @@ def _is_int(value: object) -> bool:
 
 
 def _is_number(value: object) -> bool:
-    return isinstance(value, Real) and not isinstance(value, bool)
+    return isinstance(value, (Real, Decimal)) and not isinstance(value, bool)
 
 
 def _require_int(rule: str, name: str, value: object, minimum: int | None = None) -> None:
@@ -150,7 +151,7 @@ def _as_float(value: Any) -> Any:
     """Numbers (int, float, Decimal) become float; anything else is left for validation to refuse."""
     if _is_number(value):
         try:
-            return float(value)
+            return float(value) + 0.0  # + 0.0 turns -0.0 into 0.0
         except (OverflowError, ValueError):
             return value
     return value

@@ -12,6 +12,7 @@ so that generated profiles overlap, stack and recur into each other instead of m
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -51,6 +52,7 @@ _OCPP16_PURPOSES = (
 )
 
 
+@functools.cache
 def instants(span_seconds: int = 3 * 86_400, around: datetime = BASE) -> st.SearchStrategy[datetime]:
     """UTC instants within `span_seconds` of `around`, often on round minutes and quarter hours."""
     offsets = st.one_of(
@@ -61,6 +63,7 @@ def instants(span_seconds: int = 3 * 86_400, around: datetime = BASE) -> st.Sear
     return offsets.map(lambda s: around + timedelta(seconds=s))
 
 
+@functools.cache
 def limits(unit: ChargingRateUnit | None = None) -> st.SearchStrategy[float]:
     """Limits as central systems send them: whole numbers, one decimal, now and then 0 or any float."""
     top = 80.0 if unit is ChargingRateUnit.A else 60_000.0
@@ -72,51 +75,77 @@ def limits(unit: ChargingRateUnit | None = None) -> st.SearchStrategy[float]:
     )
 
 
+# Strategies built once: building them inside a draw would make Hypothesis validate them on every draw.
+_PHASES = st.one_of(st.none(), st.integers(1, 3))
+_UNITS = st.sampled_from(ChargingRateUnit)
+_KINDS = st.sampled_from(ChargingProfileKind)
+_PURPOSES = st.sampled_from(_OCPP16_PURPOSES)
+_RECURRENCY = st.sampled_from(RecurrencyKind)
+_SENT_ANYWAY = st.one_of(st.none(), _RECURRENCY)  # D11: recurrencyKind on other kinds is ignored, but sent
+_IDS = st.integers(1, 50)
+_DURATION_KIND = st.sampled_from(["none", "any", "past-last-period", "round"])
+_ROUND_DURATIONS = st.sampled_from([3_600, 86_400, 604_800])
+
+
+@functools.cache
+def _later_starts(max_periods: int, horizon: int) -> st.SearchStrategy[list[int]]:
+    return st.lists(
+        st.one_of(st.integers(1, horizon // 300).map(lambda k: k * 300), st.integers(1, horizon)),
+        max_size=max(0, max_periods - 1),
+        unique=True,
+    )
+
+
+@functools.cache
+def _maybe(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.one_of(st.none(), strategy)
+
+
+@functools.cache
+def _stack_levels(max_stack_level: int) -> st.SearchStrategy[int]:
+    return st.integers(0, max_stack_level)
+
+
 def charging_schedule_periods(
     unit: ChargingRateUnit | None = None, max_periods: int = 6, horizon: int = 86_400
 ) -> st.SearchStrategy[tuple[ChargingSchedulePeriod, ...]]:
     """Valid period lists (R4): first at 0, strictly increasing starts below `horizon` seconds."""
+    return _periods(unit, max_periods, horizon)
 
-    @st.composite
-    def build(draw: st.DrawFn) -> tuple[ChargingSchedulePeriod, ...]:
-        later = draw(
-            st.lists(
-                st.one_of(st.integers(1, horizon // 300).map(lambda k: k * 300), st.integers(1, horizon)),
-                max_size=max(0, max_periods - 1),
-                unique=True,
-            )
-        )
-        starts = [0, *sorted(later)]
-        phases = st.one_of(st.none(), st.integers(1, 3))
-        return tuple(ChargingSchedulePeriod(s, draw(limits(unit)), draw(phases)) for s in starts)
 
-    return build()
+@st.composite
+def _periods(
+    draw: st.DrawFn, unit: ChargingRateUnit | None, max_periods: int, horizon: int
+) -> tuple[ChargingSchedulePeriod, ...]:
+    starts = [0, *sorted(draw(_later_starts(max_periods, horizon)))]
+    return tuple(ChargingSchedulePeriod(s, draw(limits(unit)), draw(_PHASES)) for s in starts)
 
 
 def charging_schedules(
     unit: ChargingRateUnit | None = None, max_periods: int = 6, with_start: bool | None = None
 ) -> st.SearchStrategy[ChargingSchedule]:
     """Valid schedules; `with_start` forces startSchedule present (True) or absent (False)."""
+    return _schedules(unit, max_periods, with_start)
 
-    @st.composite
-    def build(draw: st.DrawFn) -> ChargingSchedule:
-        rate_unit = unit or draw(st.sampled_from(ChargingRateUnit))
-        periods = draw(charging_schedule_periods(rate_unit, max_periods))
-        last = periods[-1].start_period
-        duration = draw(
-            st.one_of(
-                st.none(),
-                st.integers(1, 2 * 86_400),
-                st.integers(last, last + 7_200),
-                st.sampled_from([3_600, 86_400, 604_800]),
-            )
-        )
-        present = draw(st.booleans()) if with_start is None else with_start
-        start = draw(instants()) if present else None
-        min_rate = draw(st.one_of(st.none(), limits(rate_unit)))
-        return ChargingSchedule(rate_unit, periods, duration, start, min_rate)
 
-    return build()
+@st.composite
+def _schedules(
+    draw: st.DrawFn, unit: ChargingRateUnit | None, max_periods: int, with_start: bool | None
+) -> ChargingSchedule:
+    rate_unit = unit or draw(_UNITS)
+    periods = draw(_periods(rate_unit, max_periods, 86_400))
+    duration_kind = draw(_DURATION_KIND)
+    duration: int | None = None
+    if duration_kind == "any":
+        duration = draw(st.integers(1, 2 * 86_400))
+    elif duration_kind == "past-last-period":
+        duration = periods[-1].start_period + draw(st.integers(0, 7_200))
+    elif duration_kind == "round":
+        duration = draw(_ROUND_DURATIONS)
+    present = draw(st.booleans()) if with_start is None else with_start
+    start = draw(instants()) if present else None
+    min_rate = draw(_maybe(limits(rate_unit)))
+    return ChargingSchedule(rate_unit, periods, duration, start, min_rate)
 
 
 def charging_profiles(
@@ -127,36 +156,39 @@ def charging_profiles(
     ids: st.SearchStrategy[int] | None = None,
 ) -> st.SearchStrategy[ChargingProfile]:
     """Valid OCPP 1.6 charging profiles (they pass every rule of a single profile: R4, R5, R11-R13, D4)."""
+    return _profiles(purpose, kind, max_stack_level, max_periods, ids)
 
-    @st.composite
-    def build(draw: st.DrawFn) -> ChargingProfile:
-        the_purpose = purpose or draw(st.sampled_from(_OCPP16_PURPOSES))
-        the_kind = kind or draw(st.sampled_from(ChargingProfileKind))
-        recurring = the_kind is ChargingProfileKind.RECURRING
-        with_start: bool | None = True if recurring else None
-        schedule = draw(charging_schedules(max_periods=max_periods, with_start=with_start))
-        recurrency = (
-            draw(st.sampled_from(RecurrencyKind))
-            if recurring
-            else draw(st.one_of(st.none(), st.sampled_from(RecurrencyKind)))  # D11: ignored, but sent
-        )
-        valid_from = draw(st.one_of(st.none(), instants()))
-        valid_to = draw(st.one_of(st.none(), instants()))
-        if valid_from is not None and valid_to is not None and valid_from >= valid_to:
-            valid_from, valid_to = (valid_to, valid_from) if valid_to < valid_from else (valid_from, None)
-        return ChargingProfile(
-            charging_profile_id=draw(ids if ids is not None else st.integers(1, 50)),
-            stack_level=draw(st.integers(0, max_stack_level)),
-            charging_profile_purpose=the_purpose,
-            charging_profile_kind=the_kind,
-            charging_schedule=schedule,
-            transaction_id=None,
-            recurrency_kind=recurrency,
-            valid_from=valid_from,
-            valid_to=valid_to,
-        )
 
-    return build()
+@st.composite
+def _profiles(
+    draw: st.DrawFn,
+    purpose: ChargingProfilePurpose | None,
+    kind: ChargingProfileKind | None,
+    max_stack_level: int,
+    max_periods: int,
+    ids: st.SearchStrategy[int] | None,
+) -> ChargingProfile:
+    the_purpose = purpose or draw(_PURPOSES)
+    the_kind = kind or draw(_KINDS)
+    recurring = the_kind is ChargingProfileKind.RECURRING
+    with_start: bool | None = True if recurring else None
+    schedule = draw(_schedules(None, max_periods, with_start))
+    recurrency = draw(_RECURRENCY if recurring else _SENT_ANYWAY)
+    valid_from = draw(_maybe(instants()))
+    valid_to = draw(_maybe(instants()))
+    if valid_from is not None and valid_to is not None and valid_from >= valid_to:
+        valid_from, valid_to = (valid_to, valid_from) if valid_to < valid_from else (valid_from, None)
+    return ChargingProfile(
+        charging_profile_id=draw(ids if ids is not None else _IDS),
+        stack_level=draw(_stack_levels(max_stack_level)),
+        charging_profile_purpose=the_purpose,
+        charging_profile_kind=the_kind,
+        charging_schedule=schedule,
+        transaction_id=None,
+        recurrency_kind=recurrency,
+        valid_from=valid_from,
+        valid_to=valid_to,
+    )
 
 
 def charge_point_configs(max_connectors: int = 3) -> st.SearchStrategy[ChargePointConfig]:

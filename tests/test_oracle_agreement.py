@@ -1,0 +1,299 @@
+"""The fast engine (`smartcharge.composite`) agrees with the slow oracle (`tests/oracle.py`) on random states.
+
+States are built through the real store operations (installs, rejected ones included, clears, transactions
+starting and ending) from the public Hypothesis strategies, so they are states a charge point can reach. The
+properties: `composite_schedule` equals the oracle at every second of a window (R21-R27), `limit_at` equals the
+composite's value (D8), `next_change` finds the first instant where the value changes, and no composite exceeds
+a cap that contributes to it (R25, R26, R27). When the two disagree, SPEC.md decides which one is wrong.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import math
+from datetime import datetime, timedelta
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from oracle import cap_contributors, combine, oracle_value
+
+from smartcharge.composite import CompositeSchedule, composite_schedule, limit_at, next_change
+from smartcharge.errors import TransactionError
+from smartcharge.model import ChargingProfile, ChargingProfilePurpose, ChargingRateUnit
+from smartcharge.state import (
+    ChargePointState,
+    clear_profiles,
+    end_transaction,
+    install_profile,
+    start_transaction,
+)
+from smartcharge.strategies import BASE, charge_point_configs, charging_profiles, instants
+
+SPAN = 6 * 3600  # operations and windows happen within six hours of BASE
+CAPS = (
+    ChargingProfilePurpose.CHARGE_POINT_MAX_PROFILE,
+    ChargingProfilePurpose.CHARGING_STATION_EXTERNAL_CONSTRAINTS,
+)
+
+Value = tuple[float | None, int]
+
+
+NEAR = instants(SPAN)
+IDS = st.integers(1, 12)
+OPERATIONS = st.sampled_from(["install", "install", "install", "install", "start", "start", "end", "clear"])
+
+
+@functools.cache
+def profiles_up_to(max_stack_level: int) -> st.SearchStrategy[ChargingProfile]:
+    """Profiles with stackLevel up to one above the configured maximum, so some installs are Rejected (R10)."""
+    return charging_profiles(max_stack_level=max_stack_level + 1, ids=IDS)
+
+
+@functools.cache
+def remote_start_profiles(max_stack_level: int) -> st.SearchStrategy[ChargingProfile | None]:
+    """RemoteStartTransaction's optional TxProfile (R19)."""
+    tx_profiles = charging_profiles(purpose=ChargingProfilePurpose.TX_PROFILE, max_stack_level=max_stack_level, ids=IDS)
+    return st.one_of(st.none(), tx_profiles)
+
+
+@functools.cache
+def clear_criteria(connector_count: int, max_stack_level: int) -> st.SearchStrategy[dict[str, Any]]:
+    """ClearChargingProfile's criteria, each one present or not (R32)."""
+    return st.fixed_dictionaries(
+        {},
+        optional={
+            "id": IDS,
+            "connector_id": st.integers(0, connector_count),
+            "purpose": st.sampled_from(ChargingProfilePurpose),
+            "stack_level": st.integers(0, max_stack_level),
+        },
+    )
+
+
+def fitting_connector(state: ChargePointState, profile: ChargingProfile) -> st.SearchStrategy[int]:
+    """A connector the profile may go on (R7-R9): 0 for a cap, a charging connector for a TxProfile."""
+    purpose = profile.charging_profile_purpose
+    if purpose in CAPS:
+        return st.just(0)
+    if purpose is ChargingProfilePurpose.TX_PROFILE and state.transactions:
+        return st.sampled_from([t.connector_id for t in state.transactions])
+    return st.integers(0, state.config.connector_count)
+
+
+@st.composite
+def states(draw: st.DrawFn) -> ChargePointState:
+    """A charge point state reached by a random sequence of operations through the real store API."""
+    config = draw(charge_point_configs())
+    state = ChargePointState(config=config)
+    connectors = st.integers(1, config.connector_count)
+    for _ in range(draw(st.integers(1, 10))):
+        operation = draw(OPERATIONS)
+        if operation == "install":
+            profile = draw(profiles_up_to(config.max_stack_level))
+            connector_id = draw(st.one_of(fitting_connector(state, profile), st.integers(0, config.connector_count)))
+            state = install_profile(state, connector_id, profile, draw(NEAR)).state
+        elif operation == "start":
+            remote = draw(remote_start_profiles(config.max_stack_level))
+            with contextlib.suppress(TransactionError):  # a busy connector or a reused transaction id
+                state = start_transaction(state, draw(connectors), draw(st.integers(1, 5)), draw(NEAR), remote)
+        elif operation == "end" and state.transactions:
+            ending = draw(st.sampled_from(state.transactions))
+            state = end_transaction(state, ending.transaction_id)
+        elif operation == "clear":
+            criteria = draw(clear_criteria(config.connector_count, config.max_stack_level))
+            state = clear_profiles(state, **criteria).state
+    return state
+
+
+def interesting_instants(state: ChargePointState) -> list[datetime]:
+    """Instants where something starts or ends: schedule starts and ends (and recurrences near BASE), validity
+    bounds, installs, transaction starts."""
+    found = {BASE}
+    for installed in state.profiles:
+        profile = installed.profile
+        schedule = profile.charging_schedule
+        found.add(installed.installed_at)
+        for instant in (schedule.start_schedule, profile.valid_from, profile.valid_to):
+            if instant is not None:
+                found.add(instant)
+        starts = [] if schedule.start_schedule is None else [schedule.start_schedule]
+        length = profile.recurrence_seconds
+        if length is not None and starts and starts[0] < BASE:
+            k = (BASE - starts[0]) // timedelta(seconds=length)
+            starts += [starts[0] + timedelta(seconds=(k + j) * length) for j in (-1, 0, 1)]
+        if schedule.duration is not None:
+            found.update(start + timedelta(seconds=schedule.duration) for start in starts)
+        found.update(starts)
+    found.update(t.start for t in state.transactions)
+    return sorted(found)
+
+
+@st.composite
+def instant_near_something(draw: st.DrawFn, state: ChargePointState) -> datetime:
+    """An instant close to where something happens in `state`, or anywhere near BASE."""
+    base = draw(st.sampled_from(interesting_instants(state)))
+    return draw(st.one_of(NEAR, st.integers(-3600, 3600).map(lambda s: base + timedelta(seconds=s))))
+
+
+def value_at(schedule: CompositeSchedule, second: int) -> Value:
+    """The composite's (limit, numberPhases) at `second` seconds into its window."""
+    current = None
+    for period in schedule.periods:
+        if period.start_period <= second:
+            current = period
+    assert current is not None, "a composite schedule's first period starts at 0"
+    return current.limit, current.number_phases
+
+
+def close(a: float | None, b: float | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+
+
+def same(a: Value, b: Value) -> bool:
+    return close(a[0], b[0]) and a[1] == b[1]
+
+
+def window_independent(state: ChargePointState, connector_id: int) -> bool:
+    """D8: the value at t does not depend on where the window starts — every connector evaluated (all of them for
+    connector 0) has a transaction, or no profile anchored at the start of charging reaches it (caps are anchored
+    at their install instead, D9)."""
+    connectors = list(state.config.connector_ids) if connector_id == 0 else [connector_id]
+    for c in connectors:
+        if state.transaction_on(c) is not None:
+            continue
+        for installed in state.profiles:
+            if installed.profile.charging_profile_purpose in CAPS:
+                continue
+            if installed.connector_id in (0, c) and installed.profile.anchored_at_start_of_charging:
+                return False
+    return True
+
+
+@settings(max_examples=500, deadline=None)
+@given(data=st.data())
+def test_r21_r27_engine_agrees_with_oracle_every_second(data: st.DataObject) -> None:
+    state = data.draw(states(), label="state")
+    connector_id = data.draw(st.integers(0, state.config.connector_count), label="connector_id")
+    unit = data.draw(st.sampled_from(ChargingRateUnit), label="unit")
+    start = data.draw(instant_near_something(state), label="start")
+    duration = data.draw(st.one_of(st.integers(0, 120), st.integers(0, 3600)), label="duration")
+    schedule = composite_schedule(state, connector_id, start, duration, unit)
+    assert schedule.unit is unit
+    assert schedule.periods[0].start_period == 0
+    for second in range(max(duration, 1)):
+        want = oracle_value(state, connector_id, start + timedelta(seconds=second), start, unit)
+        got = value_at(schedule, second)
+        assert same(got, want), f"second {second}: engine {got}, oracle {want}"
+
+
+@settings(max_examples=500, deadline=None)
+@given(data=st.data())
+def test_r22_r23_engine_agrees_with_oracle_over_a_day(data: st.DataObject) -> None:
+    state = data.draw(states(), label="state")
+    connector_id = data.draw(st.integers(0, state.config.connector_count), label="connector_id")
+    unit = data.draw(st.sampled_from(ChargingRateUnit), label="unit")
+    start = data.draw(instant_near_something(state), label="start")
+    duration = data.draw(st.integers(3600, 2 * 86_400), label="duration")
+    schedule = composite_schedule(state, connector_id, start, duration, unit)
+    # The engine's own boundaries, the seconds either side of them, and random seconds.
+    seconds = set(data.draw(st.lists(st.integers(0, duration - 1), max_size=100), label="seconds"))
+    for period in schedule.periods:
+        seconds.update(s for s in (period.start_period - 1, period.start_period) if 0 <= s < duration)
+    for second in sorted(seconds):
+        want = oracle_value(state, connector_id, start + timedelta(seconds=second), start, unit)
+        got = value_at(schedule, second)
+        assert same(got, want), f"second {second}: engine {got}, oracle {want}"
+
+
+@settings(max_examples=500, deadline=None)
+@given(data=st.data())
+def test_d8_limit_at_agrees_with_oracle_and_composite(data: st.DataObject) -> None:
+    state = data.draw(states(), label="state")
+    connector_id = data.draw(st.integers(0, state.config.connector_count), label="connector_id")
+    unit = data.draw(st.sampled_from(ChargingRateUnit), label="unit")
+    at = data.draw(instant_near_something(state), label="at")
+    limit = limit_at(state, connector_id, at, unit)
+    assert limit.unit is unit
+    got = (limit.value, limit.number_phases)
+    # D8: for limit_at(t) the window starts at t.
+    want = oracle_value(state, connector_id, at, at, unit)
+    assert same(got, want), f"limit_at {got}, oracle {want}"
+    if window_independent(state, connector_id):
+        window_start = at - timedelta(seconds=data.draw(st.integers(0, 7200), label="seconds into the window"))
+        schedule = composite_schedule(state, connector_id, window_start, 7201, unit)
+        in_composite = value_at(schedule, int((at - window_start).total_seconds()))
+        assert same(got, in_composite), f"limit_at {got}, composite {in_composite}"
+
+
+SEARCH = 3 * 3600  # how far past `after` next_change is checked second by second
+
+
+@settings(max_examples=500, deadline=None)
+@given(data=st.data())
+def test_r24_r25_d8_next_change_is_the_first_change(data: st.DataObject) -> None:
+    state = data.draw(states(), label="state")
+    connector_id = data.draw(st.integers(0, state.config.connector_count), label="connector_id")
+    after = data.draw(instant_near_something(state), label="after")
+    found = next_change(state, connector_id, after)
+    W = ChargingRateUnit.W
+
+    def value(t: datetime) -> Value:
+        return oracle_value(state, connector_id, t, after, W)
+
+    first = value(after)
+    if found is not None:
+        assert found > after
+    horizon = after + timedelta(seconds=SEARCH)
+    end = horizon if found is None else min(found, horizon)
+    t = after + timedelta(seconds=1)
+    while t < end:
+        assert same(value(t), first), f"the value changes at {t}, before next_change {found}"
+        t += timedelta(seconds=1)
+    if found is not None:
+        assert not same(value(found), first), f"next_change {found} but the value there is still {first}"
+        assert same(value(found - timedelta(seconds=1)), first)
+    if found is not None and window_independent(state, connector_id):
+        before = limit_at(state, connector_id, found - timedelta(seconds=1), W)
+        at_change = limit_at(state, connector_id, found, W)
+        assert not same((before.value, before.number_phases), (at_change.value, at_change.number_phases))
+
+
+@settings(max_examples=500, deadline=None)
+@given(data=st.data())
+def test_r25_r26_r27_composite_never_exceeds_a_contributing_cap(data: st.DataObject) -> None:
+    state = data.draw(states(), label="state")
+    connector_id = data.draw(st.integers(0, state.config.connector_count), label="connector_id")
+    unit = data.draw(st.sampled_from(ChargingRateUnit), label="unit")
+    start = data.draw(instant_near_something(state), label="start")
+    duration = data.draw(st.integers(1, 7200), label="duration")
+    schedule = composite_schedule(state, connector_id, start, duration, unit)
+    voltage = state.config.voltage
+    seconds = {p.start_period for p in schedule.periods} | set(
+        data.draw(st.lists(st.integers(0, duration - 1), max_size=50), label="seconds")
+    )
+    for second in sorted(seconds):
+        t = start + timedelta(seconds=second)
+        caps = cap_contributors(state, t, start)
+        if not caps:
+            continue
+        limit, phases = value_at(schedule, second)
+        assert limit is not None, f"a cap covers second {second} but the composite has no limit"
+        if connector_id == 0:
+            # R27: the caps, combined among themselves with their own phases, bound the sum.
+            cap_value, _ = combine(state, caps, unit.value)
+            assert cap_value is not None
+            assert limit <= cap_value * (1 + 1e-9) + 1e-9
+            continue
+        # R26: each cap, converted with the composite's phases, bounds the connector's limit.
+        for cap_limit, cap_unit, _ in caps:
+            if cap_unit == unit.value:
+                bound = cap_limit
+            elif unit is ChargingRateUnit.A:
+                bound = cap_limit / (voltage * phases)
+            else:
+                bound = cap_limit * voltage * phases
+            assert limit <= bound * (1 + 1e-9) + 1e-9, f"second {second}: {limit} above cap {bound}"
