@@ -209,12 +209,7 @@ def test_cli_unreadable_script_exits_2(tmp_path: Path, capsys: pytest.CaptureFix
     assert "script.json" in capsys.readouterr().err
 
 
-def test_cli_demo_is_announced(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["demo"]) == 0
-    assert "later release" in capsys.readouterr().out
-
-
-@pytest.mark.parametrize("argv", [["--help"], ["replay", "--help"], ["demo", "--help"]])
+@pytest.mark.parametrize("argv", [["--help"], ["replay", "--help"], ["demo", "--help"], ["simulate", "--help"]])
 def test_cli_help_everywhere_with_an_example(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as info:
         main(argv)

@@ -44,14 +44,13 @@ class StepDecision:
     limit_w: float | None = None
 
 
-def _ocpp_step(limit_w: float, allowed_wh: float, base_step_wh: float) -> StepDecision:
+def _ocpp_step(limit_w: float, allowed_wh: float, base_step_wh: float, share_w: float | None) -> StepDecision:
     step = min(base_step_wh, allowed_wh)
+    limit = f"{limit_w:.0f}W" + ("" if share_w is None else f", balancer share {share_w:.0f}W")
     if step < base_step_wh:
-        reason = (
-            f"OCPP profile limiting charge to {limit_w:.0f}W (step reduced from {base_step_wh:.0f} to {step:.0f} Wh)"
-        )
+        reason = f"OCPP profile limiting charge to {limit} (step reduced from {base_step_wh:.0f} to {step:.0f} Wh)"
     else:
-        reason = f"OCPP profile allows {limit_w:.0f}W (full step of {step:.0f} Wh)"
+        reason = f"OCPP profile allows {limit} (full step of {step:.0f} Wh)"
     return StepDecision(step, Source.OCPP, Action.CONTINUE, reason, (reason,), limit_w)
 
 
@@ -64,6 +63,7 @@ def meter_step(
     energy_delivered_wh: float = 0.0,
     policy: LocalPolicy | None = None,
     env: ChargingEnvironment | None = None,
+    share_w: float | None = None,
 ) -> StepDecision:
     """The energy of the meter-value step [at, at + interval_s) on `connector_id`.
 
@@ -71,11 +71,16 @@ def meter_step(
     energy the composite schedule allows over the interval (R34; it equals ``limit_w x interval_s / 3600`` when
     the limit holds for the whole interval), and charging continues. Without one: the local `policy` decides
     (R35) with `env` (default: the UTC hour of `at`, no price); without a policy the full step is delivered.
+    `share_w` is a load balancer's share of the station limit for this connector (R28, `balance`): it further
+    caps an OCPP-limited step to ``share_w x interval_s / 3600``.
     """
     station = StationState(energy_delivered_wh, base_step_wh)  # validates both
     limit = limit_at(state, connector_id, at, ChargingRateUnit.W)
     if limit.value is not None:
-        return _ocpp_step(limit.value, max_energy_wh(state, connector_id, at, interval_s), base_step_wh)
+        allowed = max_energy_wh(state, connector_id, at, interval_s)
+        if share_w is not None:
+            allowed = min(allowed, share_w * interval_s / 3600)
+        return _ocpp_step(limit.value, allowed, base_step_wh, share_w)
     if policy is None:
         reason = f"No OCPP limit and no local policy: full step of {base_step_wh:.0f} Wh"
         return StepDecision(base_step_wh, Source.LEGACY, Action.CONTINUE, reason, (reason,))

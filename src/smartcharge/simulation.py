@@ -9,18 +9,20 @@ profiles (a caller that clears or installs mid-session runs two simulations).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 import attrs
 
 from smartcharge._time import utc_instant
+from smartcharge.balance import station_allocation
 from smartcharge.loop import Source, StepDecision, meter_step
+from smartcharge.model import ChargingRateUnit
 from smartcharge.policy import Action, ChargingEnvironment, LocalPolicy
 from smartcharge.state import ChargePointState
 
-__all__ = ["SimulatedStep", "SimulationResult", "policy_from_document", "simulate_session"]
+__all__ = ["SimulatedStep", "SimulationResult", "policy_from_document", "simulate_session", "simulate_station"]
 
 _POLICY_KEYS = {"energyCapKwh", "maxPrice", "peakHours", "allowPeak", "skipWhenExpensive", "pricePerHour"}
 
@@ -88,6 +90,61 @@ def policy_from_document(
     return policy, environment
 
 
+def simulate_station(
+    state: ChargePointState,
+    connector_ids: Sequence[int],
+    start: datetime,
+    duration_s: int,
+    interval_s: int,
+    base_steps: Mapping[int, Iterable[float]],
+    *,
+    policy: LocalPolicy | None = None,
+    environment: Callable[[datetime], ChargingEnvironment] = _utc_hour_environment,
+    progress: Callable[[float], None] | None = None,
+) -> dict[int, SimulationResult]:
+    """Several connectors charging at once, the station limit shared between them at every step by the load
+    balancer (`balance.station_allocation`, R28): each connector's OCPP-limited step is capped by its share.
+    Every connector needs an active transaction; each stops on its own when the local policy stops it.
+    `progress`, if given, is called with the fraction done after every step."""
+    missing = [c for c in connector_ids if state.transaction_on(c) is None]
+    if missing:
+        raise ValueError(f"connectors {missing} have no active transaction to balance")
+    begin = utc_instant(start, "start")
+    proposals = {c: iter(base_steps[c]) for c in connector_ids}
+    steps: dict[int, list[SimulatedStep]] = {c: [] for c in connector_ids}
+    delivered = dict.fromkeys(connector_ids, 0.0)
+    withheld = dict.fromkeys(connector_ids, 0.0)
+    stopped: dict[int, str | None] = dict.fromkeys(connector_ids)
+    for offset in range(0, duration_s, interval_s):
+        at = begin + timedelta(seconds=offset)
+        shares = station_allocation(state, at, ChargingRateUnit.W)
+        for c in connector_ids:
+            base = next(proposals[c], None) if stopped[c] is None else None
+            if base is None:
+                continue
+            decision = meter_step(
+                state, c, at, interval_s, base, delivered[c], policy, environment(at) if policy else None, shares.get(c)
+            )
+            delivered[c] += decision.energy_wh
+            if decision.source is Source.OCPP:
+                withheld[c] += base - decision.energy_wh
+            steps[c].append(SimulatedStep(at, base, decision, delivered[c]))
+            if decision.action is Action.STOP:
+                stopped[c] = decision.reason
+        if progress is not None:
+            progress(min(1.0, (offset + interval_s) / duration_s))
+    return {
+        c: SimulationResult(
+            tuple(steps[c]),
+            delivered[c],
+            withheld[c],
+            dict(Counter(step.decision.source.value for step in steps[c])),
+            stopped[c],
+        )
+        for c in connector_ids
+    }
+
+
 def simulate_session(
     state: ChargePointState,
     connector_id: int,
@@ -99,10 +156,12 @@ def simulate_session(
     policy: LocalPolicy | None = None,
     environment: Callable[[datetime], ChargingEnvironment] = _utc_hour_environment,
     delivered_wh: float = 0.0,
+    progress: Callable[[float], None] | None = None,
 ) -> SimulationResult:
     """Run `meter_step` every `interval_s` seconds over [start, start + duration_s), one proposed step from
     `base_steps` each, starting from `delivered_wh` already delivered in the session. Stops early when the local
-    policy says stop, or when `base_steps` runs out."""
+    policy says stop, or when `base_steps` runs out. `progress`, if given, is called with the fraction done after
+    every step."""
     if interval_s <= 0:
         raise ValueError(f"interval_s must be positive, not {interval_s!r}")
     begin = utc_instant(start, "start")
@@ -121,6 +180,8 @@ def simulate_session(
         if decision.source is Source.OCPP:
             withheld += base - decision.energy_wh
         steps.append(SimulatedStep(at, base, decision, delivered_wh))
+        if progress is not None:
+            progress(min(1.0, (offset + interval_s) / duration_s))
         if decision.action is Action.STOP:
             stop_reason = decision.reason
             break
