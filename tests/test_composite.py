@@ -309,3 +309,30 @@ def test_unknown_connector_and_negative_duration_are_refused():
         limit_at(state, 3, T0)
     with pytest.raises(ValueError, match="duration"):
         composite_schedule(state, 1, T0, -1)
+
+
+def test_r1_external_constraints_cap_like_charge_point_max():
+    state = installed(
+        None,
+        (0, profile(1, purpose="ChargingStationExternalConstraints", periods=[(0, 10.0)], start=at(-60))),
+        (0, profile(2, purpose="ChargePointMaxProfile", periods=[(0, 12.0)], start=at(-60))),
+        (0, profile(3, periods=[(0, 16.0)], start=at(-60))),
+    )
+    limit = limit_at(state, 1, at(0), A)
+    assert limit.value == 10.0
+    assert {s.purpose for s in limit.sources} == set(ChargingProfilePurpose) - {ChargingProfilePurpose.TX_PROFILE}
+
+
+@pytest.mark.parametrize(
+    ("kind", "recurrency", "start", "expected_at_one_day"),
+    [
+        ("Absolute", None, at(-3600), 8.0),  # one run from startSchedule: the second period holds
+        ("Recurring", "Daily", at(-3600), 6.0),  # restarts every day: the first period again
+        ("Recurring", "Weekly", at(-3600), 8.0),  # restarts only after a week
+        ("Relative", None, None, 6.0),  # runs from the window start (no transaction, D8)
+    ],
+)
+def test_r2_each_kind_anchors_its_schedule(kind, recurrency, start, expected_at_one_day):
+    p = profile(1, kind=kind, recurrency=recurrency, periods=[(0, 6.0), (7200, 8.0)], start=start)
+    state = installed(None, (1, p))
+    assert limit_at(state, 1, at(86_400 - 3600 + 60), A).value == expected_at_one_day

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 import subprocess
@@ -10,6 +11,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from schema import assert_valid_response
+
+from smartcharge import replay_script
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 CHECKER = SHARED / "tools" / "check_scenarios.py"
@@ -31,3 +35,19 @@ def test_every_shared_scenario_passes() -> None:
     passed, failed = int(summary.group(1)), int(summary.group(2))
     assert failed == 0 and passed > 0, proc.stdout
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def _scenario_files() -> list[Path]:
+    return sorted(SCENARIOS.rglob("*.json")) if SCENARIOS.is_dir() else []
+
+
+@pytest.mark.parametrize("path", _scenario_files(), ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_r31_every_scenario_answer_is_valid_against_the_official_schema(path: Path) -> None:
+    script = json.loads(path.read_text(encoding="utf-8"))
+    answers = replay_script(script).answers
+    assert len(answers) == len(script["expected"])
+    for answer in answers:
+        if "response" in answer:
+            assert_valid_response(answer["call"], answer["response"])
+        else:
+            assert set(answer["error"]) == {"code", "description"}
