@@ -24,6 +24,7 @@ from smartcharge.errors import (
     SmartChargingError,
     TransactionError,
 )
+from smartcharge.explain import Contender, Explanation, Interval, explain
 from smartcharge.loop import Source, StepDecision, meter_step
 from smartcharge.manager import ChargingProfileManager
 from smartcharge.model import (
@@ -69,6 +70,7 @@ from smartcharge.state import (
     start_transaction,
 )
 from smartcharge.units import amps_to_watts, convert, watts_to_amps
+from smartcharge.validate import Problem, validate_document
 
 __version__ = "0.1.0"
 
@@ -89,15 +91,19 @@ __all__ = [
     "CompositePeriod",
     "CompositeSchedule",
     "ConnectorDemand",
+    "Contender",
+    "Explanation",
     "InstallOutcome",
     "InstallStatus",
     "InstalledProfile",
+    "Interval",
     "Limit",
     "LimitSource",
     "LocalPolicy",
     "MeterDecision",
     "NaiveDatetimeError",
     "OcppCallError",
+    "Problem",
     "ProfileValidationError",
     "RecurrencyKind",
     "ReplayResult",
@@ -120,6 +126,7 @@ __all__ = [
     "end_transaction",
     "energy_step",
     "evaluate_meter_value_decision",
+    "explain",
     "handle_clear_charging_profile",
     "handle_get_composite_schedule",
     "handle_set_charging_profile",
@@ -138,5 +145,6 @@ __all__ = [
     "state_to_json",
     "station_allocation",
     "station_allocation_schedule",
+    "validate_document",
     "watts_to_amps",
 ]

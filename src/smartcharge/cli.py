@@ -1,9 +1,12 @@
 """The `smartcharge` command (also `python -m smartcharge`): argparse subcommands over the library.
 
-This is the imperative shell: it reads files, prints and picks exit codes (0 done, 2 bad input), and holds no
-rule of its own. `replay` runs a script of OCPP 1.6 messages through `replay.replay_script` (DESIGN "The command
-line"); `simulate` runs a charging session step by step (`simulation`); `demo` runs the bundled example.
-Commands that take a charge point accept a saved state document or a replay script (its events applied first).
+This is the imperative shell: it reads files, prints and picks exit codes (0 done, 1 problems found by
+`validate`, 2 bad input or usage), and holds no rule of its own. `replay` runs a script of OCPP 1.6 messages
+through `replay.replay_script` (DESIGN "The command line"); `simulate` runs a charging session step by step
+(`simulation`); `demo` runs the bundled example; `composite`, `limit` and `explain` show what the engine
+(`composite`, `explain`) computes, drawn by `render`; `validate` lists a document's problems (`validate`).
+Commands that take a charge point accept a saved state document or a replay script (its events applied first);
+their time option then defaults to the script's last event. Usage errors are one line on standard error.
 """
 
 from __future__ import annotations
@@ -18,27 +21,39 @@ import random
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 from smartcharge import __version__
 from smartcharge._time import format_instant, parse_instant
+from smartcharge.composite import composite_schedule, limit_at
 from smartcharge.demo import run_demo
 from smartcharge.errors import ScriptError, SmartChargingError
+from smartcharge.explain import explain
+from smartcharge.render import explanation_text, limit_text, schedule_table, stack_svg, terminal_chart
 from smartcharge.replay import replay_script
 from smartcharge.serialize import state_from_json
 from smartcharge.simulation import SimulationResult, policy_from_document, simulate_session, simulate_station
 from smartcharge.state import ChargePointState, start_transaction
+from smartcharge.validate import document_kind, validate_document
 
 __all__ = ["main"]
 
 EXIT_OK = 0
+EXIT_PROBLEMS = 1
 EXIT_BAD_INPUT = 2
 
 _MAIN_EPILOG = """\
+STATE.json is a saved state (smartcharge-state document) or a replay script; a script's events are applied
+first, and --start / --at default to its last event's time. Times take any ISO 8601 offset (Z, +02:00).
+
 examples:
   smartcharge replay scenario.json               one line per answer, for people
   smartcharge replay scenario.json --format json one JSON object per answer, for programs
-  smartcharge replay --help                      the script format
+  smartcharge composite scenario.json --connector 1 --duration 3600
+  smartcharge limit scenario.json --connector 1 --at 2026-01-08T11:15:00+01:00
+  smartcharge explain scenario.json --connector 1 --duration 7200 --format svg > stack.svg
+  smartcharge validate payload.json
+  smartcharge COMMAND --help                     each command's options, with an example
 """
 
 _REPLAY_EPILOG = """\
@@ -172,10 +187,18 @@ def _run_demo(args: argparse.Namespace) -> int:
 
 def load_station(path: str) -> ChargePointState:
     """The charge point in file `path`: a saved state document, or a replay script with its events applied."""
+    return load_station_and_time(path)[0]
+
+
+def load_station_and_time(path: str) -> tuple[ChargePointState, datetime | None]:
+    """The charge point in file `path` (as `load_station`) and, for a replay script, its last event's time (the
+    default instant of the commands that ask about one); None for a saved state or a script without events."""
     document = _load_json(path)
     if isinstance(document, Mapping) and "events" in document:
-        return replay_script(document).state
-    return state_from_json(document)
+        state = replay_script(document).state
+        events = document["events"]
+        return state, (parse_instant(events[-1]["at"]) if events else None)
+    return state_from_json(document), None
 
 
 def _base_steps(text: str, seed: int) -> Iterator[float]:
@@ -305,11 +328,209 @@ def _run_simulate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# --- composite, limit, explain ----------------------------------------------------------------------------------
+
+_COMPOSITE_EPILOG = """\
+The composite schedule is what GetCompositeSchedule answers (§5.7, R29-R31): text shows a table and a terminal
+chart, json the GetCompositeSchedule.conf payload, svg the stack of profiles over time. Connector 0 is the whole
+charge point (R27). --unit defaults to the first ChargingScheduleAllowedChargingRateUnit (R30).
+
+examples:
+  smartcharge composite station.json --connector 1 --start 2026-01-08T10:00:00Z --duration 3600
+  smartcharge composite script.json --connector 0 --duration 86400 --unit W --format json
+  smartcharge composite station.json --connector 1 --start 2026-01-08T11:00:00+01:00 --duration 7200 \\
+      --format svg > composite.svg
+"""
+
+_LIMIT_EPILOG = """\
+The limit of a connector at one instant and the governing profile of each purpose that produced it (R21-R28).
+A connector without a transaction is asked "as if a transaction started then" (D8). --unit defaults to the first
+ChargingScheduleAllowedChargingRateUnit.
+
+examples:
+  smartcharge limit station.json --connector 1 --at 2026-01-08T10:15:00Z
+  smartcharge limit script.json --connector 2 --unit A --format json
+"""
+
+_EXPLAIN_EPILOG = """\
+Interval by interval: the limit, the profile of each purpose that governs (R24, D10) and whether it binds (R25-R27),
+and every profile it overrides (a lower stack level, a TxDefaultProfile under a TxProfile). svg draws one lane per
+purpose, stack level and connector, with the composite on top.
+
+examples:
+  smartcharge explain station.json --connector 1 --start 2026-01-08T09:00:00Z --duration 10800
+  smartcharge explain script.json --connector 1 --duration 3600 --format json
+  smartcharge explain station.json --connector 1 --start 2026-01-08T09:00:00Z --duration 10800 --format svg \\
+      > stack.svg
+"""
+
+_VALIDATE_EPILOG = """\
+DOCUMENT.json is a SetChargingProfile payload ({"connectorId", "csChargingProfiles"}, also inside an OCPP-J CALL
+frame), a bare csChargingProfiles object, a saved state or a replay script. Every problem is listed with its rule
+id: shape problems a charge point answers with a CALLERROR (R14, R5), rules a profile breaks on its own (R4,
+R11-R13, D4) and placement on the charge point (R6-R10, D1-D3). A payload is placed on --state when given, else on
+a charge point with the default configuration that has its connector (and a transaction for a TxProfile). In a
+script, every call answered Rejected or with a CALLERROR is a problem of its event.
+
+example:
+  $ smartcharge validate payload.json
+  R4: csChargingProfiles.chargingSchedule.chargingSchedulePeriod[1]: limit -6.0 is negative
+  R10: ...
+
+exit status: 0 no problem, 1 problems found, 2 the document could not be read or is not one of these kinds.
+"""
+
+
+def _instant(args: argparse.Namespace, option: str, default: datetime | None) -> datetime:
+    """The instant given as `option`, else the replay script's last event; ValueError when there is neither."""
+    text: str | None = getattr(args, option.lstrip("-").replace("-", "_"))
+    if text is not None:
+        try:
+            return parse_instant(text)
+        except (ValueError, TypeError) as exc:
+            raise ValueError(f"{option} {text!r} is not an ISO 8601 instant with offset ({exc})") from None
+    if default is None:
+        raise ValueError(f"{option} is required unless STATE.json is a replay script with events")
+    return default
+
+
+def _window(args: argparse.Namespace) -> tuple[ChargePointState, datetime]:
+    state, last = load_station_and_time(args.state)
+    start = _instant(args, "--start", last)
+    if args.duration < 0:
+        raise ValueError(f"--duration must be 0 or more seconds, not {args.duration}")
+    return state, start
+
+
+def _composite_json(schedule: Any) -> dict[str, Any]:
+    """GetCompositeSchedule.conf for `schedule` (§6.22, R31)."""
+    return {
+        "status": "Accepted",
+        "connectorId": schedule.connector_id,
+        "scheduleStart": format_instant(schedule.start),
+        "chargingSchedule": schedule.to_ocpp(),
+    }
+
+
+def _run_composite(args: argparse.Namespace) -> int:
+    try:
+        state, start = _window(args)
+        if args.format == "svg":
+            _print_lines([stack_svg(explain(state, args.connector, start, args.duration, args.unit))])
+            return EXIT_OK
+        schedule = composite_schedule(state, args.connector, start, args.duration, args.unit)
+    except (SmartChargingError, ValueError) as exc:
+        return _error("composite", str(exc), sys.stderr)
+    if args.format == "json":
+        _print_lines([json.dumps(_composite_json(schedule))])
+        return EXIT_OK
+    title = (
+        f"Composite schedule of connector {schedule.connector_id} from {format_instant(schedule.start)} "
+        f"for {schedule.duration} s, in {schedule.unit.value}"
+    )
+    _print_lines([title, "", schedule_table(schedule), "", terminal_chart(schedule)])
+    return EXIT_OK
+
+
+def _run_limit(args: argparse.Namespace) -> int:
+    try:
+        state, last = load_station_and_time(args.state)
+        at = _instant(args, "--at", last)
+        unit = args.unit or state.config.allowed_rate_units[0]
+        limit = limit_at(state, args.connector, at, unit)
+    except (SmartChargingError, ValueError) as exc:
+        return _error("limit", str(exc), sys.stderr)
+    if args.format == "json":
+        document = {"connectorId": args.connector, "at": format_instant(at), **_limit_json(limit)}
+        _print_lines([json.dumps(document)])
+    else:
+        _print_lines([limit_text(limit, args.connector, at)])
+    return EXIT_OK
+
+
+def _limit_json(limit: Any) -> dict[str, Any]:
+    return {
+        "unit": limit.unit.value,
+        "limit": limit.value,
+        "numberPhases": limit.number_phases,
+        "hardwareLimit": limit.hardware_limit,
+        "effectiveLimit": limit.effective,
+        "sources": [
+            {
+                "profileId": s.profile_id,
+                "purpose": s.purpose.value,
+                "stackLevel": s.stack_level,
+                "connectorId": s.connector_id,
+                "limit": s.limit,
+                "unit": s.unit.value,
+                "numberPhases": s.number_phases,
+            }
+            for s in limit.sources
+        ],
+    }
+
+
+def _run_explain(args: argparse.Namespace) -> int:
+    try:
+        state, start = _window(args)
+        explanation = explain(state, args.connector, start, args.duration, args.unit)
+    except (SmartChargingError, ValueError) as exc:
+        return _error("explain", str(exc), sys.stderr)
+    if args.format == "json":
+        _print_lines([json.dumps(explanation.to_json())])
+    elif args.format == "svg":
+        _print_lines([stack_svg(explanation)])
+    else:
+        _print_lines([explanation_text(explanation)])
+    return EXIT_OK
+
+
+# --- validate ---------------------------------------------------------------------------------------------------
+
+
+def _run_validate(args: argparse.Namespace) -> int:
+    try:
+        document = _load_json(args.document)
+        state = load_station(args.state) if args.state else None
+        kind = document_kind(document)
+        problems = validate_document(document, state)
+    except (SmartChargingError, ValueError) as exc:
+        return _error("validate", str(exc), sys.stderr)
+    if args.format == "json":
+        found = [{"rule": p.rule, "where": p.where, "message": p.message} for p in problems]
+        _print_lines([json.dumps({"document": kind, "problems": found})])
+    elif problems:
+        _print_lines(str(p) for p in problems)
+    else:
+        _print_lines([f"no problems ({kind})"])
+    return EXIT_PROBLEMS if problems else EXIT_OK
+
+
 # --- the parser -------------------------------------------------------------------------------------------------
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line on standard error, exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def _station_arguments(parser: argparse.ArgumentParser, formats: Sequence[str]) -> None:
+    """STATE.json, --connector, --unit and --format, shared by composite, limit and explain."""
+    parser.add_argument("state", metavar="STATE.json", help="a saved state or a replay script ('-': standard input)")
+    parser.add_argument("--connector", required=True, type=int, help="connector id (0: the whole charge point)")
+    parser.add_argument("--unit", choices=("A", "W"), help="unit of the limits (default: the first allowed unit)")
+    parser.add_argument("--format", choices=formats, default="text", help="output format (default text)")
+
+
+def _window_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--start", help="ISO 8601 instant with offset (default: a replay script's last event)")
+    parser.add_argument("--duration", required=True, type=int, help="length of the window in seconds")
+
+
 def _subparser(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser], name: str, summary: str, epilog: str
+    commands: argparse._SubParsersAction[_Parser], name: str, summary: str, epilog: str
 ) -> argparse.ArgumentParser:
     return commands.add_parser(
         name,
@@ -322,7 +543,7 @@ def _subparser(
 
 def build_parser() -> argparse.ArgumentParser:
     """The `smartcharge` argument parser, one subcommand per command."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="smartcharge",
         description="OCPP smart charging, by the spec.",
         epilog=_MAIN_EPILOG,
@@ -352,6 +573,29 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--policy", metavar="POLICY.json", help="the local policy used where OCPP does not limit")
     simulate.add_argument("--format", choices=("text", "json", "csv"), default="text", help="output format")
     simulate.set_defaults(run=_run_simulate)
+
+    composite = _subparser(commands, "composite", "The composite schedule of a connector.", _COMPOSITE_EPILOG)
+    _station_arguments(composite, ("text", "json", "svg"))
+    _window_arguments(composite)
+    composite.set_defaults(run=_run_composite)
+
+    limit = _subparser(commands, "limit", "The limit of a connector at an instant, and its sources.", _LIMIT_EPILOG)
+    _station_arguments(limit, ("text", "json"))
+    limit.add_argument("--at", help="ISO 8601 instant with offset (default: a replay script's last event)")
+    limit.set_defaults(run=_run_limit)
+
+    explain_ = _subparser(
+        commands, "explain", "Which profile governs when, and which ones it overrides.", _EXPLAIN_EPILOG
+    )
+    _station_arguments(explain_, ("text", "json", "svg"))
+    _window_arguments(explain_)
+    explain_.set_defaults(run=_run_explain)
+
+    validate = _subparser(commands, "validate", "Every problem of a document, with its rule id.", _VALIDATE_EPILOG)
+    validate.add_argument("document", metavar="DOCUMENT.json", help="payload, profile, saved state or replay script")
+    validate.add_argument("--state", metavar="STATE.json", help="the charge point a payload is placed on")
+    validate.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
+    validate.set_defaults(run=_run_validate)
     return parser
 
 

@@ -1,17 +1,26 @@
-"""Pictures of a composite schedule for people: a text table and a terminal chart.
+"""Pictures of limits for people: a text table and a terminal chart of a composite schedule, the limit at an
+instant and the explanation of a window as text, and the stack of profiles as a self-contained SVG.
 
-Everything here turns values the core computed into text; nothing here computes a limit. Clock times are shown in
-UTC with the offset marked, limits with their unit.
+Everything here turns values the core computed (`composite`, `explain`) into text or SVG; nothing here computes a
+limit or decides which profile governs. The SVG is written by hand (no plotting dependency) and parses as XML.
+Clock times are shown in UTC with the offset marked, limits with their unit.
 """
 
 from __future__ import annotations
 
 import math
-from datetime import timedelta
+from collections.abc import Sequence
+from datetime import datetime, timedelta, timezone
+from xml.sax.saxutils import escape, quoteattr
 
-from smartcharge.composite import CompositeSchedule
+import attrs
 
-__all__ = ["schedule_table", "terminal_chart"]
+from smartcharge._time import format_instant, to_epoch
+from smartcharge.composite import CompositeSchedule, Limit
+from smartcharge.explain import Contender, Explanation, Interval
+from smartcharge.model import ChargingProfilePurpose, ChargingRateUnit
+
+__all__ = ["explanation_text", "limit_text", "schedule_table", "stack_svg", "terminal_chart"]
 
 
 def _clock(schedule: CompositeSchedule, offset: int) -> str:
@@ -61,3 +70,390 @@ def terminal_chart(schedule: CompositeSchedule, width: int = 60, height: int = 8
     gap = max(1, width - len(start_label) - len(end_label) + 1)
     rows.append(" " * (label_width + 2) + start_label + " " * gap + end_label)
     return "\n".join(rows) if math.isfinite(top) else "(no finite limit to draw)"
+
+
+# --- text: a limit, an explanation ----------------------------------------------------------------------------
+
+
+def _amount(value: float, unit: ChargingRateUnit | str) -> str:
+    """`value` with its unit, kilowatts for large powers: ``16 A``, ``7.4 kW``, ``800 W``."""
+    unit = ChargingRateUnit(unit)
+    if not math.isfinite(value):
+        return f"{value} {unit.value}"
+    if unit is ChargingRateUnit.W and abs(value) >= 1000:
+        return f"{round(value / 1000, 2):g} kW"
+    return f"{round(value, 1):g} {unit.value}"
+
+
+def _phases(phases: int) -> str:
+    return "1 phase" if phases == 1 else f"{phases} phases"
+
+
+def _who(c: Contender | object) -> str:
+    """``TxDefaultProfile 2 (stack level 1, on connector 0)``."""
+    purpose = getattr(c, "purpose")  # noqa: B009 - Contender and LimitSource share these fields
+    return (
+        f"{purpose.value} {getattr(c, 'profile_id')} "  # noqa: B009
+        f"(stack level {getattr(c, 'stack_level')}, on connector {getattr(c, 'connector_id')})"  # noqa: B009
+    )
+
+
+def limit_text(limit: Limit, connector_id: int, at: datetime) -> str:
+    """The limit of `connector_id` at `at` and the governing period of each purpose that produced it (R25)."""
+    head = f"Connector {connector_id} at {format_instant(at)}: "
+    if limit.value is None:
+        lines = [
+            head + f"no profile limits; the hardware maximum {_amount(limit.hardware_limit, limit.unit)} applies "
+            f"({_phases(limit.number_phases)})"
+        ]
+    else:
+        lines = [head + f"{_amount(limit.value, limit.unit)} on {_phases(limit.number_phases)}"]
+    for source in limit.sources:
+        lines.append(f"  {_who(source)}: {_amount(source.limit, source.unit)}, {_phases(source.number_phases)}")
+    return "\n".join(lines)
+
+
+def _clock_format(explanation: Explanation) -> str:
+    one_day = explanation.start.date() == (explanation.end - timedelta(seconds=1)).date()
+    return "%H:%M:%SZ" if one_day or explanation.duration == 0 else "%Y-%m-%d %H:%M:%SZ"
+
+
+def explanation_text(explanation: Explanation) -> str:
+    """Interval by interval: the limit, the profiles that govern (and whether they bind) and the ones they
+    override, each with its reason (R24-R27)."""
+    unit = explanation.unit
+    lines = [
+        f"Connector {explanation.connector_id} from {format_instant(explanation.start)} to "
+        f"{format_instant(explanation.end)}, limits in {unit.value} "
+        f"(hardware maximum {_amount(explanation.hardware_limit, unit)})"
+    ]
+    clock = _clock_format(explanation)
+    for interval in explanation.intervals:
+        span = f"{interval.start.strftime(clock)} - {interval.end.strftime(clock)}"
+        if interval.limit is None:
+            value = f"{_amount(explanation.hardware_limit, unit)} (no profile limits: the hardware maximum)"
+        else:
+            value = f"{_amount(interval.limit, unit)} on {_phases(interval.number_phases)}"
+        lines += ["", f"{span}  {value}"]
+        for c in interval.contenders:
+            verb = ("binds" if c.binds else "governs") if c.governs else "overridden"
+            target = f" for connector {c.for_connector}" if explanation.connector_id == 0 and c.for_connector else ""
+            lines.append(
+                f"  {verb:<10} {_who(c)}{target}: {_amount(c.limit, c.unit)}, {_phases(c.number_phases)}: {c.reason}"
+            )
+        if not interval.contenders:
+            lines.append("  no profile covers this interval")
+    return "\n".join(lines)
+
+
+# --- SVG: the stack -------------------------------------------------------------------------------------------
+
+_COLOURS = {
+    ChargingProfilePurpose.CHARGE_POINT_MAX_PROFILE: "#c62828",
+    ChargingProfilePurpose.CHARGING_STATION_EXTERNAL_CONSTRAINTS: "#6a1b9a",
+    ChargingProfilePurpose.TX_PROFILE: "#1565c0",
+    ChargingProfilePurpose.TX_DEFAULT_PROFILE: "#2e7d32",
+}
+_ORDER = {purpose: i for i, purpose in enumerate(_COLOURS)}
+_COMPOSITE = "#37474f"
+_HARDWARE = "#90a4ae"
+_MUTED = "#607d8b"
+_NEUTRAL = "#78909c"
+_TICKS = (60, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800, 1209600)
+_LEFT, _RIGHT, _TOP = 250, 40, 70
+_COMPOSITE_H, _LANE_H, _GAP = 110, 62, 12
+
+
+@attrs.frozen
+class _Segment:
+    """A run of one lane where the same profile period keeps the same role: [start, end) in epoch seconds."""
+
+    start: int
+    end: int
+    contender: Contender
+
+
+_LaneKey = tuple[int, int, int, int]
+
+
+def _lanes(explanation: Explanation) -> dict[_LaneKey, list[_Segment]]:
+    """One lane per (connector it bears on, purpose, stack level, installed connector), highest precedence first,
+    with equal neighbouring segments merged."""
+    lanes: dict[_LaneKey, list[_Segment]] = {}
+    for interval in explanation.intervals:
+        lo, hi = to_epoch(interval.start), to_epoch(interval.end)
+        for c in interval.contenders:
+            segments = lanes.setdefault((c.for_connector, _ORDER[c.purpose], -c.stack_level, c.connector_id), [])
+            if segments and segments[-1].end == lo and segments[-1].contender == c:
+                segments[-1] = attrs.evolve(segments[-1], end=hi)
+            else:
+                segments.append(_Segment(lo, hi, c))
+    return dict(sorted(lanes.items()))
+
+
+@attrs.frozen
+class _Frame:
+    """The drawing's geometry: the window [start, start + span) mapped onto the plot's width, values onto
+    heights with `top` as the largest value."""
+
+    start: int
+    span: int
+    width: int
+    top: float
+
+    def x(self, t: int) -> float:
+        offset = min(max(t - self.start, 0), self.span)
+        return _LEFT + offset * (self.width - _LEFT - _RIGHT) / self.span
+
+    def h(self, value: float, room: float) -> float:
+        return max(1.5, room * min(value, self.top) / self.top) if value > 0 else 0.0
+
+
+def _text(
+    x: float,
+    y: float,
+    content: str,
+    *,
+    size: int = 12,
+    anchor: str = "start",
+    bold: bool = False,
+    fill: str = "#263238",
+    cls: str = "",
+) -> str:
+    weight = ' font-weight="bold"' if bold else ""
+    klass = f" class={quoteattr(cls)}" if cls else ""
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}"{weight} fill="{fill}"{klass}>'
+        f"{escape(content)}</text>"
+    )
+
+
+def _fits(label: str, width: float, size: int = 11) -> bool:
+    return len(label) * size * 0.6 + 8 <= width
+
+
+def _tick_step(span: int) -> int:
+    return next((step for step in _TICKS if span / step <= 9), _TICKS[-1])
+
+
+def _ticks(frame: _Frame) -> list[int]:
+    step = _tick_step(frame.span)
+    first = -(-frame.start // step) * step
+    return list(range(first, frame.start + frame.span + 1, step))
+
+
+def _title(explanation: Explanation) -> str:
+    what = "the whole charge point" if explanation.connector_id == 0 else f"connector {explanation.connector_id}"
+    return f"Profile stack of {what}, {format_instant(explanation.start)} to {format_instant(explanation.end)}"
+
+
+def _style(colour: str, hatch: str, *, governs: bool, binds: bool) -> str:
+    """Solid where a profile governs and binds, pale where it governs without binding, hatched where overridden."""
+    if not governs:
+        return f'fill="url(#hatch-{hatch})" stroke="{colour}" stroke-opacity="0.35"'
+    if binds:
+        return f'fill="{colour}" fill-opacity="0.85"'
+    return f'fill="{colour}" fill-opacity="0.3" stroke="{colour}" stroke-dasharray="3 2"'
+
+
+def _hatch(name: str, colour: str) -> str:
+    return (
+        f'<pattern id="hatch-{name}" patternUnits="userSpaceOnUse" width="7" height="7" '
+        f'patternTransform="rotate(45)"><rect width="7" height="7" fill="{colour}" fill-opacity="0.06"/>'
+        f'<line x1="0" y1="0" x2="0" y2="7" stroke="{colour}" stroke-width="2" stroke-opacity="0.5"/></pattern>'
+    )
+
+
+def _bar(frame: _Frame, lo: int, hi: int, value: float, base: float, room: float, style: str) -> str:
+    x0, x1 = frame.x(lo), frame.x(hi)
+    height = frame.h(value, room)
+    return f'<rect x="{x0:.1f}" y="{base - height:.1f}" width="{max(x1 - x0, 0.5):.1f}" height="{height:.1f}" {style}/>'
+
+
+def _bar_label(
+    frame: _Frame, lo: int, hi: int, value: float, base: float, room: float, label: str, fill: str
+) -> list[str]:
+    x0, x1 = frame.x(lo), frame.x(hi)
+    if not _fits(label, x1 - x0):
+        return []
+    y = base - frame.h(value, room) - 4
+    return [_text((x0 + x1) / 2, max(y, base - room - 2), label, size=11, anchor="middle", fill=fill, cls="limit")]
+
+
+def _composite_runs(explanation: Explanation) -> list[tuple[int, int, Interval]]:
+    """The explanation's intervals with neighbours of equal limit and phases joined (the composite's periods)."""
+    runs: list[tuple[int, int, Interval]] = []
+    for interval in explanation.intervals:
+        lo, hi = to_epoch(interval.start), to_epoch(interval.end)
+        if runs and runs[-1][2].limit == interval.limit and runs[-1][2].number_phases == interval.number_phases:
+            runs[-1] = (runs[-1][0], hi, runs[-1][2])
+        else:
+            runs.append((lo, hi, interval))
+    return runs
+
+
+def _composite_lane(explanation: Explanation, frame: _Frame) -> list[str]:
+    base, room = _TOP + _COMPOSITE_H, _COMPOSITE_H - 22
+    parts = [
+        '<g class="lane composite" data-lane="composite">',
+        f'<rect x="{_LEFT}" y="{_TOP}" width="{frame.width - _LEFT - _RIGHT}" height="{_COMPOSITE_H}" '
+        'fill="#fafafa" stroke="#cfd8dc"/>',
+        _text(16, _TOP + 22, "Composite schedule", size=13, bold=True, cls="lane-label"),
+        _text(
+            16,
+            _TOP + 40,
+            "the limit of the charge point" if explanation.connector_id == 0 else "the limit the connector gets",
+            size=11,
+            fill=_MUTED,
+        ),
+        _text(
+            16,
+            _TOP + 56,
+            f"hardware maximum {_amount(explanation.hardware_limit, explanation.unit)}",
+            size=11,
+            fill=_MUTED,
+        ),
+        _text(_LEFT - 6, base - room + 4, _amount(frame.top, explanation.unit), size=10, anchor="end", fill=_MUTED),
+        _text(_LEFT - 6, base + 3, f"0 {explanation.unit.value}", size=10, anchor="end", fill=_MUTED),
+    ]
+    for lo, hi, interval in _composite_runs(explanation):
+        if interval.limit is None:
+            style = f'fill="{_HARDWARE}" fill-opacity="0.25" stroke="{_HARDWARE}" stroke-dasharray="4 3"'
+            value, label = explanation.hardware_limit, f"{_amount(explanation.hardware_limit, explanation.unit)} max"
+        else:
+            style = f'fill="{_COMPOSITE}" fill-opacity="0.85"'
+            value, label = interval.limit, _amount(interval.limit, explanation.unit)
+        parts.append(_bar(frame, lo, hi, value, base, room, style))
+        parts += _bar_label(frame, lo, hi, value, base, room, label, _COMPOSITE)
+    parts.append("</g>")
+    return parts
+
+
+def _lane_title(explanation: Explanation, c: Contender) -> tuple[str, str, str]:
+    third = f"bears on connector {c.for_connector}" if explanation.connector_id == 0 and c.for_connector else ""
+    return f"{c.purpose.value} {c.profile_id}", f"stack level {c.stack_level}, on connector {c.connector_id}", third
+
+
+def _lane(explanation: Explanation, segments: Sequence[_Segment], frame: _Frame, y: float) -> list[str]:
+    first = segments[0].contender
+    colour = _COLOURS[first.purpose]
+    base, room = y + _LANE_H, _LANE_H - 18
+    names = sorted({f"{s.contender.purpose.value} {s.contender.profile_id}" for s in segments})
+    title, second, third = _lane_title(explanation, first)
+    if len(names) > 1:
+        title = f"{first.purpose.value} " + ", ".join(n.rsplit(" ", 1)[1] for n in names)
+    parts = [
+        f'<g class="lane" data-purpose="{first.purpose.value}" data-stack-level="{first.stack_level}" '
+        f'data-connector="{first.connector_id}">',
+        f'<rect x="{_LEFT}" y="{y}" width="{frame.width - _LEFT - _RIGHT}" height="{_LANE_H}" fill="#ffffff" '
+        'stroke="#eceff1"/>',
+        f'<rect x="8" y="{y + 6}" width="5" height="{_LANE_H - 12}" fill="{colour}"/>',
+        _text(20, y + 24, title, size=13, bold=True, fill=colour, cls="lane-label"),
+        _text(20, y + 40, second, size=11, fill=_MUTED),
+        _text(20, y + 54, third, size=11, fill=_MUTED),
+    ]
+    for segment in segments:
+        c = segment.contender
+        style = _style(colour, c.purpose.value, governs=c.governs, binds=c.binds)
+        parts.append(_bar(frame, segment.start, segment.end, c.value, base, room, style))
+        parts += _bar_label(frame, segment.start, segment.end, c.value, base, room, _amount(c.limit, c.unit), colour)
+    parts.append("</g>")
+    return parts
+
+
+def _axis(frame: _Frame, y: float, grid_top: float) -> list[str]:
+    right = frame.width - _RIGHT
+    parts = ['<g class="axis">', f'<line x1="{_LEFT}" y1="{y}" x2="{right}" y2="{y}" stroke="#455a64"/>']
+    previous_day = None
+    for t in _ticks(frame):
+        at = datetime.fromtimestamp(t, tz=timezone.utc)
+        tx = frame.x(t)
+        parts.append(
+            f'<line x1="{tx:.1f}" y1="{grid_top}" x2="{tx:.1f}" y2="{y}" stroke="#cfd8dc" stroke-dasharray="2 4"/>'
+        )
+        parts.append(f'<line x1="{tx:.1f}" y1="{y}" x2="{tx:.1f}" y2="{y + 5}" stroke="#455a64"/>')
+        parts.append(_text(tx, y + 18, at.strftime("%H:%M"), size=11, anchor="middle", cls="tick"))
+        if at.date() != previous_day:
+            parts.append(_text(tx, y + 32, at.strftime("%Y-%m-%d"), size=10, anchor="middle", fill=_MUTED))
+            previous_day = at.date()
+    parts.append(_text(_LEFT - 40, y + 32, "time (UTC)", size=10, anchor="end", fill=_MUTED))
+    parts.append("</g>")
+    return parts
+
+
+def _legend(purposes: Sequence[ChargingProfilePurpose], width: int, y: float) -> tuple[list[str], int]:
+    """The legend's parts and height: one swatch per purpose drawn, the three fills, the composite."""
+    items: list[tuple[str, str]] = [(f'fill="{_COLOURS[p]}" fill-opacity="0.85"', p.value) for p in purposes]
+    items += [
+        (_style(_NEUTRAL, "neutral", governs=True, binds=True), "governs and binds"),
+        (_style(_NEUTRAL, "neutral", governs=True, binds=False), "governs, does not bind"),
+        (_style(_NEUTRAL, "neutral", governs=False, binds=False), "covers, overridden"),
+        (f'fill="{_COMPOSITE}" fill-opacity="0.85"', "composite limit"),
+        (
+            f'fill="{_HARDWARE}" fill-opacity="0.25" stroke="{_HARDWARE}" stroke-dasharray="4 3"',
+            "no profile: hardware maximum",
+        ),
+    ]
+    parts = ['<g class="legend">', _text(16, y + 12, "Legend", size=12, bold=True)]
+    cx, cy = float(_LEFT), y
+    for style, label in items:
+        item_w = 26 + len(label) * 6.6 + 22
+        if cx + item_w > width - _RIGHT:
+            cx, cy = float(_LEFT), cy + 22
+        parts.append(f'<rect x="{cx:.1f}" y="{cy}" width="18" height="14" {style}/>')
+        parts.append(_text(cx + 24, cy + 11, label, size=11, cls="legend-item"))
+        cx += item_w
+    parts.append("</g>")
+    return parts, int(cy - y + 22)
+
+
+def stack_svg(explanation: Explanation, *, width: int = 1000) -> str:
+    """The stack of profiles over the explained window as a self-contained SVG document (§3.13.2, R24-R27).
+
+    The composite limit is on top; below it one lane per purpose, stack level and connector, highest precedence
+    first. A lane is solid where its profile governs and binds, pale where it governs without binding (a cap above
+    the limit), hatched where it covers the time but is overridden. Bars share one scale in the explanation's
+    unit; labels give each period's limit in its own unit. The time axis shows UTC clock times and dates; a legend
+    explains colours and fills.
+    """
+    if width < _LEFT + _RIGHT + 100:
+        raise ValueError(f"an SVG needs width >= {_LEFT + _RIGHT + 100}")
+    lanes = _lanes(explanation)
+    values = [explanation.hardware_limit if i.limit is None else i.limit for i in explanation.intervals]
+    values += [c.value for i in explanation.intervals for c in i.contenders]
+    top = max([v for v in values if math.isfinite(v)] + [1e-9])
+    frame = _Frame(to_epoch(explanation.start), max(explanation.duration, 1), width, top)
+    lanes_top = _TOP + _COMPOSITE_H + _GAP
+    axis_y = lanes_top + max(len(lanes), 1) * (_LANE_H + _GAP)
+    purposes = sorted({s.contender.purpose for segments in lanes.values() for s in segments}, key=_ORDER.__getitem__)
+    legend, legend_h = _legend(purposes, width, axis_y + 48)
+    height = int(axis_y + 48 + legend_h + 12)
+    title = _title(explanation)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        'font-family="Helvetica, Arial, sans-serif">',
+        f"<title>{escape(title)}</title>",
+        "<defs>",
+        *(_hatch(purpose.value, colour) for purpose, colour in _COLOURS.items()),
+        _hatch("neutral", _NEUTRAL),
+        "</defs>",
+        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>',
+        _text(16, 28, title, size=16, bold=True),
+        _text(
+            16,
+            50,
+            f"Limits in {explanation.unit.value}. Composite on top, then one lane per purpose, stack level "
+            "and connector, highest precedence first.",
+            size=12,
+            fill=_MUTED,
+        ),
+    ]
+    parts += _axis(frame, axis_y, _TOP)
+    parts += _composite_lane(explanation, frame)
+    for row, segments in enumerate(lanes.values()):
+        parts += _lane(explanation, segments, frame, lanes_top + row * (_LANE_H + _GAP))
+    if not lanes:
+        parts.append(_text(_LEFT + 8, lanes_top + 24, "no profile covers this window", fill=_MUTED))
+    parts += legend
+    parts.append("</svg>")
+    return "\n".join(parts)

@@ -1,8 +1,13 @@
 """Hypothesis strategies for smartcharge values, for your own property tests (needs the `testing` extra).
 
-Every strategy here produces values the library accepts: profiles that pass validation, configurations a
-charge point may have, OCPP 1.6 payloads that parse. Times cluster around `BASE` (Monday 2026-01-05 00:00 UTC)
+Every strategy here produces values the library accepts: profiles that pass validation (R4, R5, R11-R13),
+configurations a charge point may have, SetChargingProfile payloads that parse (answered ``Accepted`` or a
+rule-based ``Rejected``, never a CALLERROR), whole charge point states built through the real store operations,
+and replay scripts that replay without a `ScriptError`. Times cluster around `BASE` (Monday 2026-01-05 00:00 UTC)
 so that generated profiles overlap, stack and recur into each other instead of missing each other by years.
+
+Every strategy is built once (at import or on the first call with given arguments, then cached), never inside a
+draw, so using them costs no more than Hypothesis' own.
 
     >>> from hypothesis import given
     >>> from smartcharge.strategies import charging_profiles
@@ -31,15 +36,20 @@ from smartcharge.model import (
     ChargingSchedulePeriod,
     RecurrencyKind,
 )
+from smartcharge.ocpp16.codec import config_to_ocpp, profile_to_ocpp
+from smartcharge.state import ChargePointState, install_profile, start_transaction
 
 __all__ = [
     "BASE",
     "charge_point_configs",
+    "charge_point_states",
     "charging_profiles",
     "charging_schedule_periods",
     "charging_schedules",
     "instants",
     "limits",
+    "replay_scripts",
+    "set_charging_profile_payloads",
 ]
 
 #: The instant generated times cluster around: Monday 2026-01-05 00:00:00 UTC.
@@ -191,6 +201,7 @@ def _profiles(
     )
 
 
+@functools.cache
 def charge_point_configs(max_connectors: int = 3) -> st.SearchStrategy[ChargePointConfig]:
     """Charge point configurations with 1..`max_connectors` connectors and ordinary electrical values."""
     units: Any = st.sampled_from([(ChargingRateUnit.A, ChargingRateUnit.W), (ChargingRateUnit.W, ChargingRateUnit.A)])
@@ -205,3 +216,144 @@ def charge_point_configs(max_connectors: int = 3) -> st.SearchStrategy[ChargePoi
         connector_max_current=st.sampled_from([16.0, 32.0, 48.0, 63.0]),
         default_number_phases=st.just(3),
     )
+
+
+# --- payloads, states and scripts: values a charge point meets -------------------------------------------------
+
+_CAP_PURPOSES = (ChargingProfilePurpose.CHARGE_POINT_MAX_PROFILE,)
+_BOOLEANS = st.booleans()
+_PICK = st.integers(0, 255)  # an index into a list known only inside a draw: choice = items[k % len(items)]
+_SMALL_STACK = 3  # every generated configuration allows stack levels 0..3 (charge_point_configs)
+_TX_PROFILES = charging_profiles(purpose=ChargingProfilePurpose.TX_PROFILE, max_stack_level=_SMALL_STACK)
+_ANY_PROFILES = charging_profiles()
+_STEPS = st.one_of(st.just(0), st.integers(1, 3_600), st.sampled_from([60, 900, 1_800, 3_600]))
+_EVENTS = st.sampled_from(["set", "set", "set", "get", "clear", "start", "start", "stop"])
+_DURATIONS = st.one_of(st.integers(0, 2 * 86_400), st.sampled_from([0, 900, 3_600, 86_400]))
+_REQUESTED_UNITS = st.sampled_from([None, "A", "W"])
+_TRANSACTION_OFFSETS = st.integers(0, 99)
+
+
+@functools.cache
+def _up_to(n: int) -> st.SearchStrategy[int]:
+    return st.integers(0, n)
+
+
+def _connector_for(purpose: ChargingProfilePurpose, connector_count: int, charging: list[int], pick: int) -> int:
+    """A connector `purpose` may go on (R7-R9): 0 for a cap, a charging connector for a TxProfile when there is
+    one (else any connector: the profile is then Rejected by R9), 0..N for a TxDefaultProfile."""
+    if purpose in _CAP_PURPOSES:
+        return 0
+    if purpose is ChargingProfilePurpose.TX_PROFILE:
+        choices = charging or list(range(1, connector_count + 1))
+        return choices[pick % len(choices)]
+    return pick % (connector_count + 1)
+
+
+@functools.cache
+def set_charging_profile_payloads(connector_count: int = 3) -> st.SearchStrategy[dict[str, Any]]:
+    """SetChargingProfile.req payloads (§6.43) for a charge point with `connector_count` connectors: a valid
+    profile (`charging_profiles`) on a connector its purpose may use (R6-R8). A handler answers each one
+    ``Accepted`` or ``Rejected`` for a rule of the charge point (a TxProfile without a transaction, R9; the
+    configuration's limits, R10), never a CALLERROR."""
+    if connector_count < 1:
+        raise ValueError("a charge point with payloads to receive has at least one connector")
+    return _payloads(connector_count)
+
+
+@st.composite
+def _payloads(draw: st.DrawFn, connector_count: int) -> dict[str, Any]:
+    profile = draw(_ANY_PROFILES)
+    connector_id = _connector_for(profile.charging_profile_purpose, connector_count, [], draw(_PICK))
+    return {"connectorId": connector_id, "csChargingProfiles": profile_to_ocpp(profile)}
+
+
+@functools.cache
+def charge_point_states(max_connectors: int = 3, max_profiles: int = 6) -> st.SearchStrategy[ChargePointState]:
+    """Whole charge point states, built through the real API: a configuration (`charge_point_configs`), a
+    transaction on some connectors (`start_transaction`), then up to `max_profiles` profiles offered to
+    `install_profile` at instants near `BASE` (the rejected ones leave the state as it was, R16). Every state is
+    one a charge point can reach, and it survives `state_to_json` / `state_from_json` unchanged (R17)."""
+    return _states(max_connectors, max_profiles)
+
+
+@st.composite
+def _states(draw: st.DrawFn, max_connectors: int, max_profiles: int) -> ChargePointState:
+    config = draw(charge_point_configs(max_connectors))
+    state = ChargePointState(config)
+    for connector_id in config.connector_ids:
+        if draw(_BOOLEANS):
+            transaction_id = 100 * connector_id + draw(_TRANSACTION_OFFSETS)
+            state = start_transaction(state, connector_id, transaction_id, draw(instants()))
+    charging = [t.connector_id for t in state.transactions]
+    for _ in range(draw(_up_to(max_profiles))):
+        profile = draw(_ANY_PROFILES)
+        connector_id = _connector_for(profile.charging_profile_purpose, config.connector_count, charging, draw(_PICK))
+        state = install_profile(state, connector_id, profile, draw(instants())).state
+    return state
+
+
+@functools.cache
+def replay_scripts(max_connectors: int = 3, max_events: int = 12) -> st.SearchStrategy[dict[str, Any]]:
+    """Replay scripts (`smartcharge replay`, DESIGN "The command line") that replay without a `ScriptError`:
+    a ``config``, then up to `max_events` events in time order: SetChargingProfile (`set_charging_profile_payloads`),
+    GetCompositeSchedule, ClearChargingProfile, and transactions that start (sometimes with RemoteStartTransaction's
+    TxProfile, R19) on a free connector and stop. Calls may be answered ``Rejected`` (a rule says no), never with a
+    CALLERROR."""
+    return _scripts(max_connectors, max_events)
+
+
+def _clear_payload(draw: st.DrawFn, connector_count: int) -> dict[str, Any]:
+    payload: dict[str, Any] = {}
+    if draw(_BOOLEANS):
+        payload["id"] = draw(_IDS)
+    elif draw(_BOOLEANS):
+        payload["connectorId"] = draw(_PICK) % (connector_count + 1)
+        if draw(_BOOLEANS):
+            payload["chargingProfilePurpose"] = draw(_PURPOSES).value
+        if draw(_BOOLEANS):
+            payload["stackLevel"] = draw(_stack_levels(_SMALL_STACK))
+    return payload
+
+
+@st.composite
+def _scripts(draw: st.DrawFn, max_connectors: int, max_events: int) -> dict[str, Any]:
+    config = draw(charge_point_configs(max_connectors))
+    count = config.connector_count
+    at = BASE + timedelta(seconds=draw(_STEPS))
+    events: list[dict[str, Any]] = []
+    active: dict[int, int] = {}  # connector -> transaction id
+    next_transaction, offered = 1, 0
+    for _ in range(draw(_up_to(max_events))):
+        at += timedelta(seconds=draw(_STEPS))
+        event: dict[str, Any] = {"at": at.strftime("%Y-%m-%dT%H:%M:%SZ")}
+        kind = draw(_EVENTS)
+        free = [c for c in config.connector_ids if c not in active]
+        if kind == "start" and free:
+            connector_id = free[draw(_PICK) % len(free)]
+            body: dict[str, Any] = {"connectorId": connector_id, "transactionId": next_transaction}
+            # RemoteStart's profile must be accepted, else the script is invalid: room is left for it (R10).
+            if offered + 1 < config.max_profiles and draw(_BOOLEANS):
+                body["chargingProfile"] = profile_to_ocpp(draw(_TX_PROFILES))
+                offered += 1
+            event["startTransaction"] = body
+            active[connector_id] = next_transaction
+            next_transaction += 1
+        elif kind == "stop" and active:
+            connector_id = sorted(active)[draw(_PICK) % len(active)]
+            event["stopTransaction"] = {"transactionId": active.pop(connector_id)}
+        elif kind == "get":
+            payload: dict[str, Any] = {"connectorId": draw(_PICK) % (count + 1), "duration": draw(_DURATIONS)}
+            unit = draw(_REQUESTED_UNITS)
+            if unit is not None:
+                payload["chargingRateUnit"] = unit
+            event.update(call="GetCompositeSchedule", payload=payload)
+        elif kind == "clear":
+            event.update(call="ClearChargingProfile", payload=_clear_payload(draw, count))
+        else:
+            profile = draw(_ANY_PROFILES)
+            connector_id = _connector_for(profile.charging_profile_purpose, count, sorted(active), draw(_PICK))
+            payload = {"connectorId": connector_id, "csChargingProfiles": profile_to_ocpp(profile)}
+            event.update(call="SetChargingProfile", payload=payload)
+            offered += 1
+        events.append(event)
+    return {"config": config_to_ocpp(config), "events": events}

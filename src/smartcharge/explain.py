@@ -1,0 +1,407 @@
+"""Why the limit is what it is: interval by interval, which profile governs and which ones it overrides.
+
+`explain` answers the question people bring to a composite schedule ("where does 7 kW come from, and why not the
+11 kW profile?"). It splits a window at every change of the composite and at every instant where a profile starts
+or stops covering (R21-R23), and for each interval lists every profile that covers it: the ones that govern their
+purpose (R24, D10) and whether their limit binds (R25-R27), and the ones they override (a lower stack level, a
+TxDefaultProfile under a TxProfile).
+
+Everything here is built on the public evaluation functions: `limit_at` says what governs at an instant and
+`timeline.profile_slices` where each profile covers. No rule is decided here; this module only collects and labels
+their answers. It does no I/O and knows nothing of OCPP's JSON or of how the answer is shown (`render`, `cli`).
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import math
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+import attrs
+
+from smartcharge._time import format_instant, from_epoch, to_epoch, utc_instant
+from smartcharge.composite import Limit, LimitSource, composite_schedule, limit_at
+from smartcharge.model import ChargingProfilePurpose, ChargingRateUnit
+from smartcharge.state import ChargePointState, InstalledProfile, start_transaction
+from smartcharge.timeline import Slice, profile_slices
+from smartcharge.units import convert
+
+__all__ = ["Contender", "Explanation", "Interval", "explain"]
+
+_CAPS = (
+    ChargingProfilePurpose.CHARGE_POINT_MAX_PROFILE,
+    ChargingProfilePurpose.CHARGING_STATION_EXTERNAL_CONSTRAINTS,
+)
+_TX = ChargingProfilePurpose.TX_PROFILE
+_TX_DEFAULT = ChargingProfilePurpose.TX_DEFAULT_PROFILE
+_RELATIVE_TOLERANCE = 1e-9
+
+
+@attrs.frozen
+class Contender:
+    """A profile whose schedule covers an interval, and what became of it there.
+
+    `profile_id`, `purpose`, `stack_level` and `connector_id` (the connector it is installed on) name the profile;
+    `limit` `unit` on `number_phases` phases is its governing period's limit, and `value` the same limit in the
+    explanation's unit. `for_connector` is the connector whose limit it bears on (for connector 0's explanation a
+    Tx/TxDefault profile is listed once per connector it reaches; caps are listed for connector 0).
+
+    `governs` is True when it is the profile its purpose uses there (R24, D10, R25); `binds` is True when, in
+    addition, the resulting limit is its own (the least of the purposes, R25-R27). `reason` says why in words.
+    """
+
+    profile_id: int
+    purpose: ChargingProfilePurpose
+    stack_level: int
+    connector_id: int
+    for_connector: int
+    limit: float
+    unit: ChargingRateUnit
+    number_phases: int
+    value: float
+    governs: bool
+    binds: bool
+    reason: str
+
+
+@attrs.frozen
+class Interval:
+    """[`start`, `end`): the connector's limit `limit` (None: no profile limits, the hardware maximum applies) on
+    `number_phases` phases, and the `contenders` that cover the interval, governing ones first."""
+
+    start: datetime
+    end: datetime
+    limit: float | None
+    number_phases: int
+    contenders: tuple[Contender, ...]
+
+    @property
+    def governing(self) -> tuple[Contender, ...]:
+        """The profiles that govern their purpose here."""
+        return tuple(c for c in self.contenders if c.governs)
+
+    @property
+    def overridden(self) -> tuple[Contender, ...]:
+        """The profiles that cover the interval but are overridden by another one."""
+        return tuple(c for c in self.contenders if not c.governs)
+
+
+@attrs.frozen
+class Explanation:
+    """The explanation of `connector_id`'s limit over [`start`, `start` + `duration`) in `unit`: consecutive
+    `intervals` that cover the window (one at `start` when `duration` is 0), and the connector's
+    `hardware_limit` in `unit` (what it may draw where no profile limits)."""
+
+    connector_id: int
+    start: datetime
+    duration: int
+    unit: ChargingRateUnit
+    hardware_limit: float
+    voltage: float
+    intervals: tuple[Interval, ...]
+
+    @property
+    def end(self) -> datetime:
+        """The end of the window (excluded)."""
+        return from_epoch(to_epoch(self.start) + self.duration)
+
+    def to_json(self) -> dict[str, Any]:
+        """The explanation as a JSON-able document (camelCase, times as ``YYYY-MM-DDTHH:MM:SSZ``), what
+        ``smartcharge explain --format json`` prints."""
+        return {
+            "connectorId": self.connector_id,
+            "start": format_instant(self.start),
+            "duration": self.duration,
+            "unit": self.unit.value,
+            "hardwareLimit": self.hardware_limit,
+            "intervals": [
+                {
+                    "start": format_instant(i.start),
+                    "end": format_instant(i.end),
+                    "limit": i.limit,
+                    "numberPhases": i.number_phases,
+                    "governing": [_contender_json(c) for c in i.governing],
+                    "overridden": [_contender_json(c) for c in i.overridden],
+                }
+                for i in self.intervals
+            ],
+        }
+
+
+def _contender_json(c: Contender) -> dict[str, Any]:
+    return {
+        "profileId": c.profile_id,
+        "purpose": c.purpose.value,
+        "stackLevel": c.stack_level,
+        "connectorId": c.connector_id,
+        "forConnector": c.for_connector,
+        "limit": c.limit,
+        "unit": c.unit.value,
+        "numberPhases": c.number_phases,
+        "value": c.value,
+        "binds": c.binds,
+        "reason": c.reason,
+    }
+
+
+# --- which profiles cover when -----------------------------------------------------------------------------------
+
+
+def _reaches(installed: InstalledProfile, connector_id: int) -> bool:
+    """Does `installed` bear on connector `connector_id` > 0? Caps and TxDefault profiles on connector 0 reach every
+    connector (§3.13.1); a TxDefault or TxProfile on a connector reaches that connector."""
+    return installed.connector_id in (0, connector_id) and not (
+        installed.connector_id == 0 and installed.profile.charging_profile_purpose is _TX
+    )
+
+
+def _is_cap(installed: InstalledProfile) -> bool:
+    return installed.profile.charging_profile_purpose in _CAPS
+
+
+@attrs.frozen
+class _Coverage:
+    """Where one installed profile covers the window, as seen from connector `for_connector`."""
+
+    installed: InstalledProfile
+    for_connector: int
+    slices: tuple[Slice, ...]
+    starts: tuple[int, ...]
+
+    def period_at(self, t: int) -> int | None:
+        """The index of the period that covers `t`, None when the profile does not cover it."""
+        i = bisect.bisect_right(self.starts, t) - 1
+        if i >= 0 and self.slices[i].start <= t < self.slices[i].end:
+            return self.slices[i].index
+        return None
+
+
+def _as_if_charging(state: ChargePointState, at: datetime) -> ChargePointState:
+    """`state` with a transaction starting at `at` on every connector that has none: the composite of a window is
+    evaluated "as if a transaction started now" (D8), and `limit_at` at a later instant of the window must see the
+    same start of charging."""
+    next_id = max((t.transaction_id for t in state.transactions), default=0) + 1
+    for connector_id in state.config.connector_ids:
+        if state.transaction_on(connector_id) is None:
+            state = start_transaction(state, connector_id, next_id, at)
+            next_id += 1
+    return state
+
+
+def _coverages(state: ChargePointState, connector_id: int, lo: int, hi: int) -> list[_Coverage]:
+    """Every (profile, connector it bears on) pair whose profile reaches `connector_id` (0: caps for connector 0,
+    Tx/TxDefault profiles once per connector they reach), with its slices in [lo, hi) (R21-R23)."""
+    pairs: list[tuple[InstalledProfile, int]] = []
+    for installed in state.profiles:
+        if connector_id != 0:
+            if _reaches(installed, connector_id):
+                pairs.append((installed, connector_id))
+        elif _is_cap(installed):
+            pairs.append((installed, 0))
+        else:
+            pairs.extend((installed, c) for c in state.config.connector_ids if _reaches(installed, c))
+    coverages = []
+    for installed, for_connector in pairs:
+        transaction = state.transaction_on(for_connector if for_connector else 1)
+        session = lo if transaction is None else to_epoch(transaction.start)
+        slices = profile_slices(
+            installed.profile, lo, hi, installed_at=to_epoch(installed.installed_at), session_start=session
+        )
+        coverages.append(_Coverage(installed, for_connector, tuple(slices), tuple(s.start for s in slices)))
+    return coverages
+
+
+# --- labelling one interval -------------------------------------------------------------------------------------
+
+
+def _close(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=_RELATIVE_TOLERANCE, abs_tol=1e-9)
+
+
+def _source_value(source: LimitSource, unit: ChargingRateUnit, voltage: float, phases: int) -> float:
+    return convert(source.limit, source.unit, unit, voltage, phases)
+
+
+def _winner_reason(source: LimitSource, binds: bool, station: bool) -> str:
+    if source.purpose in _CAPS:
+        if station:
+            return "below the connectors' sum, so the cap is the limit (R27)" if binds else "above the sum (R27)"
+        return "the cap is the limit (R25)" if binds else "above the Tx limit (R25)"
+    if station:
+        return "added to the charge point's sum (R27)" if binds else "added to the sum, but the cap is lower (R27)"
+    return "the limit (R24, R25)" if binds else "a cap is lower (R25, R26)"
+
+
+def _loser_reason(installed: InstalledProfile, winners: Sequence[LimitSource], for_connector: int) -> str:
+    """Why `installed` does not govern: a profile of its purpose ranks higher (R24, D10), or a TxProfile governs
+    instead of the TxDefaultProfiles (R25)."""
+    profile = installed.profile
+    purpose = profile.charging_profile_purpose
+    same = [w for w in winners if w.purpose is purpose]
+    if same:
+        winner = same[0]
+        if winner.stack_level > profile.stack_level:
+            levels = f"stack level {profile.stack_level} is below {winner.stack_level}"
+            return f"by profile {winner.profile_id}: {levels} (R24)"
+        if winner.stack_level == profile.stack_level and winner.connector_id != installed.connector_id:
+            return (
+                f"by profile {winner.profile_id}: same stack level, and the one on connector {for_connector} "
+                "itself governs it (D10)"
+            )
+        return f"by profile {winner.profile_id} of the same purpose and stack level (R24)"
+    if purpose is _TX_DEFAULT:
+        tx = [w for w in winners if w.purpose is _TX]
+        if tx:
+            return f"by TxProfile {tx[0].profile_id}: a TxProfile that covers goes before TxDefaultProfiles (R25)"
+    return "does not govern here"
+
+
+def _contender(
+    installed: InstalledProfile,
+    index: int,
+    for_connector: int,
+    unit: ChargingRateUnit,
+    voltage: float,
+    default_phases: int,
+) -> tuple[int, ChargingProfilePurpose, int, int, int, float, ChargingRateUnit, int, float]:
+    profile = installed.profile
+    period = profile.charging_schedule.charging_schedule_period[index]
+    phases = default_phases if period.number_phases is None else period.number_phases
+    native = profile.charging_schedule.charging_rate_unit
+    return (
+        profile.charging_profile_id,
+        profile.charging_profile_purpose,
+        profile.stack_level,
+        installed.connector_id,
+        for_connector,
+        period.limit,
+        native,
+        phases,
+        convert(period.limit, native, unit, voltage, phases),
+    )
+
+
+def _label(
+    state: ChargePointState,
+    connector_id: int,
+    t: int,
+    unit: ChargingRateUnit,
+    coverages: Sequence[_Coverage],
+) -> tuple[Limit, tuple[Contender, ...]]:
+    """The limit at `t` and every profile covering `t`, labelled governing / binding / overridden."""
+    at = from_epoch(t)
+    voltage, default_phases = state.config.voltage, state.config.default_number_phases
+    limit = limit_at(state, connector_id, at, unit)
+    station = connector_id == 0
+    winners_for: dict[int, tuple[LimitSource, ...]] = {}
+    if station:
+        caps = tuple(s for s in limit.sources if s.purpose in _CAPS)
+        winners_for[0] = caps
+        for c in state.config.connector_ids:
+            winners_for[c] = tuple(s for s in limit_at(state, c, at, unit).sources if s.purpose not in _CAPS)
+    else:
+        winners_for[connector_id] = limit.sources
+    caps_bind = _caps_bind(limit, unit, voltage) if station else False
+    governing: list[Contender] = []
+    overridden: list[Contender] = []
+    for coverage in coverages:
+        index = coverage.period_at(t)
+        if index is None:
+            continue
+        fields = _contender(coverage.installed, index, coverage.for_connector, unit, voltage, default_phases)
+        winners = winners_for[coverage.for_connector]
+        source = next((w for w in winners if w.profile_id == fields[0]), None)
+        if source is None:
+            reason = _loser_reason(coverage.installed, winners, coverage.for_connector)
+            overridden.append(Contender(*fields, governs=False, binds=False, reason=reason))
+            continue
+        if station:
+            binds = caps_bind if source.purpose in _CAPS else not caps_bind
+        else:
+            binds = limit.value is not None and _close(
+                _source_value(source, unit, voltage, limit.number_phases), limit.value
+            )
+        reason = _winner_reason(source, binds, station)
+        governing.append(Contender(*fields, governs=True, binds=binds, reason=reason))
+    return limit, (*sorted(_ordered(governing), key=lambda c: not c.binds), *_ordered(overridden))
+
+
+def _caps_bind(limit: Limit, unit: ChargingRateUnit, voltage: float) -> bool:
+    """R27: on connector 0 the caps govern when they are below the connectors' sum, i.e. the limit is theirs."""
+    caps = [s for s in limit.sources if s.purpose in _CAPS]
+    if not caps or limit.value is None:
+        return False
+    phases = min(s.number_phases for s in caps)
+    cap = min(_source_value(s, unit, voltage, phases) for s in caps)
+    return _close(cap, limit.value) and limit.number_phases == phases
+
+
+_PURPOSE_ORDER = {
+    ChargingProfilePurpose.CHARGE_POINT_MAX_PROFILE: 0,
+    ChargingProfilePurpose.CHARGING_STATION_EXTERNAL_CONSTRAINTS: 1,
+    _TX: 2,
+    _TX_DEFAULT: 3,
+}
+
+
+def _ordered(contenders: Iterable[Contender]) -> list[Contender]:
+    return sorted(
+        contenders,
+        key=lambda c: (c.for_connector, _PURPOSE_ORDER[c.purpose], -c.stack_level, c.connector_id, c.profile_id),
+    )
+
+
+# --- public -----------------------------------------------------------------------------------------------------
+
+
+def explain(
+    state: ChargePointState,
+    connector_id: int,
+    start: datetime,
+    duration: int,
+    unit: ChargingRateUnit | str | None = None,
+) -> Explanation:
+    """Explain the composite schedule of `connector_id` (0: the whole charge point) over
+    [`start`, `start` + `duration`) in `unit` (default: the first allowed unit, R30), interval by interval.
+
+    A connector without a transaction is explained "as if a transaction started at `start`" (D8), exactly as its
+    composite schedule is computed, so the intervals' limits are the composite's (§3.13.4, §5.7, R21-R28).
+    Adjacent intervals with the same limit and the same contenders are merged.
+    """
+    schedule = composite_schedule(state, connector_id, start, duration, unit)
+    the_unit = schedule.unit
+    begin = to_epoch(utc_instant(start, "start"))
+    hi = begin + max(duration, 1)
+    charging = _as_if_charging(state, from_epoch(begin))
+    coverages = _coverages(charging, connector_id, begin, hi)
+    bounds = {begin, hi}
+    bounds.update(begin + p.start_period for p in schedule.periods)
+    for coverage in coverages:
+        bounds.update(x for s in coverage.slices for x in (s.start, s.end))
+    ordered = sorted(b for b in bounds if begin <= b <= hi)
+    intervals: list[Interval] = []
+    for lo, up in itertools.pairwise(ordered):
+        limit, contenders = _label(charging, connector_id, lo, the_unit, coverages)
+        end = from_epoch(min(up, begin + duration))
+        previous = intervals[-1] if intervals else None
+        if (
+            previous is not None
+            and previous.limit == limit.value
+            and previous.number_phases == limit.number_phases
+            and previous.contenders == contenders
+        ):
+            intervals[-1] = attrs.evolve(previous, end=end)
+            continue
+        intervals.append(Interval(from_epoch(lo), end, limit.value, limit.number_phases, contenders))
+    return Explanation(
+        connector_id,
+        from_epoch(begin),
+        duration,
+        the_unit,
+        schedule.hardware_limit,
+        state.config.voltage,
+        tuple(intervals),
+    )

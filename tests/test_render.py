@@ -1,0 +1,110 @@
+"""Pictures: the stack SVG of `render.stack_svg` (a self-contained document that parses as XML, with lanes, a time
+axis with clock times and a legend), and the text forms of a limit and an explanation."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from smartcharge import limit_at, replay_script
+from smartcharge.demo import example_document
+from smartcharge.explain import explain
+from smartcharge.render import explanation_text, limit_text, stack_svg
+
+SVG = "{http://www.w3.org/2000/svg}"
+EVENING = Path(__file__).parent.parent / "docs" / "examples" / "evening.json"
+
+
+def utc(hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, 1, 8, hour, minute, tzinfo=timezone.utc)
+
+
+def texts(root: ET.Element, cls: str) -> list[str]:
+    return [t.text or "" for t in root.iter(f"{SVG}text") if t.get("class") == cls]
+
+
+@pytest.fixture(scope="module")
+def demo_state():
+    return replay_script(example_document("demo.json")).state
+
+
+@pytest.fixture(scope="module")
+def evening_state():
+    import json
+
+    return replay_script(json.loads(EVENING.read_text())).state
+
+
+def test_demo_svg_parses_with_lanes_clock_axis_and_legend(demo_state):
+    svg = stack_svg(explain(demo_state, 1, utc(9, 30), 7200, "W"))
+    root = ET.fromstring(svg)
+    assert root.tag == f"{SVG}svg"
+    lanes = [g for g in root.iter(f"{SVG}g") if "lane" in (g.get("class") or "").split()]
+    assert [g.get("data-lane") for g in lanes][:1] == ["composite"]  # the composite on top
+    assert [g.get("data-purpose") for g in lanes[1:]] == ["TxDefaultProfile"]
+    assert texts(root, "lane-label") == ["Composite schedule", "TxDefaultProfile 1"]
+    assert texts(root, "tick") == ["09:30", "09:45", "10:00", "10:15", "10:30", "10:45", "11:00", "11:15", "11:30"]
+    assert {"7 kW", "11 kW"} <= set(texts(root, "limit"))  # each period labelled with its unit
+    assert {"TxDefaultProfile", "composite limit", "covers, overridden"} <= set(texts(root, "legend-item"))
+    assert "<script" not in svg and 'href="http' not in svg  # self-contained
+
+
+def test_evening_svg_has_one_lane_per_purpose_and_stack_level_highest_first(evening_state):
+    root = ET.fromstring(stack_svg(explain(evening_state, 1, utc(16), 6 * 3600)))
+    lanes = [
+        (g.get("data-purpose"), g.get("data-stack-level"), g.get("data-connector"))
+        for g in root.iter(f"{SVG}g")
+        if g.get("data-purpose")
+    ]
+    assert lanes == [
+        ("ChargePointMaxProfile", "0", "0"),
+        ("TxProfile", "0", "1"),
+        ("TxDefaultProfile", "1", "0"),
+        ("TxDefaultProfile", "0", "0"),
+    ]
+    hatched = [r for r in root.iter(f"{SVG}rect") if (r.get("fill") or "").startswith("url(#hatch-TxDefault")]
+    assert hatched  # profile 2 is drawn overridden where the TxProfile and profile 3 govern
+
+
+def test_svg_of_connector_0_lists_each_connectors_profiles(evening_state):
+    root = ET.fromstring(stack_svg(explain(evening_state, 0, utc(16), 3600, "W")))
+    assert "Profile stack of the whole charge point" in (root.find(f"{SVG}title").text or "")
+    assert len([g for g in root.iter(f"{SVG}g") if g.get("data-purpose") == "TxDefaultProfile"]) == 2
+
+
+def test_svg_escapes_and_handles_an_empty_window(demo_state):
+    root = ET.fromstring(stack_svg(explain(demo_state, 1, utc(0), 0)))
+    assert any("no profile covers" in (t.text or "") for t in root.iter(f"{SVG}text"))
+
+
+def test_explanation_text_names_who_governs_and_who_is_overridden(evening_state):
+    text = explanation_text(explain(evening_state, 1, utc(18), 3600))
+    assert text.splitlines() == [
+        "Connector 1 from 2026-01-08T18:00:00Z to 2026-01-08T19:00:00Z, limits in A (hardware maximum 32 A)",
+        "",
+        "18:00:00Z - 19:00:00Z  16 A on 3 phases",
+        "  binds      TxDefaultProfile 3 (stack level 1, on connector 0): 16 A, 3 phases: the limit (R24, R25)",
+        "  governs    ChargePointMaxProfile 1 (stack level 0, on connector 0): 20 A, 3 phases: above the Tx limit "
+        "(R25)",
+        "  overridden TxDefaultProfile 2 (stack level 0, on connector 0): 11 kW, 3 phases: by profile 3: stack level "
+        "0 is below 1 (R24)",
+    ]
+
+
+def test_limit_text_lists_the_sources(evening_state):
+    at = utc(17, 15)
+    assert limit_text(limit_at(evening_state, 1, at, "A"), 1, at).splitlines() == [
+        "Connector 1 at 2026-01-08T17:15:00Z: 20 A on 3 phases",
+        "  ChargePointMaxProfile 1 (stack level 0, on connector 0): 20 A, 3 phases",
+        "  TxProfile 4 (stack level 0, on connector 1): 24 A, 3 phases",
+    ]
+
+
+def test_the_picture_in_the_docs_is_the_current_rendering(evening_state):
+    """docs/examples/evening.svg is what `smartcharge explain ... --format svg` draws today (regenerate it with
+    that command when the drawing changes)."""
+    drawn = stack_svg(explain(evening_state, 1, utc(16), 6 * 3600))
+    assert (EVENING.parent / "evening.svg").read_text(encoding="utf-8") == drawn + "\n"
