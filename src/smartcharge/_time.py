@@ -13,9 +13,11 @@ from dateutil.parser import isoparse
 
 from smartcharge.errors import NaiveDatetimeError
 
-__all__ = ["format_instant", "from_epoch", "parse_instant", "to_epoch", "utc_instant"]
+__all__ = ["epoch_seconds", "format_instant", "from_epoch", "parse_instant", "to_epoch", "utc_instant"]
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_UTC = timezone.utc
+_EPOCH = datetime(1970, 1, 1, tzinfo=_UTC)
+_SECOND = timedelta(seconds=1)
 
 
 def utc_instant(value: datetime, name: str = "datetime") -> datetime:
@@ -23,25 +25,41 @@ def utc_instant(value: datetime, name: str = "datetime") -> datetime:
     if it cannot be expressed in UTC (a year-1 or year-9999 instant with an offset)."""
     if not isinstance(value, datetime):
         raise TypeError(f"{name} must be a datetime, not {type(value).__name__}")
+    if value.__class__ is datetime and value.tzinfo is _UTC:  # already UTC: only the fraction to drop
+        return value.replace(microsecond=0) if value.microsecond else value
     if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
         raise NaiveDatetimeError(
             f"{name} {value.isoformat()} has no UTC offset; pass an aware datetime "
             "(e.g. datetime(..., tzinfo=timezone.utc))"
         )
     try:
-        return value.astimezone(timezone.utc).replace(microsecond=0)
+        return value.astimezone(_UTC).replace(microsecond=0)
     except OverflowError:
         raise ValueError(f"{name} {value.isoformat()} is out of range once expressed in UTC") from None
 
 
 def to_epoch(value: datetime) -> int:
-    """Whole epoch seconds of an aware datetime (floored)."""
-    return (utc_instant(value) - _EPOCH) // timedelta(seconds=1)
+    """Whole epoch seconds of an aware datetime (floored; `utc_instant`'s errors otherwise)."""
+    if value.__class__ is datetime and value.tzinfo is _UTC:
+        # The difference of two UTC datetimes is exact, and a timedelta keeps 0 <= seconds < 86400 even when
+        # negative, so days and seconds give the floor without building the floored datetime.
+        delta = value - _EPOCH
+        return delta.days * 86_400 + delta.seconds
+    return (utc_instant(value) - _EPOCH) // _SECOND
+
+
+def epoch_seconds(value: datetime, name: str = "datetime") -> int:
+    """`to_epoch(utc_instant(value, name))` in one call: the whole epoch seconds of a caller's instant, with
+    `utc_instant`'s errors naming it `name`."""
+    if value.__class__ is datetime and value.tzinfo is _UTC:
+        delta = value - _EPOCH
+        return delta.days * 86_400 + delta.seconds
+    return (utc_instant(value, name) - _EPOCH) // _SECOND
 
 
 def from_epoch(seconds: int) -> datetime:
     """The UTC datetime `seconds` after the epoch."""
-    return _EPOCH + timedelta(seconds=seconds)
+    return _EPOCH + timedelta(0, seconds)
 
 
 def parse_instant(text: str) -> datetime:

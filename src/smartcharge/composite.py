@@ -6,26 +6,32 @@ governs at an instant (highest stackLevel, falling back when it stops covering, 
 whole charge point's sum (R27). Where one profile applies in time is `timeline`'s business; installing and
 clearing is `state`'s. Public: `limit_at`, `next_change`, `composite_schedule`.
 
-The work is a sweep over slice boundaries with one heap per purpose, O(S log S) in the number of slices S, never
-proportional to the seconds in a window.
+What does not depend on the question is compiled once per state (`ChargePointState.memo`; the state is
+immutable): every profile's timeline in epoch seconds, and per connector the profiles of each purpose in priority
+order. A composite schedule is a sweep over slice boundaries with one heap per purpose, O(S log S) in the number
+of slices S, never proportional to the seconds in a window. `limit_at` does not sweep: per purpose it asks the
+profiles, highest priority first, which period covers the instant and for how long that stays so, and keeps the
+answer with that span, so later instants inside it are a bisection. Short windows of a connector whose limits do
+not depend on the window's start (D8) are read from those answers too.
 """
 
 from __future__ import annotations
 
 import heapq
-import itertools
 import math
 import sys
-from collections.abc import Iterator, Sequence
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
+from operator import attrgetter, itemgetter
 from typing import Any
 
 import attrs
 
-from smartcharge._time import from_epoch, to_epoch, utc_instant
+from smartcharge._time import epoch_seconds, from_epoch, to_epoch
 from smartcharge.model import ChargePointConfig, ChargingProfilePurpose, ChargingRateUnit
 from smartcharge.state import ChargePointState, InstalledProfile
-from smartcharge.timeline import Slice, change_instants, profile_slices, recurrence_period
+from smartcharge.timeline import FOREVER, ProfileTimeline, recurrence_period
 from smartcharge.units import convert
 
 __all__ = [
@@ -44,6 +50,7 @@ _CAPS = (
     ChargingProfilePurpose.CHARGING_STATION_EXTERNAL_CONSTRAINTS,
 )
 _TX, _TX_DEFAULT = ChargingProfilePurpose.TX_PROFILE, ChargingProfilePurpose.TX_DEFAULT_PROFILE
+_A, _W = ChargingRateUnit.A, ChargingRateUnit.W
 
 
 @attrs.frozen(slots=True)
@@ -126,38 +133,58 @@ class CompositeSchedule:
         return {"duration": self.duration, "chargingRateUnit": self.unit.value, "chargingSchedulePeriod": out}
 
 
-# --- which profiles reach a connector -------------------------------------------------------------------------
+# --- the state compiled: which profiles reach a connector, in which order -------------------------------------
 
 
-@attrs.frozen(slots=True)
-class _Candidate:
-    """An installed profile as the sweep sees it: its heap priority (R24, D10) and its periods as sources."""
+class _Profile:
+    """An installed profile as the engine sees it, compiled once per state: its timeline (R21-R23) and its
+    periods as limit pieces, and as `LimitSource`s when an answer needs to name them."""
 
-    installed: InstalledProfile
-    priority: tuple[int, int, int]
-    sources: tuple[LimitSource, ...]
-    installed_at: int
+    __slots__ = ("_sources", "installed", "phases", "priority", "timeline", "unit")
+
+    def __init__(self, installed: InstalledProfile, default_phases: int, position: int) -> None:
+        self.installed = installed
+        profile = installed.profile
+        # R24 by stackLevel; D10: on equal stackLevel a profile on the connector itself (the only connector other
+        # than 0 it reaches) beats one on connector 0; then the id, and the position in the state for two
+        # profiles with one id (which `install_profile` never leaves). Negated, so that the highest sorts first.
+        specific = 1 if installed.connector_id != 0 else 0
+        self.priority = (-profile.stack_level, -specific, -profile.charging_profile_id, position)
+        self.timeline = ProfileTimeline(installed.profile, to_epoch(installed.installed_at))
+        self.unit = installed.profile.charging_schedule.charging_rate_unit
+        self.phases = default_phases
+        self._sources: list[LimitSource | None] | None = None
+
+    def piece(self, index: int) -> _Piece:
+        """Period `index` as (limit, unit, numberPhases), the station's default where the period has none."""
+        period = self.timeline.periods[index]
+        phases = period.number_phases
+        return period.limit, self.unit, self.phases if phases is None else phases
+
+    def source(self, index: int) -> LimitSource:
+        """Period `index` as a `LimitSource`; built once."""
+        if self._sources is None:
+            self._sources = [None] * len(self.timeline.periods)
+        found = self._sources[index]
+        if found is None:
+            profile = self.installed.profile
+            limit, unit, phases = self.piece(index)
+            found = self._sources[index] = LimitSource(
+                profile.charging_profile_id,
+                profile.charging_profile_purpose,
+                profile.stack_level,
+                self.installed.connector_id,
+                limit,
+                unit,
+                phases,
+            )
+        return found
 
 
-def _candidate(installed: InstalledProfile, connector_id: int, default_phases: int) -> _Candidate:
-    profile = installed.profile
-    unit = profile.charging_schedule.charging_rate_unit
-    sources = tuple(
-        LimitSource(
-            profile.charging_profile_id,
-            profile.charging_profile_purpose,
-            profile.stack_level,
-            installed.connector_id,
-            period.limit,
-            unit,
-            default_phases if period.number_phases is None else period.number_phases,
-        )
-        for period in profile.charging_schedule.charging_schedule_period
-    )
-    # D10: on equal stackLevel a profile on the connector itself beats one on connector 0.
-    specific = 1 if installed.connector_id == connector_id and connector_id != 0 else 0
-    priority = (profile.stack_level, specific, profile.charging_profile_id)
-    return _Candidate(installed, priority, sources, to_epoch(installed.installed_at))
+#: A period's (limit, unit, numberPhases).
+_Piece = tuple[float, ChargingRateUnit, int]
+#: The period of a profile that governs: (profile, period index).
+_Governing = tuple[_Profile, int]
 
 
 def _reaches(installed: InstalledProfile, connector_id: int) -> bool:
@@ -168,104 +195,311 @@ def _reaches(installed: InstalledProfile, connector_id: int) -> bool:
     )
 
 
-def _by_purpose(state: ChargePointState, connector_id: int) -> dict[ChargingProfilePurpose, list[_Candidate]]:
-    phases = state.config.default_number_phases
-    groups: dict[ChargingProfilePurpose, list[_Candidate]] = {p: [] for p in (*_CAPS, _TX, _TX_DEFAULT)}
-    for installed in state.profiles:
-        if _reaches(installed, connector_id):
-            groups[installed.profile.charging_profile_purpose].append(_candidate(installed, connector_id, phases))
-    return groups
+class _Lane:
+    """One connector's Tx and TxDefault stacks (R24, R25, D10), each highest priority first, and the start of
+    its transaction (None without one)."""
+
+    __slots__ = ("session", "tx", "tx_default")
+
+    def __init__(self, tx: list[_Profile], tx_default: list[_Profile], session: int | None) -> None:
+        self.tx = tx
+        self.tx_default = tx_default
+        self.session = session
 
 
-def _candidates(state: ChargePointState, connector_id: int) -> dict[ChargingProfilePurpose, list[_Candidate]]:
-    return state.memo(f"composite.candidates.{connector_id}", lambda s: _by_purpose(s, connector_id))
+class _Answers:
+    """`limit_at`'s answers in one unit for one target, each with the span [start, end) it holds over: sorted,
+    disjoint spans, looked up by bisection. The state is immutable, so an answer never goes stale; the table is
+    emptied when it reaches `_MAX_ANSWERS` entries to bound its memory.
+
+    `table` is (starts, ends, limits), three tuples replaced together by `add`, never changed in place: a reader
+    in another thread sees the table before or after an addition, never half of it.
+    """
+
+    __slots__ = ("table",)
+
+    def __init__(self) -> None:
+        self.table: tuple[tuple[int, ...], tuple[int, ...], tuple[Limit, ...]] = ((), (), ())
+
+    def add(self, t: int, start: int, end: int, limit: Limit) -> None:
+        """Keeps `limit` for [start, end) around t (t is in no span yet), trimmed to leave its neighbours alone."""
+        starts, ends, limits = self.table
+        if len(starts) >= _MAX_ANSWERS:
+            starts, ends, limits = (), (), ()
+        i = bisect_right(starts, t)
+        if i > 0:  # (a neighbour's bound first: where they touch, one int object serves both)
+            start = max(ends[i - 1], start)
+        if i < len(starts):
+            end = min(starts[i], end)
+        self.table = (
+            (*starts[:i], start, *starts[i:]),
+            (*ends[:i], end, *ends[i:]),
+            (*limits[:i], limit, *limits[i:]),
+        )
+
+
+_MAX_ANSWERS = 512
+
+
+class _Target:
+    """What the limit of one connector, or of the whole charge point (connector 0, R27), is made of: the caps'
+    stacks (one per cap purpose) and one lane per connector, plus the answers given so far."""
+
+    __slots__ = (
+        "_answers",
+        "caps",
+        "config",
+        "connector_hardware",
+        "connector_id",
+        "hardware",
+        "lanes",
+        "window_independent",
+    )
+
+    def __init__(self, engine: _Engine, connector_id: int) -> None:
+        self.connector_id = connector_id
+        self.config = engine.config
+        connectors = list(engine.config.connector_ids) if connector_id == 0 else [connector_id]
+        # The caps are the same for every connector (they live on connector 0): the first connector's.
+        self.caps = engine.stacks(connectors[0])[0] if connectors else []
+        self.lanes = [engine.lane(c) for c in connectors]
+        # D8: without a transaction, a profile run from the start of charging runs from the start of the window.
+        self.window_independent = all(
+            lane.session is not None
+            or not any(p.timeline.runs_from_session for p in (*lane.tx, *lane.tx_default))
+            for lane in self.lanes
+        )
+        count = 1 if connector_id else len(connectors)
+        # Hardware maxima (R25), in W and in A (indexed by `unit is _A`: an enum member hashes slowly).
+        self.connector_hardware = engine.hardware
+        self.hardware = (count * engine.hardware[0], count * engine.hardware[1])
+        self._answers = (_Answers(), _Answers())  # in W, in A
+
+    def governing_at(
+        self, t: int, window_start: int | None
+    ) -> tuple[list[_Governing], list[_Governing | None], int, int]:
+        """The caps' and every lane's governing periods at t, and a span [lo, hi) around t over which they stay
+        the same (R24, R25). Profiles run from the start of charging run from the transaction's start, else
+        from `window_start` (None: from t itself, `limit_at`'s window, D8)."""
+        lo, hi = -FOREVER, FOREVER
+        caps: list[_Governing] = []
+        for stack in self.caps:
+            governing, lo, hi = _top(stack, t, window_start, lo, hi)
+            if governing is not None:
+                caps.append(governing)
+        tx: list[_Governing | None] = []
+        for lane in self.lanes:
+            session = window_start if lane.session is None else lane.session
+            governing, lo, hi = _top(lane.tx, t, session, lo, hi)
+            if governing is None:  # R25: TxDefault governs where no TxProfile covers (K02.FR.08)
+                governing, lo, hi = _top(lane.tx_default, t, session, lo, hi)
+            tx.append(governing)
+        return caps, tx, lo, hi
+
+    def value(
+        self, caps: Sequence[_Governing], tx: Sequence[_Governing | None], unit: ChargingRateUnit
+    ) -> tuple[float | None, int]:
+        """The limit (None: none) and phases the governing periods give in `unit` (R25-R27)."""
+        pieces = [profile.piece(index) for profile, index in caps]
+        if self.connector_id == 0:
+            tx_pieces = [None if g is None else g[0].piece(g[1]) for g in tx]
+            return _station_value(pieces, tx_pieces, unit, self.config, self.connector_hardware[unit is _A])
+        if tx[0] is not None:
+            pieces.append(tx[0][0].piece(tx[0][1]))
+        if not pieces:
+            return None, self.config.default_number_phases
+        return _combine(pieces, unit, self.config.voltage)
+
+    def limit(self, t: int, unit: ChargingRateUnit) -> tuple[Limit, int]:
+        """`limit_at`'s answer at t (D8: the window starts at t) and the end of the span it holds over."""
+        answers = self._answers[unit is _A]
+        starts, ends, limits = answers.table
+        i = bisect_right(starts, t) - 1
+        if i >= 0 and t < ends[i]:
+            return limits[i], ends[i]
+        caps, tx, lo, hi = self.governing_at(t, None)
+        value, phases = self.value(caps, tx, unit)
+        sources = (*(p.source(index) for p, index in caps), *(g[0].source(g[1]) for g in tx if g is not None))
+        limit = Limit(value, unit, phases, sources, self.hardware[unit is _A])
+        answers.add(t, lo, hi, limit)
+        return limit, hi
+
+
+def _top(stack: list[_Profile], t: int, session: int | None, lo: int, hi: int) -> tuple[_Governing | None, int, int]:
+    """The governing period of one purpose at t: the highest-priority profile that covers t (R24), and [lo, hi)
+    narrowed to where that stays so (no higher one starts covering, the governing one stays in its period)."""
+    for profile in stack:
+        index, start, end = profile.timeline.locate(t, session)
+        if start > lo:
+            lo = start
+        if end < hi:
+            hi = end
+        if index >= 0:
+            return (profile, index), lo, hi
+    return None, lo, hi
+
+
+class _Engine:
+    """A state compiled for evaluation, once (`ChargePointState.memo`): every installed profile's timeline and
+    each connector's stacks, built when first needed."""
+
+    __slots__ = ("_lanes", "_stacks", "_targets", "config", "hardware", "profiles", "transactions")
+
+    def __init__(self, state: ChargePointState) -> None:
+        self.config = state.config
+        phases = state.config.default_number_phases
+        self.profiles = [_Profile(installed, phases, i) for i, installed in enumerate(state.profiles)]
+        self.transactions = state.transactions
+        self.hardware = (_hardware(state.config, _W), _hardware(state.config, _A))  # a connector's, in W and in A
+        self._stacks: dict[int, tuple[list[list[_Profile]], list[_Profile], list[_Profile]]] = {}
+        self._lanes: dict[int, _Lane] = {}
+        self._targets: dict[int, _Target] = {}
+
+    def stacks(self, connector_id: int) -> tuple[list[list[_Profile]], list[_Profile], list[_Profile]]:
+        """The profiles reaching `connector_id` (> 0): one stack per cap purpose, the TxProfiles and the
+        TxDefaultProfiles, each highest priority first."""
+        found = self._stacks.get(connector_id)
+        if found is None:
+            groups: dict[ChargingProfilePurpose, list[_Profile]] = {p: [] for p in (*_CAPS, _TX, _TX_DEFAULT)}
+            for profile in self.profiles:
+                if _reaches(profile.installed, connector_id):
+                    purpose = profile.installed.profile.charging_profile_purpose
+                    groups[purpose].append(profile)
+            for group in groups.values():
+                group.sort(key=attrgetter("priority"))
+            found = self._stacks[connector_id] = ([groups[p] for p in _CAPS], groups[_TX], groups[_TX_DEFAULT])
+        return found
+
+    def lane(self, connector_id: int) -> _Lane:
+        found = self._lanes.get(connector_id)
+        if found is None:
+            _, tx, tx_default = self.stacks(connector_id)
+            session = next((to_epoch(t.start) for t in self.transactions if t.connector_id == connector_id), None)
+            found = self._lanes[connector_id] = _Lane(tx, tx_default, session)
+        return found
+
+    def target(self, connector_id: int) -> _Target:
+        """The target `connector_id` (0: the whole charge point); ValueError for one the state does not have."""
+        if connector_id.__class__ is int:
+            found = self._targets.get(connector_id)
+            if found is not None:
+                return found
+        if not isinstance(connector_id, int) or not 0 <= connector_id <= self.config.connector_count:
+            raise ValueError(f"connector_id {connector_id!r} is not 0..{self.config.connector_count}")
+        found = self._targets[connector_id] = _Target(self, connector_id)
+        return found
+
+
+def _engine(state: ChargePointState) -> _Engine:
+    return state.memo("composite.engine", _Engine)
 
 
 # --- the sweep ------------------------------------------------------------------------------------------------
 
-_Entry = tuple[Slice, _Candidate]
-
 
 class _Stack:
-    """The profiles of one purpose on one connector over a span: `top(t)` is the one that governs at t (R24).
+    """The profiles of one purpose on one connector over a span: `top` is the period that governs (R24) as of the
+    last `advance(t)`, and stays so until `next`.
 
     Calls must come with non-decreasing t. A heap keyed by priority holds the slices that started; slices that
     ended are dropped when they reach the top (lazy deletion), so the whole span costs O(S log S).
     """
 
-    def __init__(self, entries: list[_Entry]) -> None:
-        self._pending = sorted(entries, key=lambda e: e[0].start, reverse=True)
-        self._heap: list[tuple[tuple[int, int, int], int, _Entry]] = []
+    __slots__ = ("_heap", "_pending", "next", "top")
 
-    def top(self, t: int) -> LimitSource | None:
-        while self._pending and self._pending[-1][0].start <= t:
-            entry = self._pending.pop()
-            p = entry[1].priority
-            heapq.heappush(self._heap, ((-p[0], -p[1], -p[2]), entry[0].end, entry))
-        while self._heap and self._heap[0][1] <= t:
-            heapq.heappop(self._heap)
-        if not self._heap:
-            return None
-        slice_, candidate = self._heap[0][2]
-        return candidate.sources[slice_.index]
+    def __init__(self, profiles: list[_Profile], lo: int, hi: int, session: int, bounds: set[int]) -> None:
+        pending = []
+        for profile in profiles:
+            for start, end, index in profile.timeline.slices(lo, hi, session):
+                pending.append((start, profile.priority, end, index, profile))
+                bounds.add(start)
+                bounds.add(end)
+        pending.sort(key=itemgetter(0), reverse=True)
+        self._pending = pending
+        self._heap: list[tuple[tuple[int, int, int, int], int, int, _Profile]] = []
+        self.top: _Governing | None = None
+        self.next = pending[-1][0] if pending else FOREVER
 
-
-def _entries(candidates: list[_Candidate], lo: int, hi: int, session_start: int) -> list[_Entry]:
-    return [
-        (s, c)
-        for c in candidates
-        for s in profile_slices(c.installed.profile, lo, hi, installed_at=c.installed_at, session_start=session_start)
-    ]
-
-
-def _session_start(state: ChargePointState, connector_id: int, window_start: int) -> int:
-    """The start of charging on the connector: its transaction's start, else the window's start (R22, D8)."""
-    transaction = state.transaction_on(connector_id)
-    return window_start if transaction is None else to_epoch(transaction.start)
-
-
-@attrs.frozen(slots=True)
-class _Span:
-    """[start, end): the caps' governing periods and, per connector, its Tx/TxDefault governing period."""
-
-    start: int
-    end: int
-    caps: tuple[LimitSource, ...]
-    tx: tuple[LimitSource | None, ...]
+    def advance(self, t: int) -> bool:
+        """Brings `top` and `next` to instant t; whether `top` changed."""
+        pending, heap = self._pending, self._heap
+        while pending and pending[-1][0] <= t:
+            _, priority, end, index, profile = pending.pop()
+            heapq.heappush(heap, (priority, end, index, profile))
+        while heap and heap[0][1] <= t:
+            heapq.heappop(heap)
+        before = self.top
+        if heap:
+            entry = heap[0]
+            self.top = entry[3], entry[2]
+            self.next = entry[1]  # the top changes when it ends ...
+        else:
+            self.top = None
+            self.next = FOREVER
+        if pending and pending[-1][0] < self.next:  # ... or when a slice starts
+            self.next = pending[-1][0]
+        return self.top != before
 
 
-def _spans(state: ChargePointState, connectors: Sequence[int], lo: int, hi: int, window_start: int) -> Iterator[_Span]:
-    """Elementary spans of [lo, hi) over which no governing period changes, for the given connectors (R24, R25)."""
-    cap_stacks: list[_Stack] = []
-    tx_stacks: list[tuple[_Stack, _Stack]] = []
+def _sweep(
+    target: _Target, lo: int, hi: int, window_start: int, unit: ChargingRateUnit
+) -> Iterator[tuple[int, float | None, int]]:
+    """(start, limit, phases) of the elementary spans of [lo, hi) over which no governing period changes, in
+    order (R24-R27), the first at lo; profiles run from the start of charging run from `window_start` on a
+    connector without transaction (D8)."""
     bounds = {lo, hi}
-
-    def stack(candidates: list[_Candidate], session: int) -> _Stack:
-        entries = _entries(candidates, lo, hi, session)
-        bounds.update(x for s, _ in entries for x in (s.start, s.end))
-        return _Stack(entries)
-
-    for connector_id in connectors:
-        groups = _candidates(state, connector_id)
-        session = _session_start(state, connector_id, window_start)
-        if not cap_stacks:  # the caps are the same for every connector (they live on connector 0)
-            cap_stacks = [stack(groups[purpose], session) for purpose in _CAPS]
-        tx_stacks.append((stack(groups[_TX], session), stack(groups[_TX_DEFAULT], session)))
-    ordered = sorted(bounds)
-    for start, end in itertools.pairwise(ordered):
-        caps = tuple(top for top in (stack.top(start) for stack in cap_stacks) if top is not None)
+    caps = [_Stack(stack, lo, hi, window_start, bounds) for stack in target.caps]
+    lanes = []
+    for lane in target.lanes:
+        session = window_start if lane.session is None else lane.session
+        lanes.append((_Stack(lane.tx, lo, hi, session, bounds), _Stack(lane.tx_default, lo, hi, session, bounds)))
+    stacks = [*caps, *(stack for pair in lanes for stack in pair)]
+    for start in sorted(x for x in bounds if lo <= x < hi):
+        changed = start == lo
+        for stack in stacks:
+            if start >= stack.next and stack.advance(start):
+                changed = True
+        if not changed:
+            continue
+        governing_caps = [stack.top for stack in caps if stack.top is not None]
         # R25: the TxProfile governs while its schedule covers t; otherwise the TxDefaultProfile (K02.FR.08).
-        tx = tuple((tx_stack.top(start) or default_stack.top(start)) for tx_stack, default_stack in tx_stacks)
-        yield _Span(start, end, caps, tx)
+        tx = [tx_stack.top or default_stack.top for tx_stack, default_stack in lanes]
+        yield (start, *target.value(governing_caps, tx, unit))
+
+
+def _walk(target: _Target, lo: int, hi: int, unit: ChargingRateUnit) -> list[tuple[int, float | None, int]] | None:
+    """The same as `_sweep` for a window-independent target (D8), read from `limit_at`'s answers span by span;
+    None when [lo, hi) holds more than `_WALK_SPANS` spans, for which the sweep is the cheaper way."""
+    spans: list[tuple[int, float | None, int]] = []
+    t = lo
+    while t < hi:
+        if len(spans) == _WALK_SPANS:
+            return None
+        limit, end = target.limit(t, unit)
+        spans.append((t, limit.value, limit.number_phases))
+        t = end
+    return spans
+
+
+#: Windows up to `_SHORT_WINDOW` seconds and `_WALK_SPANS` spans are read from `limit_at`'s answers when the
+#: target allows it (`_walk`): a few answers cost less than slicing every profile, and bounding their number keeps
+#: the cost of any window within that of the sweep.
+_SHORT_WINDOW = 3_600
+_WALK_SPANS = 16
 
 
 # --- combining ------------------------------------------------------------------------------------------------
 
 
-def _combine(pieces: Sequence[LimitSource], unit: ChargingRateUnit, voltage: float) -> tuple[float, int]:
+def _combine(pieces: Sequence[_Piece], unit: ChargingRateUnit, voltage: float) -> tuple[float, int]:
     """R26: A and W limits kept apart, phases the smallest among the contributors; the least of them in `unit`."""
-    phases = min(p.number_phases for p in pieces)
-    value = min(convert(p.limit, p.unit, unit, voltage, phases) for p in pieces)
+    phases = min([piece[2] for piece in pieces])
+    value = math.inf
+    for limit, from_unit, _ in pieces:
+        if from_unit is not unit:  # R3, as `units.convert` computes it
+            limit = limit * voltage * phases if unit is _W else limit / (voltage * phases)
+        if limit < value:
+            value = limit
     return min(value, sys.float_info.max), phases  # a finite limit stays finite in the other unit
 
 
@@ -274,55 +508,34 @@ def _hardware(config: ChargePointConfig, unit: ChargingRateUnit) -> float:
     return convert(config.connector_max_current, ChargingRateUnit.A, unit, config.voltage, config.default_number_phases)
 
 
-def _connector_value(span: _Span, unit: ChargingRateUnit, config: ChargePointConfig) -> tuple[float | None, int]:
-    """R25 + R26 for one connector: min(caps, Tx-or-TxDefault); None when nothing limits."""
-    pieces = [*span.caps, *(p for p in span.tx if p is not None)]
-    if not pieces:
-        return None, config.default_number_phases
-    return _combine(pieces, unit, config.voltage)
-
-
-def _station_value(span: _Span, unit: ChargingRateUnit, config: ChargePointConfig) -> tuple[float | None, int]:
+def _station_value(
+    caps: Sequence[_Piece],
+    tx: Sequence[_Piece | None],
+    unit: ChargingRateUnit,
+    config: ChargePointConfig,
+    hardware: float,
+) -> tuple[float | None, int]:
     """R27 for connector 0: each connector's Tx/TxDefault limit (hardware maximum where none) added up, then the
     caps if strictly lower. Phases: the caps' when they govern, else the largest among the connectors."""
-    if not span.caps and all(p is None for p in span.tx):
+    if not caps and all(p is None for p in tx):
         return None, config.default_number_phases
     total, phases = 0.0, 1
-    for piece in span.tx:
+    for piece in tx:
         value, own = (
-            (_hardware(config, unit), config.default_number_phases)
-            if piece is None
-            else _combine([piece], unit, config.voltage)
+            (hardware, config.default_number_phases) if piece is None else _combine([piece], unit, config.voltage)
         )
         total = min(total + value, sys.float_info.max)
         phases = max(phases, own)
-    if span.caps:
-        cap, cap_phases = _combine(span.caps, unit, config.voltage)
+    if caps:
+        cap, cap_phases = _combine(caps, unit, config.voltage)
         if cap < total:
             return cap, cap_phases
     return total, phases
 
 
-def _evaluate(
-    state: ChargePointState, connector_id: int, lo: int, hi: int, window_start: int, unit: ChargingRateUnit
-) -> Iterator[tuple[_Span, float | None, int]]:
-    config = state.config
-    if connector_id == 0:
-        for span in _spans(state, list(config.connector_ids), lo, hi, window_start):
-            yield (span, *_station_value(span, unit, config))
-    else:
-        for span in _spans(state, [connector_id], lo, hi, window_start):
-            yield (span, *_connector_value(span, unit, config))
-
-
-def _check_connector(state: ChargePointState, connector_id: int) -> None:
-    if not isinstance(connector_id, int) or not 0 <= connector_id <= state.config.connector_count:
-        raise ValueError(f"connector_id {connector_id!r} is not 0..{state.config.connector_count}")
-
-
-def _hardware_limit(state: ChargePointState, connector_id: int, unit: ChargingRateUnit) -> float:
-    count = state.config.connector_count if connector_id == 0 else 1
-    return count * _hardware(state.config, unit)
+def _unit(unit: ChargingRateUnit | str) -> ChargingRateUnit:
+    """`unit` as the enum (`ValueError` for another value); a member is taken as it is, without the enum's lookup."""
+    return unit if unit.__class__ is ChargingRateUnit else ChargingRateUnit(unit)
 
 
 # --- public -----------------------------------------------------------------------------------------------------
@@ -336,12 +549,18 @@ def limit_at(
     Relative profiles on a connector without a transaction run from `at` itself (D8). The answer equals the
     composite schedule's value at `at` whenever the connector has a transaction or no such profile applies.
     """
-    _check_connector(state, connector_id)
-    unit = ChargingRateUnit(unit)
-    t = to_epoch(utc_instant(at, "at"))
-    span, value, phases = next(_evaluate(state, connector_id, t, t + 1, t, unit))
-    sources = (*span.caps, *(p for p in span.tx if p is not None))
-    return Limit(value, unit, phases, sources, _hardware_limit(state, connector_id, unit))
+    target = _engine(state).target(connector_id)
+    unit = _unit(unit)
+    return target.limit(epoch_seconds(at, "at"), unit)[0]
+
+
+def limit_span(
+    state: ChargePointState, connector_id: int, at: int, unit: ChargingRateUnit = ChargingRateUnit.W
+) -> tuple[Limit, int]:
+    """`limit_at`'s answer at epoch second `at`, and an epoch second up to which (excluded) it holds at least:
+    no governing period changes before it, in the window that starts at `at` (D8). The value may well stay the
+    same after it. For callers inside the library that need both at once, e.g. the energy of a meter step."""
+    return _engine(state).target(connector_id).limit(at, _unit(unit))
 
 
 def composite_schedule(
@@ -356,35 +575,37 @@ def composite_schedule(
 
     `duration` 0 gives the one period in force at `start` (R31). Periods with equal limit and phases are merged.
     """
-    _check_connector(state, connector_id)
+    target = _engine(state).target(connector_id)
     if not isinstance(duration, int) or isinstance(duration, bool) or duration < 0:
         raise ValueError(f"duration must be a non-negative whole number of seconds, not {duration!r}")
-    the_unit = state.config.allowed_rate_units[0] if unit is None else ChargingRateUnit(unit)
-    begin = to_epoch(utc_instant(start, "start"))
+    the_unit = state.config.allowed_rate_units[0] if unit is None else _unit(unit)
+    begin = epoch_seconds(start, "start")
+    end = begin + max(duration, 1)
+    spans: Iterable[tuple[int, float | None, int]] | None = None
+    if target.window_independent and duration <= _SHORT_WINDOW:
+        spans = _walk(target, begin, end, the_unit)
+    if spans is None:
+        spans = _sweep(target, begin, end, begin, the_unit)
     periods: list[CompositePeriod] = []
-    for span, value, phases in _evaluate(state, connector_id, begin, begin + max(duration, 1), begin, the_unit):
-        if periods and periods[-1].limit == value and periods[-1].number_phases == phases:
+    last: tuple[float | None, int] | None = None
+    for span_start, value, phases in spans:
+        if last is not None and last[0] == value and last[1] == phases:
             continue
-        periods.append(CompositePeriod(span.start - begin, value, phases))
+        last = value, phases
+        periods.append(CompositePeriod(span_start - begin, value, phases))
     return CompositeSchedule(
-        connector_id,
-        from_epoch(begin),
-        duration,
-        the_unit,
-        tuple(periods),
-        _hardware_limit(state, connector_id, the_unit),
+        connector_id, from_epoch(begin), duration, the_unit, tuple(periods), target.hardware[the_unit is _A]
     )
 
 
-def _fixed_instants(state: ChargePointState, connector_id: int, window_start: int) -> list[int]:
-    """Instants after which the connector's limits repeat with `recurrence_period` until the next of them."""
-    connectors = list(state.config.connector_ids) if connector_id == 0 else [connector_id]
+def _fixed_instants(target: _Target, window_start: int) -> list[int]:
+    """Instants after which the target's limits repeat with `recurrence_period` until the next of them."""
     instants = {window_start}
-    for c in connectors:
-        session = _session_start(state, c, window_start)
-        for group in _candidates(state, c).values():
-            for candidate in group:
-                instants.update(change_instants(candidate.installed.profile, candidate.installed_at, session))
+    for lane in target.lanes:
+        session = window_start if lane.session is None else lane.session
+        for stack in (*target.caps, lane.tx, lane.tx_default):
+            for profile in stack:
+                instants.update(profile.timeline.change_instants(session))
     return sorted(instants)
 
 
@@ -395,18 +616,20 @@ def next_change(state: ChargePointState, connector_id: int, after: datetime) -> 
     The search walks forward in chunks; where no fixed instant (validity bounds, absolute starts and ends,
     recurrence origins) lies ahead, the pattern repeats weekly, so a quiet fortnight skips to the next one.
     """
-    _check_connector(state, connector_id)
-    origin = to_epoch(utc_instant(after, "after"))
-    fixed = _fixed_instants(state, connector_id, origin)
-    unit = ChargingRateUnit.W
+    target = _engine(state).target(connector_id)
+    origin = epoch_seconds(after, "after")
+    fixed = _fixed_instants(target, origin)
     first: tuple[float | None, int] | None = None
-    cursor, hi = origin, origin + 86_400
+    cursor, hi = origin, origin + 3_600  # most limits change within the hour: look there first, then the day
     while True:
-        for span, value, phases in _evaluate(state, connector_id, cursor, hi, origin, unit):
+        for start, value, phases in _sweep(target, cursor, hi, origin, _W):
             if first is None:
                 first = (value, phases)
             elif (value, phases) != first:
-                return from_epoch(span.start)
+                return from_epoch(start)
+        if hi < origin + 86_400:
+            cursor, hi = hi - 1, origin + 86_400
+            continue
         ahead = [f for f in fixed if f >= hi - recurrence_period - 1]
         if not ahead:
             return None

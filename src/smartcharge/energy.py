@@ -13,7 +13,8 @@ from datetime import datetime
 
 import attrs
 
-from smartcharge.composite import composite_schedule
+from smartcharge._time import epoch_seconds
+from smartcharge.composite import composite_schedule, limit_span
 from smartcharge.model import ChargingRateUnit
 from smartcharge.state import ChargePointState
 
@@ -53,6 +54,10 @@ def max_energy_wh(state: ChargePointState, connector_id: int, start: datetime, i
     if not isinstance(interval_s, int) or isinstance(interval_s, bool):
         raise ValueError(f"interval_s must be a whole number of seconds, not {interval_s!r}")
     _check_interval(interval_s)
+    t = epoch_seconds(start, "start")
+    limit, holds_until = limit_span(state, connector_id, t, ChargingRateUnit.W)
+    if holds_until >= t + interval_s:  # one limit for the whole interval: no composite needed
+        return limit.effective * interval_s / 3600
     schedule = composite_schedule(state, connector_id, start, interval_s, ChargingRateUnit.W)
     ends = [p.start_period for p in schedule.periods[1:]] + [interval_s]
     joules = sum(

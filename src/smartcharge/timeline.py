@@ -4,28 +4,45 @@ A slice says "from `start` to `end` this profile's schedule is in period `index`
 profile's reach in time lives here: the anchor its schedule runs from, recurrence, coverage by duration and
 recurrence length, and the validity window. This module does not know about other profiles, stack levels,
 purposes' precedence or units: that is `composite`. Times are integer epoch seconds; spans are half-open.
+
+`ProfileTimeline` is one installed profile with every instant it depends on turned into epoch seconds once; it
+answers both "which slices in [lo, hi)" and "which period at t, and for how long around t". The free functions
+below are the same answers for a profile given directly.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterator
+from operator import attrgetter
 
 import attrs
 
 from smartcharge._time import to_epoch
 from smartcharge.model import ChargingProfile, ChargingProfilePurpose
 
-__all__ = ["Slice", "change_instants", "profile_anchor", "profile_slices", "recurrence_period"]
+__all__ = [
+    "FOREVER",
+    "ProfileTimeline",
+    "Slice",
+    "change_instants",
+    "profile_anchor",
+    "profile_slices",
+    "recurrence_period",
+]
 
 #: Every recurrence (Daily or Weekly) repeats with this period, so a set of profiles with no fixed instant
 #: ahead repeats its pattern with it.
 recurrence_period = 604_800
 
+#: Beyond every representable instant (datetimes span about +-2.5e11 epoch seconds): an open end of a span.
+FOREVER = 1 << 62
+
 _ANCHORED_AT_INSTALL = (
     ChargingProfilePurpose.CHARGE_POINT_MAX_PROFILE,
     ChargingProfilePurpose.CHARGING_STATION_EXTERNAL_CONSTRAINTS,
 )
+
+_START_PERIOD = attrgetter("start_period")
 
 
 @attrs.frozen(slots=True)
@@ -44,41 +61,142 @@ def profile_anchor(profile: ChargingProfile, installed_at: int, session_start: i
     the start of charging, `session_start` (the transaction's start, or the window's start when there is no
     transaction, D8) -- except a ChargePointMaxProfile, which has no session and runs from `installed_at` (D9).
     """
+    anchor = _fixed_anchor(profile, installed_at)
+    return session_start if anchor is None else anchor
+
+
+def _fixed_anchor(profile: ChargingProfile, installed_at: int) -> int | None:
+    """`profile_anchor` when it does not depend on the session; None when it runs from the start of charging."""
     if not profile.anchored_at_start_of_charging:
         start = profile.charging_schedule.start_schedule
         assert start is not None  # Absolute with startSchedule
         return to_epoch(start)
     if profile.charging_profile_purpose in _ANCHORED_AT_INSTALL:
         return installed_at
-    return session_start
+    return None
 
 
-def _validity(profile: ChargingProfile, lo: int, hi: int) -> tuple[int, int]:
-    """[lo, hi) narrowed to validFrom <= t < validTo (R21)."""
-    if profile.valid_from is not None:
-        lo = max(lo, to_epoch(profile.valid_from))
-    if profile.valid_to is not None:
-        hi = min(hi, to_epoch(profile.valid_to))
-    return lo, hi
+class ProfileTimeline:
+    """One profile's reach in time (R21-R23), with its instants as epoch seconds, computed once.
 
-
-def _run(starts: list[int], anchor: int, covered: int | None, lo: int, hi: int) -> Iterator[Slice]:
-    """Slices of one run of the schedule from `anchor`, covering `covered` seconds (None: for ever), in [lo, hi).
-
-    R23: offset o = t - anchor is covered iff 0 <= o < covered; the governing period is the last one with
-    startPeriod <= o.
+    `anchor` is the fixed instant a non-Recurring schedule runs from, or None when it runs from the start of
+    charging (Relative, or Absolute without startSchedule, D4, D8) or recurs; a Recurring schedule has `length`
+    (one recurrence) and runs from `first_start` + k x `length`. `covered` is how long one run covers (None: for ever);
+    `valid_from`/`valid_to` bound the validity window (R21), open ends being -FOREVER/FOREVER.
     """
-    run_end = hi if covered is None else min(hi, anchor + covered)
-    lo = max(lo, anchor)
-    if lo >= run_end:
-        return
-    first = bisect_right(starts, lo - anchor) - 1
-    for index in range(first, len(starts)):
-        start = anchor + starts[index]
-        if start >= run_end:
+
+    __slots__ = ("anchor", "covered", "first_start", "length", "periods", "valid_from", "valid_to")
+
+    def __init__(self, profile: ChargingProfile, installed_at: int) -> None:
+        schedule = profile.charging_schedule
+        self.periods = schedule.charging_schedule_period
+        self.valid_from = -FOREVER if profile.valid_from is None else to_epoch(profile.valid_from)
+        self.valid_to = FOREVER if profile.valid_to is None else to_epoch(profile.valid_to)
+        self.length = profile.recurrence_seconds
+        if self.length is None:
+            self.anchor = _fixed_anchor(profile, installed_at)
+            self.first_start = 0
+            self.covered = schedule.duration
+        else:
+            assert schedule.start_schedule is not None  # guaranteed for Recurring by the model (D4)
+            self.anchor = None
+            self.first_start = to_epoch(schedule.start_schedule)
+            self.covered = self.length if schedule.duration is None else min(schedule.duration, self.length)
+
+    @property
+    def runs_from_session(self) -> bool:
+        """Whether the schedule runs from the start of charging (D4, D8), so depends on the session."""
+        return self.anchor is None and self.length is None
+
+    def _run(self, anchor: int, covered: int | None, lo: int, hi: int, out: list[tuple[int, int, int]]) -> None:
+        """Appends to `out` the (start, end, index) slices of one run from `anchor` covering `covered` seconds
+        (None: for ever), within [lo, hi). R23: offset o = t - anchor is covered iff 0 <= o < covered; the
+        governing period is the last one with startPeriod <= o."""
+        run_end = hi if covered is None else min(hi, anchor + covered)
+        if lo < anchor:
+            lo = anchor
+        if lo >= run_end:
             return
-        end = anchor + starts[index + 1] if index + 1 < len(starts) else run_end
-        yield Slice(max(start, lo), min(end, run_end), index)
+        periods = self.periods
+        count = len(periods)
+        index = bisect_right(periods, lo - anchor, key=_START_PERIOD) - 1
+        start = lo
+        while index < count:
+            end = anchor + periods[index + 1].start_period if index + 1 < count else run_end
+            if end >= run_end:
+                out.append((start, run_end, index))
+                return
+            out.append((start, end, index))
+            start = end
+            index += 1
+
+    def slices(self, lo: int, hi: int, session_start: int) -> list[tuple[int, int, int]]:
+        """The (start, end, index) slices within [lo, hi), in time order, not overlapping (R21-R23); a run from
+        the start of charging starts at `session_start`. See `profile_slices`."""
+        if lo < self.valid_from:
+            lo = self.valid_from
+        if hi > self.valid_to:
+            hi = self.valid_to
+        out: list[tuple[int, int, int]] = []
+        if lo >= hi:
+            return out
+        length = self.length
+        if length is None:
+            self._run(session_start if self.anchor is None else self.anchor, self.covered, lo, hi, out)
+            return out
+        first_start = self.first_start
+        for k in range(max(0, (lo - first_start) // length), (hi - 1 - first_start) // length + 1):
+            self._run(first_start + k * length, self.covered, lo, hi, out)
+        return out
+
+    def locate(self, t: int, session_start: int | None) -> tuple[int, int, int]:
+        """(index, lo, hi): the period governing `t` (-1 when the profile does not cover t, R21-R23) and a span
+        [lo, hi) around t over which that stays so. A run from the start of charging starts at `session_start`,
+        or at t itself when it is None (D8, `limit_at` on a connector without transaction): such a run is in its
+        first period whenever it is valid, unless its duration is 0."""
+        lo, hi = self.valid_from, self.valid_to
+        if t < lo:
+            return -1, -FOREVER, lo
+        if t >= hi:
+            return -1, hi, FOREVER
+        length = self.length
+        if length is None:
+            anchor = self.anchor
+            if anchor is None:
+                if session_start is None:
+                    return (-1 if self.covered == 0 else 0), lo, hi
+                anchor = session_start
+            if t < anchor:
+                return -1, lo, min(hi, anchor)
+            end = FOREVER if self.covered is None else anchor + self.covered
+        else:
+            first_start = self.first_start
+            if t < first_start:  # D7: no recurrence before startSchedule
+                return -1, lo, min(hi, first_start)
+            anchor = t - (t - first_start) % length
+            end = anchor + self.covered  # type: ignore[operator]  # covered is set for Recurring
+            if t >= end:  # past this recurrence's coverage, until the next one
+                return -1, max(lo, end), min(hi, anchor + length)
+        if t >= end:
+            return -1, max(lo, end), hi
+        periods = self.periods
+        index = bisect_right(periods, t - anchor, key=_START_PERIOD) - 1
+        start = anchor + periods[index].start_period
+        if index + 1 < len(periods):
+            end = min(end, anchor + periods[index + 1].start_period)
+        return index, max(lo, start), min(hi, end)
+
+    def change_instants(self, session_start: int) -> list[int]:
+        """See `change_instants`."""
+        instants = [x for x in (self.valid_from, self.valid_to) if abs(x) != FOREVER]
+        if self.length is not None:
+            instants.append(self.first_start)
+            return instants
+        anchor = session_start if self.anchor is None else self.anchor
+        instants.extend(anchor + p.start_period for p in self.periods)
+        if self.covered is not None:
+            instants.append(anchor + self.covered)
+        return instants
 
 
 def profile_slices(profile: ChargingProfile, lo: int, hi: int, *, installed_at: int, session_start: int) -> list[Slice]:
@@ -89,38 +207,12 @@ def profile_slices(profile: ChargingProfile, lo: int, hi: int, *, installed_at: 
     profile repeats every day or week from its startSchedule and does not apply before it (D7); each repetition
     covers at most one recurrence length (periods past it are not executed, §5.16.4).
     """
-    lo, hi = _validity(profile, lo, hi)
-    if lo >= hi:
-        return []
-    schedule = profile.charging_schedule
-    starts = [p.start_period for p in schedule.charging_schedule_period]
-    length = profile.recurrence_seconds
-    if length is None:
-        anchor = profile_anchor(profile, installed_at, session_start)
-        return list(_run(starts, anchor, schedule.duration, lo, hi))
-    assert schedule.start_schedule is not None  # guaranteed for Recurring by the model (D4)
-    first_start = to_epoch(schedule.start_schedule)
-    covered = length if schedule.duration is None else min(schedule.duration, length)
-    first = max(0, (lo - first_start) // length)
-    last = (hi - 1 - first_start) // length
-    slices: list[Slice] = []
-    for k in range(first, last + 1):
-        slices.extend(_run(starts, first_start + k * length, covered, lo, hi))
-    return slices
+    timeline = ProfileTimeline(profile, installed_at)
+    return [Slice(*s) for s in timeline.slices(lo, hi, session_start)]
 
 
 def change_instants(profile: ChargingProfile, installed_at: int, session_start: int) -> list[int]:
     """The instants at which `profile` may start or stop governing or change period, other than the repetitions
     of a Recurring profile (which repeat with `recurrence_period`). Used to search for the next change without
     walking through years of identical days."""
-    instants = [to_epoch(t) for t in (profile.valid_from, profile.valid_to) if t is not None]
-    schedule = profile.charging_schedule
-    if profile.recurrence_seconds is not None:
-        assert schedule.start_schedule is not None
-        instants.append(to_epoch(schedule.start_schedule))
-        return instants
-    anchor = profile_anchor(profile, installed_at, session_start)
-    instants.extend(anchor + p.start_period for p in schedule.charging_schedule_period)
-    if schedule.duration is not None:
-        instants.append(anchor + schedule.duration)
-    return instants
+    return ProfileTimeline(profile, installed_at).change_instants(session_start)

@@ -1,0 +1,572 @@
+"""Benchmarks of smartcharge's engine: `python benchmarks/run.py [--quick] [--only GROUP[,GROUP...]]`.
+
+Every figure is a median over repeated runs, printed with its spread ((max - min) / median) and, to make the
+numbers comparable across machines, as a ratio to a bare baseline measured in the same run:
+
+- ``bisect``: one `bisect` lookup of an epoch-second instant in a precomputed list of breakpoints (connector 1's
+  composite over a week) -- about the least any per-instant answer can cost in Python;
+- ``slices``: a loop that builds the list of (offset, limit) pairs from the same profile slices the engine
+  sweeps for that window -- what a composite costs without stacking anything;
+- ``copy``: building the sorted tuple of installed profiles plus one -- what any immutable store pays per install.
+
+Growth figures are ratios to the standard 24 h composite instead. Timing uses the standard library only
+(`time.perf_counter`, with garbage collection off while timing as `timeit` does, except for the replay and the
+fleet, which run as an application would); memory is `tracemalloc`'s count of allocated bytes.
+
+The standard state (issue "Performance"): 2 connectors, a transaction on connector 1, and 12 profiles of 24
+periods each -- ChargePointMaxProfiles and TxDefaultProfiles on connector 0, TxDefaultProfiles on connector 1 and
+two TxProfiles -- mixing Absolute, Recurring Daily and Weekly and Relative schedules, A and W, with and without
+validity windows and durations (`standard_profiles`).
+
+The figures:
+
+- ``limit_at warm``: one state, 2,000 random instants of a week, after one pass over them (cached answers);
+  on connector 1 (charging), connector 2 (no transaction, so its Relative TxDefault runs from the instant
+  asked, D8) and connector 0 (the whole charge point);
+- ``limit_at cold``: one call on each of 2,000 new states equal to the standard one (nothing cached);
+- ``next_change``: from 200 of those instants; ``composite_schedule``: 24 windows starting 10 minutes apart;
+- ``install_profile``: a 24-period TxDefaultProfile onto the standard state, on connectors 0, 1 and 2;
+- ``handle_get_composite_schedule``: a 24 h request in W; ``replay_script``: a 1,000-event script
+  (`replay_script_of`);
+- ``meter_step``: one charging session of 24 h in 60 s steps on connector 1, state warm, as steps per second;
+- ``fleet``: N connectors, each charging on its own new standard state, 24 h in 60 s steps (1,440 meter steps
+  each); the 10,000-connector figure measures a sample of connectors and scales it, as the output says;
+- ``growth``: 10x the profiles (120: ten shifted copies of the twelve) and 10x the window (240 h);
+- ``memory``: 10,000 standard states (one per connector), measured on a sample where the output says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import bisect
+import gc
+import platform
+import random
+import statistics
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from smartcharge import (
+    ChargePointConfig,
+    ChargePointState,
+    ChargingProfile,
+    ChargingRateUnit,
+    ChargingSchedule,
+    ChargingSchedulePeriod,
+    composite_schedule,
+    install_profile,
+    limit_at,
+    meter_step,
+    next_change,
+    replay_script,
+    start_transaction,
+)
+from smartcharge.ocpp16 import handle_get_composite_schedule
+from smartcharge.ocpp16.codec import profile_to_ocpp
+from smartcharge.timeline import profile_slices
+
+T0 = datetime(2026, 1, 5, tzinfo=timezone.utc)  # a Monday
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+DAY, WEEK = 86_400, 604_800
+W = ChargingRateUnit.W
+SESSION_START = T0 + timedelta(hours=8)  # the transaction on connector 1 starts here
+
+
+def at(seconds: int) -> datetime:
+    return T0 + timedelta(seconds=seconds)
+
+
+def epoch(value: datetime) -> int:
+    return (value - EPOCH) // timedelta(seconds=1)
+
+
+# --- the standard state ----------------------------------------------------------------------------------------
+
+
+def periods(unit: str, step: int, seed: int, count: int = 24) -> list[ChargingSchedulePeriod]:
+    """`count` periods `step` seconds apart with limits that go up and down, now and then on 1 or 2 phases."""
+    out = []
+    for i in range(count):
+        wave = (i * 7 + seed * 5) % 26
+        limit = 6.0 + wave if unit == "A" else 4_000.0 + wave * 700
+        phases = (None, 3, None, 1, None, 2)[(i + seed) % 6]
+        out.append(ChargingSchedulePeriod(i * step, limit, phases))
+    return out
+
+
+def profile(
+    id: int,
+    purpose: str,
+    kind: str,
+    stack: int,
+    unit: str,
+    step: int,
+    *,
+    start: datetime | None = None,
+    duration: int | None = None,
+    recurrency: str | None = None,
+    valid: tuple[datetime | None, datetime | None] = (None, None),
+) -> ChargingProfile:
+    schedule = ChargingSchedule(unit, periods(unit, step, id), duration, start)
+    return ChargingProfile(id, stack, purpose, kind, schedule, None, recurrency, valid[0], valid[1])
+
+
+CPMAX, TXDEFAULT, TX = "ChargePointMaxProfile", "TxDefaultProfile", "TxProfile"
+
+
+def standard_profiles(id_offset: int = 0, stack_offset: int = 0, shift: int = 0) -> list[tuple[int, ChargingProfile]]:
+    """The 12 profiles of the standard state as (connector, profile); offsets make further distinct copies."""
+    i, s = id_offset, stack_offset
+
+    def t(seconds: int) -> datetime:
+        return at(seconds + shift)
+
+    return [
+        (0, profile(i + 1, CPMAX, "Absolute", s + 0, "W", 3_600, start=t(-DAY))),
+        (0, profile(i + 2, CPMAX, "Recurring", s + 1, "A", 1_800, start=t(-3 * DAY), recurrency="Daily",
+                    valid=(t(-2 * DAY), t(30 * DAY)))),
+        (0, profile(i + 3, CPMAX, "Relative", s + 2, "W", 900, duration=6 * 3_600)),
+        (0, profile(i + 4, TXDEFAULT, "Recurring", s + 0, "W", 25_200, start=t(-WEEK), recurrency="Weekly")),
+        (0, profile(i + 5, TXDEFAULT, "Recurring", s + 1, "A", 3_600, start=t(-DAY), recurrency="Daily",
+                    valid=(t(3_600), t(20 * DAY)))),
+        (0, profile(i + 6, TXDEFAULT, "Relative", s + 2, "A", 600, duration=4 * 3_600)),
+        (0, profile(i + 7, TXDEFAULT, "Absolute", s + 3, "W", 1_200, start=t(2 * 3_600), duration=8 * 3_600,
+                    valid=(None, t(3 * DAY)))),
+        (1, profile(i + 8, TXDEFAULT, "Recurring", s + 0, "W", 3_600, start=t(-2 * DAY), recurrency="Daily")),
+        (1, profile(i + 9, TXDEFAULT, "Absolute", s + 2, "A", 2_700, start=t(5 * 3_600), duration=18 * 3_600)),
+        (1, profile(i + 10, TXDEFAULT, "Relative", s + 4, "W", 300, duration=2 * 3_600)),
+        (1, profile(i + 11, TX, "Relative", s + 0, "A", 1_800, duration=10 * 3_600)),
+        (1, profile(i + 12, TX, "Absolute", s + 1, "W", 600, start=t(9 * 3_600),
+                    valid=(t(9 * 3_600), t(13 * 3_600)))),
+    ]  # fmt: skip
+
+
+def build_state(placements: Iterable[tuple[int, ChargingProfile]], config: ChargePointConfig) -> ChargePointState:
+    state = start_transaction(ChargePointState(config), 1, 1, SESSION_START)
+    for connector_id, p in placements:
+        outcome = install_profile(state, connector_id, p, T0)
+        assert outcome.accepted, outcome.reason
+        state = outcome.state
+    return state
+
+
+STANDARD_CONFIG = ChargePointConfig(connector_count=2)
+BIG_CONFIG = ChargePointConfig(connector_count=2, max_stack_level=100, max_profiles=200)
+STANDARD_PLACEMENTS = standard_profiles()
+STANDARD = build_state(STANDARD_PLACEMENTS, STANDARD_CONFIG)
+TENFOLD = build_state(
+    [pp for k in range(10) for pp in standard_profiles(id_offset=100 * k, stack_offset=5 * k, shift=97 * k)],
+    BIG_CONFIG,
+)
+
+
+def fresh(state: ChargePointState) -> ChargePointState:
+    """A new state equal to `state`, sharing its profile objects but not its caches."""
+    return ChargePointState(state.config, state.profiles, state.transactions)
+
+
+# --- measuring -------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Figure:
+    name: str
+    times: list[float]  # seconds per operation, one per repetition
+    baseline: str  # name of the baseline, or "" for none
+    baseline_s: float | None  # the baseline's median, seconds per operation
+    target: str = ""
+    note: str = ""
+    rate_label: str = ""  # when set, the figure is shown as a rate (ops/s) too
+    ratios: list[float] | None = None  # ratios measured pairwise, when not median / baseline_s
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times)
+
+    @property
+    def spread(self) -> float:
+        return (max(self.times) - min(self.times)) / self.median if self.median else 0.0
+
+
+def timed(run: Callable[[], object], ops: int, repeat: int, setup: Callable[[], Callable[[], object]] | None = None,
+          keep_gc: bool = False) -> list[float]:
+    """Seconds per operation of `run` (or of what `setup` returns, built afresh and untimed before each repetition),
+    which performs `ops` operations, over `repeat` repetitions."""
+    out = []
+    for _ in range(repeat):
+        body = setup() if setup is not None else run
+        gc.collect()
+        enabled = gc.isenabled()
+        if not keep_gc:
+            gc.disable()
+        try:
+            t0 = time.perf_counter()
+            body()
+            elapsed = time.perf_counter() - t0
+        finally:
+            if enabled:
+                gc.enable()
+        out.append(elapsed / ops)
+    return out
+
+
+def auto_ops(run_once: Callable[[], object], budget: float) -> int:
+    """How many calls of `run_once` fill about `budget` seconds."""
+    t0 = time.perf_counter()
+    run_once()
+    one = max(time.perf_counter() - t0, 1e-7)
+    return max(1, int(budget / one))
+
+
+def human(seconds: float) -> str:
+    if seconds >= 1:
+        return f"{seconds:8.2f} s "
+    if seconds >= 1e-3:
+        return f"{seconds * 1e3:8.2f} ms"
+    return f"{seconds * 1e6:8.2f} us"
+
+
+# --- the benchmarks -------------------------------------------------------------------------------------------
+
+
+class Bench:
+    def __init__(self, quick: bool) -> None:
+        self.quick = quick
+        self.repeat = 3 if quick else 9
+        self.budget = 0.02 if quick else 0.2
+        rng = random.Random(6)
+        week_start = epoch(T0)
+        self.instants_s = [week_start + rng.randrange(WEEK) for _ in range(2_000)]
+        self.instants = [EPOCH + timedelta(seconds=s) for s in self.instants_s]
+        # The bisect baseline: connector 1's composite over a week as breakpoints and values.
+        week = composite_schedule(fresh(STANDARD), 1, T0, WEEK, W)
+        self.breaks = [week_start + p.start_period for p in week.periods]
+        self.values = [p.limit for p in week.periods]
+        self._baselines: dict[str, float] = {}
+
+    def loop(self, fn: Callable[[Any], object], items: list[Any]) -> Callable[[], None]:
+        def run() -> None:
+            for item in items:
+                fn(item)
+
+        return run
+
+    def per_call(self, fn: Callable[[Any], object], items: list[Any]) -> list[float]:
+        """Seconds per call of `fn` over `items` (cycled to fill the time budget)."""
+        self.loop(fn, items)()  # warm up: caches filled, code paths taken once
+        ops = auto_ops(self.loop(fn, items[:50]), self.budget) * min(50, len(items))
+        batch = (items * (ops // len(items) + 1))[:ops]
+        return timed(self.loop(fn, batch), len(batch), self.repeat)
+
+    # baselines
+
+    def bisect_baseline(self) -> float:
+        if "bisect" not in self._baselines:
+            breaks, values = self.breaks, self.values
+
+            def lookup(t: int) -> object:
+                return values[bisect.bisect_right(breaks, t) - 1]
+
+            self._baselines["bisect"] = statistics.median(self.per_call(lookup, self.instants_s))
+        return self._baselines["bisect"]
+
+    def slices_baseline(self, state: ChargePointState, seconds: int, name: str) -> float:
+        if name not in self._baselines:
+            begin = epoch(SESSION_START)
+            session = begin  # connector 1's transaction
+            slices = []
+            for installed in state.profiles:
+                if installed.connector_id in (0, 1):
+                    limits = [p.limit for p in installed.profile.charging_schedule.charging_schedule_period]
+                    for s in profile_slices(installed.profile, begin, begin + seconds,
+                                            installed_at=epoch(installed.installed_at), session_start=session):
+                        slices.append((s, limits))
+            slices.sort(key=lambda e: e[0].start)
+
+            def build(_: object) -> object:
+                out = []
+                for s, limits in slices:
+                    out.append((s.start - begin, limits[s.index]))
+                return out
+
+            self._baselines[name] = statistics.median(self.per_call(build, [None]))
+        return self._baselines[name]
+
+    def copy_baseline(self) -> float:
+        if "copy" not in self._baselines:
+            profiles = STANDARD.profiles
+            extra = profiles[0]
+
+            def copy(_: object) -> object:
+                return tuple(sorted((*profiles, extra), key=lambda ip: ip.sort_key))
+
+            self._baselines["copy"] = statistics.median(self.per_call(copy, [None]))
+        return self._baselines["copy"]
+
+    # figures
+
+    def limit_at(self) -> list[Figure]:
+        state = fresh(STANDARD)
+        figures = [
+            Figure("limit_at warm (connector 1)", self.per_call(lambda t: limit_at(state, 1, t), self.instants),
+                   "bisect", self.bisect_baseline(), "<= 2 us and <= 5x bisect"),
+        ]
+        no_tx = fresh(STANDARD)
+        figures.append(Figure("limit_at warm (connector 2, D8)", self.per_call(
+            lambda t: limit_at(no_tx, 2, t), self.instants), "bisect", self.bisect_baseline(), "",
+            "no transaction: Relative TxDefault runs from the instant asked (D8)"))
+        station = fresh(STANDARD)
+        figures.append(Figure("limit_at warm (connector 0)", self.per_call(
+            lambda t: limit_at(station, 0, t), self.instants), "bisect", self.bisect_baseline(), "",
+            "whole charge point (R27); includes connector 2 (D8)"))
+        count = 200 if self.quick else 2_000
+        instants = self.instants[:count]
+
+        def setup() -> Callable[[], None]:
+            states = [fresh(STANDARD) for _ in range(count)]
+
+            def run() -> None:
+                for s, t in zip(states, instants, strict=True):
+                    limit_at(s, 1, t)
+
+            return run
+
+        figures.append(Figure("limit_at cold (new equal state)", timed(lambda: None, count, self.repeat, setup),
+                              "bisect", self.bisect_baseline(), "<= 200 us"))
+        return figures
+
+    def next_change(self) -> list[Figure]:
+        state = fresh(STANDARD)
+        return [Figure("next_change (connector 1)", self.per_call(lambda t: next_change(state, 1, t),
+                                                                  self.instants[:200]),
+                       "bisect", self.bisect_baseline())]
+
+    def composite(self) -> list[Figure]:
+        state = fresh(STANDARD)
+        starts = [SESSION_START + timedelta(seconds=600 * k) for k in range(24)]
+        day = self.per_call(lambda s: composite_schedule(state, 1, s, DAY, W), starts)
+        week = self.per_call(lambda s: composite_schedule(state, 1, s, WEEK, W), starts)
+        station = self.per_call(lambda s: composite_schedule(state, 0, s, DAY, W), starts)
+        return [
+            Figure("composite_schedule 24 h", day, "slices", self.slices_baseline(STANDARD, DAY, "slices 24 h"),
+                   "<= 1 ms"),
+            Figure("composite_schedule 7 days", week, "slices", self.slices_baseline(STANDARD, WEEK, "slices 7 d"),
+                   "<= 5 ms"),
+            Figure("composite_schedule 24 h (connector 0)", station, "slices",
+                   self.slices_baseline(STANDARD, DAY, "slices 24 h"), "", "whole charge point (R27)"),
+        ]
+
+    def install_profile(self) -> list[Figure]:
+        state = fresh(STANDARD)
+        new = profile(99, TXDEFAULT, "Absolute", 7, "W", 1_800, start=T0)
+        return [Figure("install_profile", self.per_call(lambda c: install_profile(state, c, new, T0), [0, 1, 2]),
+                       "copy", self.copy_baseline())]
+
+    def get_composite(self) -> list[Figure]:
+        state = fresh(STANDARD)
+        payload = {"connectorId": 1, "duration": DAY, "chargingRateUnit": "W"}
+        nows = [SESSION_START + timedelta(seconds=600 * k) for k in range(24)]
+        return [Figure("handle_get_composite_schedule 24 h",
+                       self.per_call(lambda now: handle_get_composite_schedule(state, payload, now), nows),
+                       "slices", self.slices_baseline(STANDARD, DAY, "slices 24 h"))]
+
+    def replay(self) -> list[Figure]:
+        script = replay_script_of(1_000)
+        repeat = max(3, self.repeat // 3)
+        return [Figure("replay_script 1,000 events", timed(lambda: replay_script(script), 1, repeat, keep_gc=True),
+                       "slices", self.slices_baseline(STANDARD, DAY, "slices 24 h"), "",
+                       "Set/Get(24 h)/Clear/start/stop mix, see replay_script_of()")]
+
+    def meter_step(self) -> list[Figure]:
+        state = fresh(STANDARD)
+        steps = [SESSION_START + timedelta(seconds=60 * k) for k in range(1_440)]
+        times = self.per_call(lambda t: meter_step(state, 1, t, 60, 366.0), steps)
+        return [Figure("meter_step (warm state)", times, "bisect", self.bisect_baseline(), ">= 200,000 steps/s",
+                       rate_label="steps/s")]
+
+    def fleet(self) -> list[Figure]:
+        steps = [SESSION_START + timedelta(seconds=60 * k) for k in range(1_440)]
+        figures = []
+        for n, sample in ((100, 20 if self.quick else 100), (10_000, 20 if self.quick else 200)):
+
+            def setup(sample: int = sample) -> Callable[[], None]:
+                states = [fresh(STANDARD) for _ in range(sample)]
+
+                def run() -> None:
+                    for s in states:
+                        for t in steps:
+                            meter_step(s, 1, t, 60, 366.0)
+
+                return run
+
+            per_step = timed(lambda: None, sample * len(steps), max(3, self.repeat // 3), setup, keep_gc=True)
+            total = [x * n * len(steps) for x in per_step]
+            note = (f"measured all {n} connectors" if sample == n else
+                    f"measured {sample} connectors, extrapolated x{n // sample} (connectors are independent)")
+            target = "<= 90 s" if n == 10_000 else ""
+            figures.append(Figure(f"fleet {n:,} x 24 h at 60 s", total, "bisect",
+                                  self.bisect_baseline() * n * len(steps), target, note))
+        return figures
+
+    def growth(self) -> list[Figure]:
+        """Each repetition times the standard composite and the grown one back to back, so that both see the same
+        load on the machine; the ratio shown is the median of the per-repetition ratios."""
+        base_state, big_state = fresh(STANDARD), fresh(TENFOLD)
+        starts = [SESSION_START + timedelta(seconds=600 * k) for k in range(12)]
+
+        def composites(state: ChargePointState, seconds: int) -> Callable[[], None]:
+            return self.loop(lambda s: composite_schedule(state, 1, s, seconds, W), starts)
+
+        runs = {
+            "base": composites(base_state, DAY),
+            "tenfold": composites(big_state, DAY),
+            "window": composites(base_state, 10 * DAY),
+        }
+        for run in runs.values():
+            run()  # warm up
+        times: dict[str, list[float]] = {name: [] for name in runs}
+        for _ in range(max(5, self.repeat)):
+            for name, run in runs.items():
+                times[name] += timed(run, len(starts), 1)
+        return [
+            Figure("growth: 10x profiles (120), composite 24 h", times["tenfold"], "standard composite 24 h", None,
+                   "<= 12x", ratios=[b / a for a, b in zip(times["base"], times["tenfold"], strict=True)]),
+            Figure("growth: 10x window (240 h), composite", times["window"], "standard composite 24 h", None,
+                   "<= 10x", ratios=[b / a for a, b in zip(times["base"], times["window"], strict=True)]),
+        ]
+
+    def memory(self) -> list[Figure]:
+        def peak(build: Callable[[int], object], count: int) -> float:
+            """The peak for 10,000: what `count` states keep, scaled, plus the transient peak of building them."""
+            gc.collect()
+            tracemalloc.start()
+            kept = build(count)
+            gc.collect()
+            retained, top = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+            del kept
+            return retained * 10_000 / count + (top - retained)
+
+        def queried(count: int) -> list[ChargePointState]:
+            states = [fresh(STANDARD) for _ in range(count)]
+            for s in states:
+                limit_at(s, 1, SESSION_START)
+            return states
+
+        def simulated(count: int) -> list[ChargePointState]:
+            states = [fresh(STANDARD) for _ in range(count)]
+            for s in states:
+                for k in range(1_440):
+                    meter_step(s, 1, SESSION_START + timedelta(seconds=60 * k), 60, 366.0)
+            return states
+
+        def own_profiles(count: int) -> list[ChargePointState]:
+            return [build_state([(c, copy_profile(p)) for c, p in STANDARD_PLACEMENTS], STANDARD_CONFIG)
+                    for _ in range(count)]
+
+        shared = "profile objects shared (one profile set sent to every charge point)"
+        figures = []
+        for label, build, count, note in (
+            ("memory: 10,000 states, a limit_at each", queried, 1_000 if self.quick else 10_000, shared),
+            ("memory: 10,000 states, 24 h of steps each", simulated, 20 if self.quick else 200,
+             shared + "; every state keeps its caches"),
+            ("memory: 10,000 states, own profile objects", own_profiles, 100 if self.quick else 500,
+             "each state parsed its own 12 x 24 periods; not queried"),
+        ):
+            scale = 10_000 / count
+            measured = "all measured" if scale == 1 else f"measured {count}, scaled x{scale:.0f}"
+            figures.append(Figure(label, [peak(build, count)], "", None, "<= 200 MB", f"{measured}; {note}"))
+        return figures
+
+
+def copy_profile(p: ChargingProfile) -> ChargingProfile:
+    s = p.charging_schedule
+    schedule = ChargingSchedule(s.charging_rate_unit,
+                                [ChargingSchedulePeriod(x.start_period, x.limit, x.number_phases)
+                                 for x in s.charging_schedule_period],
+                                s.duration, s.start_schedule, s.min_charging_rate)
+    return ChargingProfile(p.charging_profile_id, p.stack_level, p.charging_profile_purpose, p.charging_profile_kind,
+                           schedule, p.transaction_id, p.recurrency_kind, p.valid_from, p.valid_to)
+
+
+def replay_script_of(count: int) -> dict[str, Any]:
+    """A script of `count` events, one every 30 s: installs of the standard profiles (some Rejected: TxProfiles
+    while no transaction runs), 24 h GetCompositeSchedules on every connector, clears, and transactions that start
+    and stop on connector 1."""
+    rng = random.Random(1)
+    payloads = [(c, profile_to_ocpp(p)) for c, p in STANDARD_PLACEMENTS]
+    events: list[dict[str, Any]] = []
+    charging: int | None = None  # the running transaction's id
+    for k in range(count):
+        when = (T0 + timedelta(seconds=30 * k)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        roll = rng.random()
+        if roll < 0.05:
+            if charging is not None:
+                events.append({"at": when, "stopTransaction": {"transactionId": charging}})
+                charging = None
+            else:
+                charging = k + 1
+                events.append({"at": when, "startTransaction": {"connectorId": 1, "transactionId": charging}})
+        elif roll < 0.45:
+            connector_id, payload = rng.choice(payloads)
+            events.append({"at": when, "call": "SetChargingProfile",
+                           "payload": {"connectorId": connector_id, "csChargingProfiles": payload}})
+        elif roll < 0.9:
+            events.append({"at": when, "call": "GetCompositeSchedule",
+                           "payload": {"connectorId": rng.randrange(3), "duration": DAY, "chargingRateUnit": "W"}})
+        else:
+            events.append({"at": when, "call": "ClearChargingProfile", "payload": {"id": rng.randrange(1, 13)}})
+    return {"config": {"connectorCount": 2}, "events": events}
+
+
+GROUPS = ("limit_at", "next_change", "composite", "install_profile", "get_composite", "replay", "meter_step",
+          "fleet", "growth", "memory")
+
+
+def show(figure: Figure) -> str:
+    if figure.name.startswith("memory"):
+        value = f"{figure.median / 2**20:8.1f} MB"
+        spread = "      -"
+    else:
+        value = human(figure.median)
+        spread = f"{figure.spread * 100:6.1f}%"
+    if figure.rate_label:
+        value += f" ({1 / figure.median:,.0f} {figure.rate_label})"
+    if figure.ratios:
+        ratio = f"{statistics.median(figure.ratios):8.1f}x {figure.baseline}"
+    elif figure.baseline_s:
+        ratio = f"{figure.median / figure.baseline_s:8.1f}x {figure.baseline}"
+    else:
+        ratio = "       -"
+    line = f"{figure.name:<46} {value:<30} {spread}  {ratio:<34} {figure.target}"
+    return line.rstrip() + (f"\n{'':<48}({figure.note})" if figure.note else "")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions and smaller samples (smoke test)")
+    parser.add_argument("--only", help=f"comma-separated groups to run: {', '.join(GROUPS)}")
+    args = parser.parse_args(argv)
+    groups = GROUPS if not args.only else tuple(g.strip() for g in args.only.split(","))
+    unknown = [g for g in groups if g not in GROUPS]
+    if unknown:
+        parser.error(f"unknown group(s) {', '.join(unknown)}; known: {', '.join(GROUPS)}")
+    bench = Bench(args.quick)
+    print(f"smartcharge benchmarks{' (quick)' if args.quick else ''}: Python {platform.python_version()} "
+          f"({platform.python_implementation()}) on {platform.machine()}, {platform.system()}")
+    print(f"{'figure':<46} {'median':<30} {'spread':>7}  {'ratio to baseline':<34} target")
+    for group in groups:
+        for figure in getattr(bench, group)():
+            print(show(figure), flush=True)
+    baselines = ", ".join(f"{name} {human(value).strip()}" for name, value in bench._baselines.items())
+    print(f"baselines (medians): {baselines}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
