@@ -28,7 +28,7 @@ from typing import Any
 import attrs
 
 from smartcharge._time import from_epoch, to_epoch, utc_instant
-from smartcharge.composite import LimitSource, limit_at
+from smartcharge.composite import LimitSource, combine_sources, limit_at
 from smartcharge.model import ChargingProfilePurpose, ChargingRateUnit
 from smartcharge.state import ChargePointState
 from smartcharge.timeline import profile_slices
@@ -149,12 +149,6 @@ def allocate(total: float, demands: Mapping[int, ConnectorDemand]) -> dict[int, 
 # --- reading the demands from a charge point --------------------------------------------------------------------
 
 
-def _combine(sources: Sequence[LimitSource], unit: ChargingRateUnit, voltage: float) -> float:
-    """R26: the least of `sources` in `unit`, converted on the smallest number of phases among them."""
-    phases = min(s.number_phases for s in sources)
-    return min(convert(s.limit, s.unit, unit, voltage, phases) for s in sources)
-
-
 def _min_rate(state: ChargePointState, source: LimitSource, unit: ChargingRateUnit) -> float:
     """The governing schedule's minChargingRate (§7.13) in `unit` on the governing period's phases; 0 if none."""
     for installed in state.profiles:
@@ -193,8 +187,8 @@ def station_allocation(
         caps = [s for s in limit.sources if s.purpose in _CAPS]
         own = [s for s in limit.sources if s.purpose not in _CAPS]
         if caps:
-            cap = _combine(caps, the_unit, voltage)
-        own_limit = _combine(own, the_unit, voltage) if own else limit.hardware_limit
+            cap = combine_sources(caps, the_unit, voltage)[0]
+        own_limit = combine_sources(own, the_unit, voltage)[0] if own else limit.hardware_limit
         min_rate = _min_rate(state, own[0], the_unit) if own else 0.0
         demands[transaction.connector_id] = ConnectorDemand(own_limit, min_rate)
         hardware += limit.hardware_limit

@@ -503,6 +503,12 @@ def _combine(pieces: Sequence[_Piece], unit: ChargingRateUnit, voltage: float) -
     return min(value, sys.float_info.max), phases  # a finite limit stays finite in the other unit
 
 
+def combine_sources(sources: Sequence[LimitSource], unit: ChargingRateUnit, voltage: float) -> tuple[float, int]:
+    """R26 over `sources` (e.g. some of a `Limit`'s): the least of them in `unit` on the smallest number of phases
+    among them, and those phases."""
+    return _combine([(s.limit, s.unit, s.number_phases) for s in sources], unit, voltage)
+
+
 def _hardware(config: ChargePointConfig, unit: ChargingRateUnit) -> float:
     """A connector's hardware maximum in `unit`, on the default number of phases (R25)."""
     return convert(config.connector_max_current, ChargingRateUnit.A, unit, config.voltage, config.default_number_phases)
