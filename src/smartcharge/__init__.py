@@ -45,6 +45,7 @@ from smartcharge.ocpp16 import (
     profile_from_ocpp,
     profile_to_ocpp,
 )
+from smartcharge.persistence import PersistenceError, load_state, save_state
 from smartcharge.policy import (
     Action,
     ChargingEnvironment,
@@ -103,6 +104,7 @@ __all__ = [
     "MeterDecision",
     "NaiveDatetimeError",
     "OcppCallError",
+    "PersistenceError",
     "Problem",
     "ProfileValidationError",
     "RecurrencyKind",
@@ -133,12 +135,14 @@ __all__ = [
     "install_profile",
     "is_peak_hour",
     "limit_at",
+    "load_state",
     "max_energy_wh",
     "meter_step",
     "next_change",
     "profile_from_ocpp",
     "profile_to_ocpp",
     "replay_script",
+    "save_state",
     "simulate_session",
     "start_transaction",
     "state_from_json",

@@ -17,7 +17,7 @@ from smartcharge._time import utc_instant
 from smartcharge.composite import CompositeSchedule, Limit, composite_schedule, limit_at, next_change
 from smartcharge.model import ChargePointConfig, ChargingProfile, ChargingProfilePurpose, ChargingRateUnit
 from smartcharge.ocpp16.codec import profile_from_ocpp
-from smartcharge.serialize import dumps, loads
+from smartcharge.persistence import load_state, save_state
 from smartcharge.state import (
     ChargePointState,
     ClearOutcome,
@@ -133,12 +133,11 @@ class ChargingProfileManager:
     # --- persistence -----------------------------------------------------------------------------------------
 
     def save(self, path: str | os.PathLike[str]) -> None:
-        """Write the state as a JSON document (R17) to `path`."""
-        with open(path, "w", encoding="utf-8") as handle:
-            handle.write(dumps(self.state, indent=2))
+        """Write the state to `path` atomically, with a version and a checksum (R17, `persistence.save_state`)."""
+        save_state(path, self.state)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str], *, clock: Clock = _system_clock) -> ChargingProfileManager:
-        """A manager holding the state saved at `path`."""
-        with open(path, encoding="utf-8") as handle:
-            return cls(state=loads(handle.read()), clock=clock)
+        """A manager holding the state saved at `path` (`persistence.load_state`; `PersistenceError` if the file
+        is damaged)."""
+        return cls(state=load_state(path), clock=clock)

@@ -283,6 +283,10 @@ class Transaction:
     start: datetime = attrs.field(converter=_to_transaction_start)
 
 
+#: The most connectors a `ChargePointConfig` may have (a charge point with more is refused when configured).
+MAX_CONNECTOR_COUNT = 1_000
+
+
 def _units(value: Iterable[str | ChargingRateUnit]) -> tuple[ChargingRateUnit, ...]:
     return tuple(ChargingRateUnit(u) for u in value)
 
@@ -291,7 +295,8 @@ def _units(value: Iterable[str | ChargingRateUnit]) -> tuple[ChargingRateUnit, .
 class ChargePointConfig:
     """The charge point's smart-charging configuration (§9.4 keys, plus electrical facts of the station).
 
-    - `connector_count`: connectors 1..N (NumberOfConnectors).
+    - `connector_count`: connectors 1..N (NumberOfConnectors), at most `MAX_CONNECTOR_COUNT`: connector 0's
+      answers visit every connector, so the count bounds their cost.
     - `voltage`: nominal voltage per phase, V, for A<->W (R3).
     - `max_stack_level`: ChargeProfileMaxStackLevel; a higher stackLevel is Rejected (R10, D2).
     - `allowed_rate_units`: ChargingScheduleAllowedChargingRateUnit (R10, R30).
@@ -317,6 +322,10 @@ class ChargePointConfig:
             value = getattr(self, name)
             if not _is_int(value) or value < 0:
                 raise ValueError(f"ChargePointConfig.{name} must be a non-negative integer, not {value!r}")
+        if self.connector_count > MAX_CONNECTOR_COUNT:
+            raise ValueError(
+                f"ChargePointConfig.connector_count {self.connector_count} exceeds the maximum {MAX_CONNECTOR_COUNT}"
+            )
         if not (math.isfinite(self.voltage) and self.voltage > 0):
             raise ValueError(f"ChargePointConfig.voltage must be a positive number, not {self.voltage!r}")
         if not (math.isfinite(self.connector_max_current) and self.connector_max_current >= 0):

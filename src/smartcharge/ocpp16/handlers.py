@@ -29,9 +29,19 @@ from smartcharge.ocpp16.codec import (
 )
 from smartcharge.state import ChargePointState, clear_profiles, install_profile
 
-__all__ = ["handle_clear_charging_profile", "handle_get_composite_schedule", "handle_set_charging_profile"]
+__all__ = [
+    "MAX_COMPOSITE_DURATION",
+    "handle_clear_charging_profile",
+    "handle_get_composite_schedule",
+    "handle_set_charging_profile",
+]
 
 Response = dict[str, Any]
+
+#: The longest GetCompositeSchedule window answered, in seconds (31 days); a longer one is ``Rejected``. The answer
+#: has a period for every change of limit in the window, so without a bound a Daily profile asked about for 2^31 s
+#: would cost over a million periods (time, memory and a message of tens of megabytes).
+MAX_COMPOSITE_DURATION = 31 * 86_400
 
 
 def _rejected() -> Response:
@@ -92,14 +102,15 @@ def _window_fits(start: datetime, duration: int) -> bool:
 
 
 def handle_get_composite_schedule(
-    state: ChargePointState, payload: Any, now: datetime
+    state: ChargePointState, payload: Any, now: datetime, *, max_duration: int = MAX_COMPOSITE_DURATION
 ) -> tuple[ChargePointState, Response]:
     """GetCompositeSchedule.req received at `now` (§5.7, §6.22, R29-R31).
 
     The window is ``[X, X + duration)`` with X = `now` floored to the second (R29). An unknown connector, a
-    negative duration, or a unit the configuration does not allow is ``Rejected``; a unit other than A or W is a
-    CALLERROR PropertyConstraintViolation (R30, E§3.24, K08.FR.07). No unit: the first allowed one. The answer
-    carries `scheduleStart` = X and the composite schedule without startSchedule (R31, E§3.57).
+    negative duration, a duration above `max_duration` (default `MAX_COMPOSITE_DURATION`, 31 days), or a unit the
+    configuration does not allow is ``Rejected``; a unit other than A or W is a CALLERROR
+    PropertyConstraintViolation (R30, E§3.24, K08.FR.07). No unit: the first allowed one. The answer carries
+    `scheduleStart` = X and the composite schedule without startSchedule (R31, E§3.57).
     """
     obj = read_object(payload, "", ("connectorId", "duration", "chargingRateUnit"))
     connector_id = read_required(obj, "connectorId", "", read_int)
@@ -107,7 +118,9 @@ def handle_get_composite_schedule(
     unit = read_optional(obj, "chargingRateUnit", "", _unit)
     start = utc_instant(now, "now")
     allowed = state.config.allowed_rate_units
-    if not _is_connector(state, connector_id) or duration < 0 or (unit is not None and unit not in allowed):
+    if not _is_connector(state, connector_id) or not 0 <= duration <= max_duration:
+        return state, _rejected()
+    if unit is not None and unit not in allowed:
         return state, _rejected()
     if not _window_fits(start, duration):
         return state, _rejected()
