@@ -38,7 +38,7 @@ from smartcharge.policy import (
     is_peak_hour,
 )
 from smartcharge.state import InstalledProfile, InstallStatus
-from smartcharge.timeline import change_instants, profile_anchor
+from smartcharge.timeline import Slice, change_instants, profile_anchor, profile_slices
 from smartcharge.units import amps_to_watts, convert, watts_to_amps
 
 NAIVE = datetime(2026, 1, 8, 10, 0)
@@ -442,3 +442,30 @@ def test_r31_every_run_of_neighbours_equal_after_rounding_is_merged() -> None:
     state = installed(None, (1, profile(1, periods=periods)))
     schedule = composite_schedule(state, 1, T0, 600, "A").to_ocpp()["chargingSchedulePeriod"]
     assert [(p["startPeriod"], p["limit"]) for p in schedule] == [(0, 10.0), (120, 16.0), (240, 6.0)]
+
+
+def test_r23_slices_end_exactly_where_the_duration_ends() -> None:
+    """No empty slice: not when a period starts exactly at the end of the duration, nor for a window that
+    begins where the duration ends."""
+    limited = profile(1, periods=((0, 6.0), (600, 8.0), (1_200, 10.0)), duration=600)
+    t0 = _epoch(T0)
+    assert profile_slices(limited, t0 - 60, t0 + 3_600, installed_at=0, session_start=0) == [Slice(t0, t0 + 600, 0)]
+    assert profile_slices(limited, t0 + 600, t0 + 1_200, installed_at=0, session_start=0) == []
+    three = profile(2, periods=((0, 6.0), (600, 8.0), (1_200, 10.0)))
+    assert profile_slices(three, t0, t0 + 1_800, installed_at=0, session_start=0) == [
+        Slice(t0, t0 + 600, 0), Slice(t0 + 600, t0 + 1_200, 1), Slice(t0 + 1_200, t0 + 1_800, 2)
+    ]  # fmt: skip
+
+
+def test_d9_a_relative_cap_runs_from_its_installation() -> None:
+    cap = profile(1, kind="Relative", start=None, purpose="ChargePointMaxProfile", periods=((0, 6.0), (60, 8.0)))
+    assert profile_slices(cap, 0, 10_000, installed_at=1_000, session_start=5_000) == [
+        Slice(1_000, 1_060, 0), Slice(1_060, 10_000, 1)
+    ]  # fmt: skip
+    assert sorted(change_instants(cap, installed_at=1_000, session_start=5_000)) == [1_000, 1_060]
+
+
+def test_r5_naive_instants_in_queries_are_named() -> None:
+    state = installed(None, (0, profile(1)))
+    with pytest.raises(NaiveDatetimeError, match=r"^after 2026-01-08T10:00:00 has no UTC offset"):
+        next_change(state, 1, NAIVE)
