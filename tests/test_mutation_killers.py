@@ -25,6 +25,7 @@ from smartcharge import (
     composite_schedule,
     end_transaction,
     install_profile,
+    limit_at,
     next_change,
     start_transaction,
 )
@@ -469,3 +470,27 @@ def test_r5_naive_instants_in_queries_are_named() -> None:
     state = installed(None, (0, profile(1)))
     with pytest.raises(NaiveDatetimeError, match=r"^after 2026-01-08T10:00:00 has no UTC offset"):
         next_change(state, 1, NAIVE)
+
+
+def test_r23_a_recurrence_starting_in_the_last_second_of_the_window_is_there() -> None:
+    daily = profile(1, kind="Recurring", recurrency="Daily", periods=((0, 6.0), (3_600, 8.0)))
+    t0 = _epoch(T0)
+    assert profile_slices(daily, t0 + DAY - 10, t0 + DAY + 1, installed_at=0, session_start=0) == [
+        Slice(t0 + DAY - 10, t0 + DAY, 1), Slice(t0 + DAY, t0 + DAY + 1, 0)
+    ]  # fmt: skip
+
+
+def test_d8_a_relative_profile_of_duration_zero_never_limits() -> None:
+    zero = profile(1, kind="Relative", start=None, periods=((0, 6.0), (60, 8.0)), duration=0)
+    state = installed(None, (0, zero))
+    assert limit_at(state, 1, T0, "A").value is None
+    assert composite_schedule(state, 1, T0, 600, "A").periods[0].limit is None
+
+
+def test_r23_a_recurrence_stops_covering_at_the_end_of_its_duration() -> None:
+    hour = profile(1, kind="Recurring", recurrency="Daily", periods=((0, 6.0),), duration=3_600)
+    state = installed(None, (0, hour))
+    assert limit_at(state, 1, at(3_599), "A").value == 6.0
+    assert limit_at(state, 1, at(3_600), "A").value is None
+    assert next_change(state, 1, at(3_600)) == at(DAY)
+    assert next_change(state, 1, at(3_599)) == at(3_600)
