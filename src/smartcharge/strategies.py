@@ -36,7 +36,7 @@ from smartcharge.model import (
     ChargingSchedulePeriod,
     RecurrencyKind,
 )
-from smartcharge.ocpp16.codec import config_to_ocpp, profile_to_ocpp
+from smartcharge.ocpp16.codec import OCPP16_PURPOSES, config_to_ocpp, profile_to_ocpp
 from smartcharge.state import ChargePointState, install_profile, start_transaction
 
 __all__ = [
@@ -54,12 +54,6 @@ __all__ = [
 
 #: The instant generated times cluster around: Monday 2026-01-05 00:00:00 UTC.
 BASE = datetime(2026, 1, 5, tzinfo=timezone.utc)
-
-_OCPP16_PURPOSES = (
-    ChargingProfilePurpose.CHARGE_POINT_MAX_PROFILE,
-    ChargingProfilePurpose.TX_DEFAULT_PROFILE,
-    ChargingProfilePurpose.TX_PROFILE,
-)
 
 
 @functools.cache
@@ -89,7 +83,7 @@ def limits(unit: ChargingRateUnit | None = None) -> st.SearchStrategy[float]:
 _PHASES = st.one_of(st.none(), st.integers(1, 3))
 _UNITS = st.sampled_from(ChargingRateUnit)
 _KINDS = st.sampled_from(ChargingProfileKind)
-_PURPOSES = st.sampled_from(_OCPP16_PURPOSES)
+_PURPOSES = st.sampled_from(OCPP16_PURPOSES)
 _RECURRENCY = st.sampled_from(RecurrencyKind)
 _SENT_ANYWAY = st.one_of(st.none(), _RECURRENCY)  # D11: recurrencyKind on other kinds is ignored, but sent
 _IDS = st.integers(1, 50)
