@@ -184,3 +184,66 @@ def test_r35_cap_is_never_exceeded_over_a_session(cap, bases, policy_peak):
         if decision.action is Action.STOP:
             break
     assert math.isfinite(delivered)
+
+
+# --- the decision's fields and its text, written when read -------------------------------------------------------
+
+
+@given(base=st.floats(0, 1_000, allow_nan=False), interval=st.integers(1, 900), share=st.none() | st.floats(0, 20_000))
+def test_an_ocpp_decision_keeps_the_numbers_its_reason_is_written_from(base, interval, share):
+    decision = meter_step(seven_kw_state(), 1, at(0), interval, base, share_w=share)
+    allowed = min(7000 * interval / 3600, math.inf if share is None else share * interval / 3600)
+    assert (decision.requested_wh, decision.limit_w, decision.share_w) == (base, 7000.0, share)
+    assert decision.energy_wh == pytest.approx(min(base, allowed))
+    assert decision.policy_reason is None
+    limit = "7000W" + ("" if share is None else f", balancer share {share:.0f}W")
+    if decision.energy_wh < base:
+        step = f"{base:.0f} to {decision.energy_wh:.0f} Wh"
+        expected = f"OCPP profile limiting charge to {limit} (step reduced from {step})"
+    else:
+        expected = f"OCPP profile allows {limit} (full step of {decision.energy_wh:.0f} Wh)"
+    assert decision.reason == expected
+    assert decision.log == (expected,)
+
+
+def test_a_legacy_decision_without_policy_says_so():
+    decision = meter_step(ChargePointState(ChargePointConfig()), 1, at(0), 90, 250.4)
+    assert decision.reason == "No OCPP limit and no local policy: full step of 250 Wh"
+    assert decision.log == (decision.reason,)
+    assert decision.requested_wh == 250.4
+    assert (decision.limit_w, decision.share_w, decision.policy_reason) == (None, None, None)
+
+
+def test_a_legacy_policy_decision_keeps_the_policys_reason_and_marks_a_stop_in_the_log():
+    state = ChargePointState(ChargePointConfig())
+    going = meter_step(state, 1, at(0), 90, 250, policy=LocalPolicy(), env=ChargingEnvironment(hour=3))
+    assert going.policy_reason == going.reason == "Within policy: full step of 250 Wh"
+    assert going.log == ("Legacy policy: Within policy: full step of 250 Wh",)
+    stopping = meter_step(state, 1, at(0), 90, 250, policy=STOPPING_POLICY, env=ChargingEnvironment(hour=3))
+    assert stopping.action is Action.STOP
+    assert stopping.log == (f"Legacy policy: {stopping.reason} — stopping",)
+
+
+def test_equal_steps_give_equal_decisions():
+    first, second = (meter_step(seven_kw_state(), 1, at(0), 90, 250) for _ in range(2))
+    assert first == second and hash(first) == hash(second)
+    assert first != meter_step(seven_kw_state(), 1, at(0), 90, 100)
+
+
+bad_amounts = st.sampled_from([-1.0, -1e-9, math.nan, math.inf, -math.inf])
+
+
+@given(bad=bad_amounts, which=st.sampled_from(["energy_delivered_wh", "base_step_wh"]), limited=st.booleans())
+def test_meter_step_refuses_an_amount_that_is_not_finite_and_non_negative(bad, which, limited):
+    state = seven_kw_state() if limited else ChargePointState(ChargePointConfig())
+    amounts = {"energy_delivered_wh": 0.0, "base_step_wh": 100.0, which: bad}
+    with pytest.raises(ValueError, match=rf"^{which} must be a finite number >= 0, not "):
+        meter_step(state, 1, at(0), 90, amounts["base_step_wh"], amounts["energy_delivered_wh"])
+
+
+@pytest.mark.parametrize("interval", [0, -60, True, 60.0, 1.5, math.nan])
+@pytest.mark.parametrize("limited", [True, False])
+def test_meter_step_refuses_an_interval_that_is_not_a_positive_whole_number(interval, limited):
+    state = seven_kw_state() if limited else ChargePointState(ChargePointConfig())
+    with pytest.raises(ValueError, match=r"^interval_s must be a (whole|positive) number of seconds, not "):
+        meter_step(state, 1, at(0), interval, 100.0)

@@ -13,9 +13,10 @@ from datetime import datetime
 
 import attrs
 
-from smartcharge._time import epoch_seconds
-from smartcharge.composite import composite_schedule, limit_span
+from smartcharge._time import epoch_seconds, from_epoch
+from smartcharge.composite import Limit, composite_schedule, limit_span
 from smartcharge.model import ChargingRateUnit
+from smartcharge.policy import check_non_negative
 from smartcharge.state import ChargePointState
 
 __all__ = ["StepLimit", "energy_step", "max_energy_wh"]
@@ -36,13 +37,20 @@ def _check_interval(interval_s: float) -> None:
         raise ValueError(f"interval_s must be a positive number of seconds, not {interval_s!r}")
 
 
+def check_whole_interval(interval_s: int) -> None:
+    """`ValueError` unless `interval_s` is a positive whole number of seconds (a meter-value interval)."""
+    if interval_s.__class__ is int and interval_s > 0:  # the charging loop's every step: one comparison
+        return
+    if not isinstance(interval_s, int) or isinstance(interval_s, bool):
+        raise ValueError(f"interval_s must be a whole number of seconds, not {interval_s!r}")
+    _check_interval(interval_s)
+
+
 def energy_step(base_step_wh: float, limit_w: float, interval_s: float) -> StepLimit:
     """R34: ``max_step_wh = limit_w x interval_s / 3600`` and ``step = min(base_step_wh, max_step_wh)``."""
     _check_interval(interval_s)
-    if not (math.isfinite(base_step_wh) and base_step_wh >= 0):
-        raise ValueError(f"base_step_wh must be a finite number >= 0, not {base_step_wh!r}")
-    if not (math.isfinite(limit_w) and limit_w >= 0):
-        raise ValueError(f"limit_w must be a finite number >= 0, not {limit_w!r}")
+    check_non_negative("base_step_wh", base_step_wh)
+    check_non_negative("limit_w", limit_w)
     max_step = limit_w * interval_s / 3600
     return StepLimit(min(base_step_wh, max_step), max_step, max_step < base_step_wh)
 
@@ -51,14 +59,20 @@ def max_energy_wh(state: ChargePointState, connector_id: int, start: datetime, i
     """R34 beyond the point sample: the energy (Wh) the composite schedule of `connector_id` allows over
     [start, start + interval_s), the sum of each composite period's power (A limits reach W through R26) times
     its length. Where no profile limits, the connector's hardware maximum counts."""
-    if not isinstance(interval_s, int) or isinstance(interval_s, bool):
-        raise ValueError(f"interval_s must be a whole number of seconds, not {interval_s!r}")
-    _check_interval(interval_s)
+    check_whole_interval(interval_s)
     t = epoch_seconds(start, "start")
-    limit, holds_until = limit_span(state, connector_id, t, ChargingRateUnit.W)
-    if holds_until >= t + interval_s:  # one limit for the whole interval: no composite needed
+    return span_energy_wh(state, connector_id, t, interval_s, limit_span(state, connector_id, t, ChargingRateUnit.W))
+
+
+def span_energy_wh(
+    state: ChargePointState, connector_id: int, t: int, interval_s: int, span: tuple[Limit, int]
+) -> float:
+    """`max_energy_wh` from epoch second `t`, given `limit_span`'s answer there in W: when that answer holds for
+    the whole interval (it almost always does) the energy is its value times the interval, with no composite."""
+    limit, holds_until = span
+    if holds_until >= t + interval_s:
         return limit.effective * interval_s / 3600
-    schedule = composite_schedule(state, connector_id, start, interval_s, ChargingRateUnit.W)
+    schedule = composite_schedule(state, connector_id, from_epoch(t), interval_s, ChargingRateUnit.W)
     ends = [p.start_period for p in schedule.periods[1:]] + [interval_s]
     joules = sum(
         (schedule.hardware_limit if p.limit is None else p.limit) * (end - p.start_period)

@@ -4,20 +4,31 @@ This is the control flow of a charge point simulator's MeterValues loop as one p
 profile imposes a limit on the connector at the step's instant, that limit caps the step and the local policy is
 not consulted at all (R33); otherwise the local policy (`policy`) decides. The caller owns randomness and the
 clock: the proposed step and the instant come in as arguments. Nothing here installs profiles or keeps a session.
+
+A simulator calls this for thousands of connectors every few seconds, so a decision keeps the numbers its reason
+is made of and writes the text only when someone reads it (`StepDecision.reason`, `StepDecision.log`).
 """
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from enum import Enum
 
 import attrs
 
-from smartcharge._time import utc_instant
-from smartcharge.composite import limit_at
-from smartcharge.energy import max_energy_wh
+from smartcharge._time import epoch_seconds, utc_instant
+from smartcharge.composite import limit_span
+from smartcharge.energy import check_whole_interval, span_energy_wh
 from smartcharge.model import ChargingRateUnit
-from smartcharge.policy import Action, ChargingEnvironment, LocalPolicy, StationState, evaluate_meter_value_decision
+from smartcharge.policy import (
+    Action,
+    ChargingEnvironment,
+    LocalPolicy,
+    StationState,
+    check_non_negative,
+    evaluate_meter_value_decision,
+)
 from smartcharge.state import ChargePointState
 
 __all__ = ["Source", "StepDecision", "meter_step"]
@@ -32,26 +43,48 @@ class Source(str, Enum):
 
 @attrs.frozen
 class StepDecision:
-    """The outcome of one step: deliver `energy_wh`, decided by `source`, then `action`, because `reason`;
-    `log` holds the lines a simulator would print for it. `limit_w` is the OCPP limit at the step's start (W),
-    None when no profile imposed one."""
+    """The outcome of one step: deliver `energy_wh`, decided by `source`, then `action`.
+
+    `requested_wh` is the step the station proposed; `limit_w` the OCPP limit at the step's start (W) and
+    `share_w` a load balancer's share, None when there was none; `policy_reason` the local policy's reason when it
+    decided. `reason` says why in one sentence and `log` holds the lines a simulator would print for the step;
+    both are written from these fields when read.
+    """
 
     energy_wh: float
     source: Source
     action: Action
-    reason: str
-    log: tuple[str, ...]
+    requested_wh: float
     limit_w: float | None = None
+    share_w: float | None = None
+    policy_reason: str | None = None
+
+    @property
+    def reason(self) -> str:
+        """Why the step holds `energy_wh`, e.g. "OCPP profile limiting charge to 7000W (step reduced from 250 to
+        175 Wh)"."""
+        if self.source is Source.LEGACY:
+            if self.policy_reason is None:
+                return f"No OCPP limit and no local policy: full step of {self.requested_wh:.0f} Wh"
+            return self.policy_reason
+        limit = f"{self.limit_w:.0f}W" + ("" if self.share_w is None else f", balancer share {self.share_w:.0f}W")
+        if self.energy_wh < self.requested_wh:
+            return (
+                f"OCPP profile limiting charge to {limit} "
+                f"(step reduced from {self.requested_wh:.0f} to {self.energy_wh:.0f} Wh)"
+            )
+        return f"OCPP profile allows {limit} (full step of {self.energy_wh:.0f} Wh)"
+
+    @property
+    def log(self) -> tuple[str, ...]:
+        """The lines a simulator prints for the step: the reason, marked as the legacy policy's when it decided."""
+        if self.policy_reason is None:
+            return (self.reason,)
+        return (f"Legacy policy: {self.policy_reason}" + (" — stopping" if self.action is Action.STOP else ""),)
 
 
-def _ocpp_step(limit_w: float, allowed_wh: float, base_step_wh: float, share_w: float | None) -> StepDecision:
-    step = min(base_step_wh, allowed_wh)
-    limit = f"{limit_w:.0f}W" + ("" if share_w is None else f", balancer share {share_w:.0f}W")
-    if step < base_step_wh:
-        reason = f"OCPP profile limiting charge to {limit} (step reduced from {base_step_wh:.0f} to {step:.0f} Wh)"
-    else:
-        reason = f"OCPP profile allows {limit} (full step of {step:.0f} Wh)"
-    return StepDecision(step, Source.OCPP, Action.CONTINUE, reason, (reason,), limit_w)
+_W, _INF = ChargingRateUnit.W, math.inf
+_OCPP, _LEGACY, _CONTINUE = Source.OCPP, Source.LEGACY, Action.CONTINUE
 
 
 def meter_step(
@@ -74,16 +107,21 @@ def meter_step(
     `share_w` is a load balancer's share of the station limit for this connector (R28, `balance`): it further
     caps an OCPP-limited step to ``share_w x interval_s / 3600``.
     """
-    station = StationState(energy_delivered_wh, base_step_wh)  # validates both
-    limit = limit_at(state, connector_id, at, ChargingRateUnit.W)
-    if limit.value is not None:
-        allowed = max_energy_wh(state, connector_id, at, interval_s)
+    if not (0 <= energy_delivered_wh < _INF and 0 <= base_step_wh < _INF):  # finite and >= 0; NaN is neither
+        check_non_negative("energy_delivered_wh", energy_delivered_wh)
+        check_non_negative("base_step_wh", base_step_wh)
+    check_whole_interval(interval_s)
+    t = epoch_seconds(at, "at")
+    span = limit_span(state, connector_id, t, _W)
+    limit_w = span[0].value
+    if limit_w is not None:
+        allowed = span_energy_wh(state, connector_id, t, interval_s, span)
         if share_w is not None:
             allowed = min(allowed, share_w * interval_s / 3600)
-        return _ocpp_step(limit.value, allowed, base_step_wh, share_w)
+        step = base_step_wh if base_step_wh <= allowed else allowed
+        return StepDecision(step, _OCPP, _CONTINUE, base_step_wh, limit_w, share_w)
     if policy is None:
-        reason = f"No OCPP limit and no local policy: full step of {base_step_wh:.0f} Wh"
-        return StepDecision(base_step_wh, Source.LEGACY, Action.CONTINUE, reason, (reason,))
+        return StepDecision(base_step_wh, _LEGACY, _CONTINUE, base_step_wh)
+    station = StationState(energy_delivered_wh, base_step_wh)
     decision = evaluate_meter_value_decision(station, policy, env or ChargingEnvironment(hour=utc_instant(at).hour))
-    line = f"Legacy policy: {decision.reason}" + (" — stopping" if decision.action is Action.STOP else "")
-    return StepDecision(decision.energy_wh, Source.LEGACY, decision.action, decision.reason, (line,))
+    return StepDecision(decision.energy_wh, _LEGACY, decision.action, base_step_wh, policy_reason=decision.reason)

@@ -84,10 +84,14 @@ class StationState:
     base_step_wh: float
 
     def __attrs_post_init__(self) -> None:
-        for name in ("energy_delivered_wh", "base_step_wh"):
-            value = getattr(self, name)
-            if not (math.isfinite(value) and value >= 0):
-                raise ValueError(f"{name} must be a finite number >= 0, not {value!r}")
+        check_non_negative("energy_delivered_wh", self.energy_delivered_wh)
+        check_non_negative("base_step_wh", self.base_step_wh)
+
+
+def check_non_negative(name: str, value: float) -> None:
+    """`ValueError` naming `name` unless `value` is a finite number >= 0 (an amount of energy or power)."""
+    if not (math.isfinite(value) and value >= 0):
+        raise ValueError(f"{name} must be a finite number >= 0, not {value!r}")
 
 
 @attrs.frozen
