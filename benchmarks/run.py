@@ -58,6 +58,7 @@ from smartcharge import (
     ChargingRateUnit,
     ChargingSchedule,
     ChargingSchedulePeriod,
+    InstalledProfile,
     composite_schedule,
     install_profile,
     limit_at,
@@ -166,8 +167,10 @@ TENFOLD = build_state(
 
 
 def fresh(state: ChargePointState) -> ChargePointState:
-    """A new state equal to `state`, sharing its profile objects but not its caches."""
-    return ChargePointState(state.config, state.profiles, state.transactions)
+    """A new state equal to `state`, sharing its profile objects but not its caches: nothing compiled for `state`
+    (the engine, the installed profiles' timelines) is reused."""
+    profiles = [InstalledProfile(ip.connector_id, ip.profile, ip.installed_at) for ip in state.profiles]
+    return ChargePointState(state.config, profiles, state.transactions)
 
 
 # --- measuring -------------------------------------------------------------------------------------------------
@@ -469,6 +472,13 @@ class Bench:
             return [build_state([(c, copy_profile(p)) for c, p in STANDARD_PLACEMENTS], STANDARD_CONFIG)
                     for _ in range(count)]
 
+        def own_profiles_simulated(count: int) -> list[ChargePointState]:
+            states = own_profiles(count)
+            for s in states:
+                for k in range(1_440):
+                    meter_step(s, 1, SESSION_START + timedelta(seconds=60 * k), 60, 366.0)
+            return states
+
         shared = "profile objects shared (one profile set sent to every charge point)"
         figures = []
         for label, build, count, note in (
@@ -476,7 +486,9 @@ class Bench:
             ("memory: 10,000 states, 24 h of steps each", simulated, 20 if self.quick else 200,
              shared + "; every state keeps its caches"),
             ("memory: 10,000 states, own profile objects", own_profiles, 100 if self.quick else 500,
-             "each state parsed its own 12 x 24 periods; not queried"),
+             "each state built its own 12 profiles of 24 periods; not queried"),
+            ("memory: 10,000 states, own profiles, 24 h of steps", own_profiles_simulated, 20 if self.quick else 200,
+             "each state built its own profiles, then 24 h of steps; every state keeps its caches"),
         ):
             scale = 10_000 / count
             measured = "all measured" if scale == 1 else f"measured {count}, scaled x{scale:.0f}"

@@ -20,11 +20,12 @@ from __future__ import annotations
 import heapq
 import math
 import sys
+import weakref
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from operator import attrgetter, itemgetter
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
@@ -51,6 +52,7 @@ _CAPS = (
 )
 _TX, _TX_DEFAULT = ChargingProfilePurpose.TX_PROFILE, ChargingProfilePurpose.TX_DEFAULT_PROFILE
 _A, _W = ChargingRateUnit.A, ChargingRateUnit.W
+_T = TypeVar("_T")
 
 
 @attrs.frozen(slots=True)
@@ -140,7 +142,7 @@ class _Profile:
     """An installed profile as the engine sees it, compiled once per state: its timeline (R21-R23) and its
     periods as limit pieces, and as `LimitSource`s when an answer needs to name them."""
 
-    __slots__ = ("_sources", "installed", "phases", "priority", "timeline", "unit")
+    __slots__ = ("installed", "phases", "priority", "timeline", "unit")
 
     def __init__(self, installed: InstalledProfile, default_phases: int, position: int) -> None:
         self.installed = installed
@@ -150,10 +152,9 @@ class _Profile:
         # profiles with one id (which `install_profile` never leaves). Negated, so that the highest sorts first.
         specific = 1 if installed.connector_id != 0 else 0
         self.priority = (-profile.stack_level, -specific, -profile.charging_profile_id, position)
-        self.timeline = ProfileTimeline(installed.profile, to_epoch(installed.installed_at))
+        self.timeline: ProfileTimeline = installed.compiled(_timeline)
         self.unit = installed.profile.charging_schedule.charging_rate_unit
         self.phases = default_phases
-        self._sources: list[LimitSource | None] | None = None
 
     def piece(self, index: int) -> _Piece:
         """Period `index` as (limit, unit, numberPhases), the station's default where the period has none."""
@@ -162,23 +163,38 @@ class _Profile:
         return period.limit, self.unit, self.phases if phases is None else phases
 
     def source(self, index: int) -> LimitSource:
-        """Period `index` as a `LimitSource`; built once."""
-        if self._sources is None:
-            self._sources = [None] * len(self.timeline.periods)
-        found = self._sources[index]
-        if found is None:
-            profile = self.installed.profile
-            limit, unit, phases = self.piece(index)
-            found = self._sources[index] = LimitSource(
-                profile.charging_profile_id,
-                profile.charging_profile_purpose,
-                profile.stack_level,
-                self.installed.connector_id,
-                limit,
-                unit,
-                phases,
-            )
-        return found
+        """Period `index` as a `LimitSource` (shared, `_shared`)."""
+        profile = self.installed.profile
+        limit, unit, phases = self.piece(index)
+        return _shared(
+            LimitSource,
+            profile.charging_profile_id,
+            profile.charging_profile_purpose,
+            profile.stack_level,
+            self.installed.connector_id,
+            limit,
+            unit,
+            phases,
+        )
+
+
+#: Answers shared between states (flyweights): equal `LimitSource`s and `Limit`s are one object, so a fleet of
+#: charge points given the same profiles keeps each answer once, however each parsed them. Weak: an answer that
+#: no state keeps any more is forgotten. Used only where an answer is first computed, never on a cached one.
+_SHARED_ANSWERS: weakref.WeakValueDictionary[tuple[Any, ...], Any] = weakref.WeakValueDictionary()
+
+
+def _shared(cls: Callable[..., _T], *fields: Any) -> _T:
+    """`cls(*fields)`, or the equal one already kept."""
+    key = (cls, *fields)
+    found: _T | None = _SHARED_ANSWERS.get(key)
+    if found is None:
+        _SHARED_ANSWERS[key] = found = cls(*fields)
+    return found
+
+
+def _timeline(installed: InstalledProfile) -> ProfileTimeline:
+    return ProfileTimeline(installed.profile, to_epoch(installed.installed_at))
 
 
 #: A period's (limit, unit, numberPhases).
@@ -320,7 +336,7 @@ class _Target:
         caps, tx, lo, hi = self.governing_at(t, None)
         value, phases = self.value(caps, tx, unit)
         sources = (*(p.source(index) for p, index in caps), *(g[0].source(g[1]) for g in tx if g is not None))
-        limit = Limit(value, unit, phases, sources, self.hardware[unit is _A])
+        limit = _shared(Limit, value, unit, phases, sources, self.hardware[unit is _A])
         answers.add(t, lo, hi, limit)
         return limit, hi
 

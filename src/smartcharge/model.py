@@ -9,6 +9,7 @@ other installed profiles) is not known here; that is `state`'s business. Names m
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
@@ -179,6 +180,23 @@ class ChargingSchedulePeriod:
                 raise ProfileValidationError("R4", f"numberPhases {self.number_phases} is not in 1..3")
 
 
+#: One object per distinct period, shared by every schedule that has an equal one (a flyweight): a fleet whose
+#: charge points each parsed the same profiles keeps their periods once. Weak, so a period no schedule holds
+#: any more is forgotten.
+_SHARED_PERIODS: weakref.WeakValueDictionary[tuple[Any, ...], ChargingSchedulePeriod] = weakref.WeakValueDictionary()
+
+
+def _shared(period: ChargingSchedulePeriod) -> ChargingSchedulePeriod:
+    """The shared period equal to `period` (`period` itself when it is the first); subclasses are kept as given."""
+    if period.__class__ is not ChargingSchedulePeriod:
+        return period
+    key = (period.start_period, period.limit, period.number_phases)
+    found = _SHARED_PERIODS.get(key)
+    if found is None:
+        _SHARED_PERIODS[key] = found = period
+    return found
+
+
 def _periods(value: Iterable[ChargingSchedulePeriod]) -> tuple[ChargingSchedulePeriod, ...]:
     if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
         raise ProfileValidationError("R4", f"chargingSchedulePeriod must be a sequence of periods, not {value!r}")
@@ -220,6 +238,7 @@ class ChargingSchedule:
             _require_int("R4", "duration", self.duration, minimum=0)
         if self.min_charging_rate is not None:
             _require_limit("minChargingRate", self.min_charging_rate)
+        object.__setattr__(self, "charging_schedule_period", tuple(map(_shared, periods)))  # valid: now share
 
 
 @attrs.frozen

@@ -70,6 +70,15 @@ class InstalledProfile:
     connector_id: int
     profile: ChargingProfile
     installed_at: datetime = attrs.field(converter=_to_installed_at)
+    _compiled: Any = attrs.field(default=None, init=False, repr=False, eq=False)
+
+    def compiled(self, build: Callable[[InstalledProfile], _T]) -> _T:
+        """`build(self)`, computed on first use and kept: the evaluation engine's compiled form of this profile
+        (its timeline). An installed profile is immutable and kept by every state derived from the one it was
+        installed in, so they all share it. One slot, not a dict: 10,000 charge points hold 120,000 of these."""
+        if self._compiled is None:
+            object.__setattr__(self, "_compiled", build(self))
+        return self._compiled  # type: ignore[no-any-return]
 
     @property
     def sort_key(self) -> tuple[int, str, int, int]:
