@@ -16,6 +16,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import math
+import sys
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
@@ -23,7 +24,7 @@ from typing import Any
 import attrs
 
 from smartcharge._time import format_instant, from_epoch, to_epoch, utc_instant
-from smartcharge.composite import Limit, LimitSource, composite_schedule, limit_at
+from smartcharge.composite import Limit, LimitSource, combine_sources, composite_schedule, limit_at
 from smartcharge.model import ChargingProfilePurpose, ChargingRateUnit
 from smartcharge.state import ChargePointState, InstalledProfile, start_transaction
 from smartcharge.timeline import Slice, profile_slices
@@ -296,15 +297,9 @@ def _label(
     voltage, default_phases = state.config.voltage, state.config.default_number_phases
     limit = limit_at(state, connector_id, at, unit)
     station = connector_id == 0
-    winners_for: dict[int, tuple[LimitSource, ...]] = {}
+    winners_for, caps_bind = ({connector_id: limit.sources}, False)
     if station:
-        caps = tuple(s for s in limit.sources if s.purpose in _CAPS)
-        winners_for[0] = caps
-        for c in state.config.connector_ids:
-            winners_for[c] = tuple(s for s in limit_at(state, c, at, unit).sources if s.purpose not in _CAPS)
-    else:
-        winners_for[connector_id] = limit.sources
-    caps_bind = _caps_bind(limit, unit, voltage) if station else False
+        winners_for, caps_bind = _station_winners(state, limit, at, unit)
     governing: list[Contender] = []
     overridden: list[Contender] = []
     for coverage in coverages:
@@ -329,14 +324,21 @@ def _label(
     return limit, (*sorted(_ordered(governing), key=lambda c: not c.binds), *_ordered(overridden))
 
 
-def _caps_bind(limit: Limit, unit: ChargingRateUnit, voltage: float) -> bool:
-    """R27: on connector 0 the caps govern when they are below the connectors' sum, i.e. the limit is theirs."""
-    caps = [s for s in limit.sources if s.purpose in _CAPS]
-    if not caps or limit.value is None:
-        return False
-    phases = min(s.number_phases for s in caps)
-    cap = min(_source_value(s, unit, voltage, phases) for s in caps)
-    return _close(cap, limit.value) and limit.number_phases == phases
+def _station_winners(
+    state: ChargePointState, limit: Limit, at: datetime, unit: ChargingRateUnit
+) -> tuple[dict[int, tuple[LimitSource, ...]], bool]:
+    """Connector 0's governing periods (`limit`'s): the caps for connector 0 and each connector's Tx/TxDefault
+    one; and whether the caps bind, which they do only when strictly below the connectors' sum (R27; at equality
+    the sum governs, as in `composite`)."""
+    voltage = state.config.voltage
+    caps = tuple(s for s in limit.sources if s.purpose in _CAPS)
+    winners_for = {0: caps}
+    total = 0.0
+    for c in state.config.connector_ids:
+        own = limit_at(state, c, at, unit)
+        tx = winners_for[c] = tuple(s for s in own.sources if s.purpose not in _CAPS)
+        total = min(total + (combine_sources(tx, unit, voltage)[0] if tx else own.hardware_limit), sys.float_info.max)
+    return winners_for, bool(caps) and combine_sources(caps, unit, voltage)[0] < total
 
 
 _PURPOSE_ORDER = {
