@@ -90,6 +90,34 @@ def policy_from_document(
     return policy, environment
 
 
+class _Session:
+    """One connector's running bookkeeping: the proposed steps still to come, the steps so far, the energy
+    delivered and withheld by OCPP limits, and why the local policy stopped it (None: it has not)."""
+
+    def __init__(self, base_steps: Iterable[float], delivered_wh: float = 0.0) -> None:
+        self.proposals = iter(base_steps)
+        self.steps: list[SimulatedStep] = []
+        self.delivered_wh = delivered_wh
+        self.withheld_wh = 0.0
+        self.stop_reason: str | None = None
+
+    def next_base(self) -> float | None:
+        """The next proposed step; None once stopped or out of proposals."""
+        return None if self.stop_reason is not None else next(self.proposals, None)
+
+    def record(self, at: datetime, base: float, decision: StepDecision) -> None:
+        self.delivered_wh += decision.energy_wh
+        if decision.source is Source.OCPP:
+            self.withheld_wh += base - decision.energy_wh
+        self.steps.append(SimulatedStep(at, base, decision, self.delivered_wh))
+        if decision.action is Action.STOP:
+            self.stop_reason = decision.reason
+
+    def result(self) -> SimulationResult:
+        decided = Counter(step.decision.source.value for step in self.steps)
+        return SimulationResult(tuple(self.steps), self.delivered_wh, self.withheld_wh, dict(decided), self.stop_reason)
+
+
 def simulate_station(
     state: ChargePointState,
     connector_ids: Sequence[int],
@@ -110,39 +138,19 @@ def simulate_station(
     if missing:
         raise ValueError(f"connectors {missing} have no active transaction to balance")
     begin = utc_instant(start, "start")
-    proposals = {c: iter(base_steps[c]) for c in connector_ids}
-    steps: dict[int, list[SimulatedStep]] = {c: [] for c in connector_ids}
-    delivered = dict.fromkeys(connector_ids, 0.0)
-    withheld = dict.fromkeys(connector_ids, 0.0)
-    stopped: dict[int, str | None] = dict.fromkeys(connector_ids)
+    sessions = {c: _Session(base_steps[c]) for c in connector_ids}
     for offset in range(0, duration_s, interval_s):
         at = begin + timedelta(seconds=offset)
         shares = station_allocation(state, at, ChargingRateUnit.W)
-        for c in connector_ids:
-            base = next(proposals[c], None) if stopped[c] is None else None
-            if base is None:
-                continue
-            decision = meter_step(
-                state, c, at, interval_s, base, delivered[c], policy, environment(at) if policy else None, shares.get(c)
-            )
-            delivered[c] += decision.energy_wh
-            if decision.source is Source.OCPP:
-                withheld[c] += base - decision.energy_wh
-            steps[c].append(SimulatedStep(at, base, decision, delivered[c]))
-            if decision.action is Action.STOP:
-                stopped[c] = decision.reason
+        env = environment(at) if policy else None
+        for c, session in sessions.items():
+            base = session.next_base()
+            if base is not None:
+                decision = meter_step(state, c, at, interval_s, base, session.delivered_wh, policy, env, shares.get(c))
+                session.record(at, base, decision)
         if progress is not None:
             progress(min(1.0, (offset + interval_s) / duration_s))
-    return {
-        c: SimulationResult(
-            tuple(steps[c]),
-            delivered[c],
-            withheld[c],
-            dict(Counter(step.decision.source.value for step in steps[c])),
-            stopped[c],
-        )
-        for c in connector_ids
-    }
+    return {c: session.result() for c, session in sessions.items()}
 
 
 def simulate_session(
@@ -165,25 +173,15 @@ def simulate_session(
     if interval_s <= 0:
         raise ValueError(f"interval_s must be positive, not {interval_s!r}")
     begin = utc_instant(start, "start")
-    steps: list[SimulatedStep] = []
-    withheld, stop_reason = 0.0, None
-    proposals = iter(base_steps)
+    session = _Session(base_steps, delivered_wh)
     for offset in range(0, duration_s, interval_s):
-        base = next(proposals, None)
+        base = session.next_base()
         if base is None:
             break
         at = begin + timedelta(seconds=offset)
-        decision = meter_step(
-            state, connector_id, at, interval_s, base, delivered_wh, policy, environment(at) if policy else None
-        )
-        delivered_wh += decision.energy_wh
-        if decision.source is Source.OCPP:
-            withheld += base - decision.energy_wh
-        steps.append(SimulatedStep(at, base, decision, delivered_wh))
+        env = environment(at) if policy else None
+        decision = meter_step(state, connector_id, at, interval_s, base, session.delivered_wh, policy, env)
+        session.record(at, base, decision)
         if progress is not None:
             progress(min(1.0, (offset + interval_s) / duration_s))
-        if decision.action is Action.STOP:
-            stop_reason = decision.reason
-            break
-    decided = Counter(step.decision.source.value for step in steps)
-    return SimulationResult(tuple(steps), delivered_wh, withheld, dict(decided), stop_reason)
+    return session.result()
