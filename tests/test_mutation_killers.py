@@ -494,3 +494,39 @@ def test_r23_a_recurrence_stops_covering_at_the_end_of_its_duration() -> None:
     assert limit_at(state, 1, at(3_600), "A").value is None
     assert next_change(state, 1, at(3_600)) == at(DAY)
     assert next_change(state, 1, at(3_599)) == at(3_600)
+
+
+def test_r5_naive_instants_of_limit_at_and_composite_schedule_are_named() -> None:
+    state = installed(None, (0, profile(1)))
+    with pytest.raises(NaiveDatetimeError, match=r"^at 2026-01-08T10:00:00 has no UTC offset"):
+        limit_at(state, 1, NAIVE)
+    with pytest.raises(NaiveDatetimeError, match=r"^start 2026-01-08T10:00:00 has no UTC offset"):
+        composite_schedule(state, 1, NAIVE, 60)
+
+
+@pytest.mark.parametrize("duration", [True, False, 1.5, 60.0, -1, "60"])
+def test_a_composite_duration_must_be_a_whole_number_of_seconds_not_below_zero(duration: Any) -> None:
+    state = installed(None, (0, profile(1)))
+    with pytest.raises((ValueError, TypeError)):
+        composite_schedule(state, 1, T0, duration)
+
+
+def test_a_composite_without_unit_is_in_the_first_allowed_unit() -> None:
+    state = installed(None, (0, profile(1)))
+    assert composite_schedule(state, 1, T0, 60).unit is ChargingRateUnit.A
+    w_first = ChargePointState(ChargePointConfig(allowed_rate_units=(ChargingRateUnit.W, ChargingRateUnit.A)))
+    assert composite_schedule(w_first, 1, T0, 60).unit is ChargingRateUnit.W
+    only_w = ChargePointState(ChargePointConfig(allowed_rate_units=(ChargingRateUnit.W,)))
+    assert composite_schedule(only_w, 1, T0, 60).unit is ChargingRateUnit.W
+
+
+@pytest.mark.parametrize(
+    "offset",
+    [1, 3_599, 3_600, 3_601, DAY - 1, DAY, DAY + 1, 8 * DAY - 1, 8 * DAY, 8 * DAY + 1, 15 * DAY, 22 * DAY + 1],
+)
+def test_next_change_finds_a_change_on_either_side_of_every_search_chunk_boundary(offset: int) -> None:
+    """`next_change` searches the first hour, then the day, then fortnights: a change one second before, at or
+    after each of those boundaries is found exactly where it is."""
+    state = installed(None, (1, profile(1, periods=((0, 6.0), (offset, 8.0)))))
+    assert next_change(state, 1, T0) == at(offset)
+    assert next_change(state, 1, at(offset)) is None
