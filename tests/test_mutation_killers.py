@@ -530,3 +530,9 @@ def test_next_change_finds_a_change_on_either_side_of_every_search_chunk_boundar
     state = installed(None, (1, profile(1, periods=((0, 6.0), (offset, 8.0)))))
     assert next_change(state, 1, T0) == at(offset)
     assert next_change(state, 1, at(offset)) is None
+
+
+def test_r5_a_naive_start_of_max_energy_wh_is_named() -> None:
+    state = installed(None, (0, profile(1)))
+    with pytest.raises(NaiveDatetimeError, match=r"^start 2026-01-08T10:00:00 has no UTC offset"):
+        max_energy_wh(state, 1, NAIVE, 60)
