@@ -536,3 +536,54 @@ def test_r5_a_naive_start_of_max_energy_wh_is_named() -> None:
     state = installed(None, (0, profile(1)))
     with pytest.raises(NaiveDatetimeError, match=r"^start 2026-01-08T10:00:00 has no UTC offset"):
         max_energy_wh(state, 1, NAIVE, 60)
+
+
+# --- limit_at's answers: kept per span, looked up in any order, bounded ----------------------------------------
+
+
+def _many_spans() -> ChargePointState:
+    """A charging connector whose limit changes every half hour, every day: 48 spans a day."""
+    periods = tuple((1_800 * k, 6.0 + k % 7) for k in range(48))
+    daily = profile(1, kind="Recurring", recurrency="Daily", periods=periods)
+    return start_transaction(installed(None, (1, daily)), 1, 1, T0)
+
+
+def test_limit_at_answers_instants_in_any_order_as_a_new_state_does() -> None:
+    state = installed(None, (1, profile(1, periods=((0, 6.0), (600, 8.0), (1_200, 10.0), (1_800, 12.0)))))
+    state = start_transaction(state, 1, 1, T0)
+    order = [1_900, 1_300, 700, 100, 1_250, 650, 50, 2_000, 1_200, 600, 1_799]
+    answers = [limit_at(state, 1, at(offset), "A") for offset in order]
+    assert answers == [limit_at(start_transaction(ChargePointState(state.config, state.profiles), 1, 1, T0), 1,
+                                at(offset), "A") for offset in order]  # fmt: skip
+    assert [a.value for a in answers] == [12.0, 10.0, 8.0, 6.0, 10.0, 8.0, 6.0, 12.0, 10.0, 8.0, 10.0]
+
+
+def test_limit_at_keeps_an_answer_for_its_span_and_looks_it_up_again() -> None:
+    from unittest import mock
+
+    from smartcharge.composite import _Target
+
+    state = start_transaction(installed(None, (1, profile(1, periods=((0, 6.0), (600, 8.0))))), 1, 1, T0)
+    with mock.patch.object(_Target, "governing_at", autospec=True, side_effect=_Target.governing_at) as computed:
+        assert [limit_at(state, 1, at(offset), "A").value for offset in (0, 1, 300, 599, 600, 601, 3_600)] == [
+            6.0, 6.0, 6.0, 6.0, 8.0, 8.0, 8.0
+        ]  # fmt: skip
+    assert computed.call_count == 2  # one per span: [0, 600) and [600, ...)
+
+
+def test_limit_at_keeps_at_most_its_bound_of_answers_and_stays_right_past_it() -> None:
+    from smartcharge.composite import _MAX_ANSWERS, _engine
+
+    state = _many_spans()
+    for k in range(12 * 48):  # more spans than the bound
+        assert limit_at(state, 1, at(1_800 * k + 900), "A").value == 6.0 + k % 48 % 7
+        for answers in _engine(state).target(1)._answers:  # in W and in A
+            starts, ends, limits = answers.table
+            assert len(starts) == len(ends) == len(limits) <= _MAX_ANSWERS
+    assert len(_engine(state).target(1)._answers[1].table[0]) == 12 * 48 - _MAX_ANSWERS  # emptied once, refilled
+    assert limit_at(state, 1, at(900), "A").value == 6.0
+
+
+def test_a_composite_schedule_names_its_connector() -> None:
+    state = installed(None, (0, profile(1)))
+    assert [composite_schedule(state, c, T0, 60).connector_id for c in (0, 1, 2)] == [0, 1, 2]

@@ -291,24 +291,21 @@ class _Target:
         self.hardware = (count * engine.hardware[0], count * engine.hardware[1])
         self._answers = (_Answers(), _Answers())  # in W, in A
 
-    def governing_at(
-        self, t: int, window_start: int | None
-    ) -> tuple[list[_Governing], list[_Governing | None], int, int]:
+    def governing_at(self, t: int) -> tuple[list[_Governing], list[_Governing | None], int, int]:
         """The caps' and every lane's governing periods at t, and a span [lo, hi) around t over which they stay
-        the same (R24, R25). Profiles run from the start of charging run from the transaction's start, else
-        from `window_start` (None: from t itself, `limit_at`'s window, D8)."""
+        the same (R24, R25), in `limit_at`'s window, which starts at t: profiles run from the start of charging
+        run from the transaction's start, else from t itself (D8). Caps never run from a session (D9)."""
         lo, hi = -FOREVER, FOREVER
         caps: list[_Governing] = []
         for stack in self.caps:
-            governing, lo, hi = _top(stack, t, window_start, lo, hi)
+            governing, lo, hi = _top(stack, t, None, lo, hi)
             if governing is not None:
                 caps.append(governing)
         tx: list[_Governing | None] = []
         for lane in self.lanes:
-            session = window_start if lane.session is None else lane.session
-            governing, lo, hi = _top(lane.tx, t, session, lo, hi)
+            governing, lo, hi = _top(lane.tx, t, lane.session, lo, hi)
             if governing is None:  # R25: TxDefault governs where no TxProfile covers (K02.FR.08)
-                governing, lo, hi = _top(lane.tx_default, t, session, lo, hi)
+                governing, lo, hi = _top(lane.tx_default, t, lane.session, lo, hi)
             tx.append(governing)
         return caps, tx, lo, hi
 
@@ -333,7 +330,7 @@ class _Target:
         i = bisect_right(starts, t) - 1
         if i >= 0 and t < ends[i]:
             return limits[i], ends[i]
-        caps, tx, lo, hi = self.governing_at(t, None)
+        caps, tx, lo, hi = self.governing_at(t)
         value, phases = self.value(caps, tx, unit)
         sources = (*(p.source(index) for p, index in caps), *(g[0].source(g[1]) for g in tx if g is not None))
         limit = _shared(Limit, value, unit, phases, sources, self.hardware[unit is _A])
