@@ -587,3 +587,26 @@ def test_limit_at_keeps_at_most_its_bound_of_answers_and_stays_right_past_it() -
 def test_a_composite_schedule_names_its_connector() -> None:
     state = installed(None, (0, profile(1)))
     assert [composite_schedule(state, c, T0, 60).connector_id for c in (0, 1, 2)] == [0, 1, 2]
+
+
+@pytest.mark.parametrize("connector", [1, 2])
+@pytest.mark.parametrize(("station_id", "own_id"), [(1, 2), (2, 1)])
+def test_d10_on_equal_stack_level_the_connectors_own_profile_governs_whatever_the_ids(
+    connector: int, station_id: int, own_id: int
+) -> None:
+    state = installed(
+        None,
+        (0, profile(station_id, stack=3, periods=((0, 10.0),))),
+        (connector, profile(own_id, stack=3, periods=((0, 12.0),))),
+    )
+    limit = limit_at(state, connector, T0, "A")
+    assert (limit.value, [s.profile_id for s in limit.sources]) == (12.0, [own_id])
+    other = 3 - connector
+    assert limit_at(state, other, T0, "A").value == 10.0
+
+
+@pytest.mark.parametrize("ids", [(4, 7), (7, 4)])
+def test_a_hand_built_tie_is_evaluated_with_the_higher_profile_id_on_top(ids: tuple[int, int]) -> None:
+    placed = [InstalledProfile(1, profile(i, stack=2, periods=((0, float(i)),)), T0) for i in ids]
+    state = ChargePointState(ChargePointConfig(connector_count=2), placed)
+    assert limit_at(state, 1, T0, "A").value == 7.0
