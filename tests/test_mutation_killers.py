@@ -610,3 +610,9 @@ def test_a_hand_built_tie_is_evaluated_with_the_higher_profile_id_on_top(ids: tu
     placed = [InstalledProfile(1, profile(i, stack=2, periods=((0, float(i)),)), T0) for i in ids]
     state = ChargePointState(ChargePointConfig(connector_count=2), placed)
     assert limit_at(state, 1, T0, "A").value == 7.0
+
+
+def test_the_hardware_maximum_uses_the_default_number_of_phases() -> None:
+    one_phase = ChargePointState(ChargePointConfig(connector_count=1, default_number_phases=1))
+    assert limit_at(one_phase, 1, T0, "W").hardware_limit == 32 * 230 * 1
+    assert limit_at(ChargePointState(ChargePointConfig(connector_count=1)), 1, T0, "W").hardware_limit == 32 * 230 * 3

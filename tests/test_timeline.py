@@ -5,10 +5,11 @@ recurrence's origin lies in the past (bounded cost, no per-day work)."""
 from __future__ import annotations
 
 import itertools
+from datetime import datetime, timezone
 from unittest import mock
 
 import attrs
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from smartcharge import ChargingProfile, ChargingProfileKind, ChargingSchedule, ChargingSchedulePeriod
@@ -17,6 +18,14 @@ from smartcharge.strategies import charging_profiles, instants
 from smartcharge.timeline import FOREVER, ProfileTimeline
 
 WINDOW = 15 * 86_400  # every instant the strategies draw lies well inside session +- WINDOW
+FIRST = datetime(2026, 1, 5, 6, 0, tzinfo=timezone.utc)
+
+
+DAILY = ChargingProfile(
+    1, 0, "TxDefaultProfile", "Recurring",
+    ChargingSchedule("A", [ChargingSchedulePeriod(0, 16.0)], None, datetime(2026, 1, 5, tzinfo=timezone.utc)),
+    None, "Daily",
+)  # fmt: skip
 
 
 def covering(slices: list[tuple[int, int, int]], t: int) -> int:
@@ -61,6 +70,9 @@ def test_without_a_session_a_profile_run_from_charging_runs_from_the_instant_ask
     assert timeline.locate(t, None)[0] == timeline.locate(t, t)[0]
 
 
+@example(profile=DAILY, days_back=3, lo_shift=0, runs=2, hi_shift=0)
+@example(profile=DAILY, days_back=3, lo_shift=0, runs=2, hi_shift=-1)
+@example(profile=DAILY, days_back=0, lo_shift=-1, runs=1, hi_shift=1)
 @given(
     profile=charging_profiles(kind=ChargingProfileKind.RECURRING),
     days_back=st.integers(0, 4_000),
@@ -90,3 +102,25 @@ def test_without_a_session_a_profile_run_from_charging_with_duration_0_covers_no
     assert ProfileTimeline(profile, 0).locate(1_000, None) == (-1, -FOREVER, FOREVER)
     covering_profile = attrs.evolve(profile, charging_schedule=attrs.evolve(schedule, duration=60))
     assert ProfileTimeline(covering_profile, 0).locate(1_000, None) == (0, -FOREVER, FOREVER)
+
+
+def test_locate_between_a_recurrences_coverage_and_the_next_recurrence():
+    """A Daily profile covering one hour a day: from the end of the hour until the next day it covers nothing."""
+    schedule = ChargingSchedule("A", [ChargingSchedulePeriod(0, 16.0), ChargingSchedulePeriod(1_800, 10.0)], 3_600,
+                                FIRST)  # fmt: skip
+    timeline = ProfileTimeline(ChargingProfile(1, 0, "TxDefaultProfile", "Recurring", schedule, None, "Daily"), 0)
+    first = to_epoch(FIRST)
+    assert timeline.locate(first + 1_799, None) == (0, first, first + 1_800)
+    assert timeline.locate(first + 3_599, None) == (1, first + 1_800, first + 3_600)
+    for t in (first + 3_600, first + 3_601, first + 86_399):
+        assert timeline.locate(t, None) == (-1, first + 3_600, first + 86_400)
+    assert timeline.locate(first + 86_400, None) == (0, first + 86_400, first + 88_200)
+
+
+def test_locate_after_the_end_of_an_absolute_schedule():
+    schedule = ChargingSchedule("A", [ChargingSchedulePeriod(0, 16.0)], 600, FIRST)
+    timeline = ProfileTimeline(ChargingProfile(1, 0, "TxDefaultProfile", "Absolute", schedule), 0)
+    first = to_epoch(FIRST)
+    assert timeline.locate(first + 599, None) == (0, first, first + 600)
+    assert timeline.locate(first + 600, None) == (-1, first + 600, FOREVER)
+    assert timeline.locate(first - 1, None) == (-1, -FOREVER, first)
