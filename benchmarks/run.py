@@ -411,7 +411,7 @@ class Bench:
             repeat = 1 if sample == 10_000 else max(3, self.repeat // 3)  # the whole fleet: about a minute a run
             per_step = timed(lambda: None, sample * len(steps), repeat, setup, keep_gc=True)
             total = [x * n * len(steps) for x in per_step]
-            note = (f"measured all {n} connectors" if sample == n else
+            note = (f"measured all {n:,} connectors" if sample == n else
                     f"measured {sample} connectors, extrapolated x{n // sample} (connectors are independent)")
             target = "<= 90 s" if n == 10_000 else ""
             figures.append(Figure(f"fleet {n:,} x 24 h at 60 s", total, "bisect",
