@@ -29,20 +29,20 @@ def labels(state: ChargePointState) -> tuple[float | None, dict[int, bool]]:
     return interval.limit, {c.profile_id: c.binds for c in interval.contenders}
 
 
-def test_a_cap_equal_to_the_connectors_sum_does_not_bind_the_sum_does():
+def test_r27_a_cap_equal_to_the_connectors_sum_does_not_bind_the_sum_does():
     limit, binds = labels(station(32.0, (16.0, 16.0)))
     assert limit == 32.0
     assert binds == {1: False, 2: True, 3: True}
 
 
-def test_a_cap_below_the_sum_binds_and_the_connectors_do_not():
+def test_r27_a_cap_below_the_sum_binds_and_the_connectors_do_not():
     limit, binds = labels(station(31.9, (16.0, 16.0)))
     assert limit == 31.9
     assert binds == {1: True, 2: False, 3: False}
 
 
 @given(cap=st.integers(0, 80), first=st.integers(0, 40), second=st.integers(0, 40))
-def test_exactly_one_side_binds_and_it_is_the_side_whose_value_is_the_limit(cap, first, second):
+def test_r27_exactly_one_side_binds_and_it_is_the_side_whose_value_is_the_limit(cap, first, second):
     limit, binds = labels(station(float(cap), (float(first), float(second))))
     assert limit == min(cap, first + second)
     assert binds[1] == (cap < first + second)

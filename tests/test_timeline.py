@@ -64,7 +64,7 @@ def test_locate_agrees_with_the_slices_and_its_span_holds_one_answer(
 
 
 @given(profile=charging_profiles(), at=instants())
-def test_without_a_session_a_profile_run_from_charging_runs_from_the_instant_asked(profile, at):
+def test_d8_without_a_session_a_profile_run_from_charging_runs_from_the_instant_asked(profile, at):
     timeline = ProfileTimeline(profile, to_epoch(at))
     t = to_epoch(at)
     assert timeline.locate(t, None)[0] == timeline.locate(t, t)[0]
@@ -96,7 +96,7 @@ def test_slices_start_one_run_per_recurrence_that_reaches_the_window(profile, da
     assert run.call_count == reaching
 
 
-def test_without_a_session_a_profile_run_from_charging_with_duration_0_covers_nothing():
+def test_d8_without_a_session_a_profile_run_from_charging_with_duration_0_covers_nothing():
     schedule = ChargingSchedule("A", [ChargingSchedulePeriod(0, 16.0)], duration=0)
     profile = ChargingProfile(1, 0, "TxDefaultProfile", "Relative", schedule)
     assert ProfileTimeline(profile, 0).locate(1_000, None) == (-1, -FOREVER, FOREVER)
@@ -104,7 +104,7 @@ def test_without_a_session_a_profile_run_from_charging_with_duration_0_covers_no
     assert ProfileTimeline(covering_profile, 0).locate(1_000, None) == (0, -FOREVER, FOREVER)
 
 
-def test_locate_between_a_recurrences_coverage_and_the_next_recurrence():
+def test_r23_locate_between_a_recurrences_coverage_and_the_next_recurrence():
     """A Daily profile covering one hour a day: from the end of the hour until the next day it covers nothing."""
     schedule = ChargingSchedule("A", [ChargingSchedulePeriod(0, 16.0), ChargingSchedulePeriod(1_800, 10.0)], 3_600,
                                 FIRST)  # fmt: skip
@@ -117,7 +117,7 @@ def test_locate_between_a_recurrences_coverage_and_the_next_recurrence():
     assert timeline.locate(first + 86_400, None) == (0, first + 86_400, first + 88_200)
 
 
-def test_locate_after_the_end_of_an_absolute_schedule():
+def test_r23_locate_after_the_end_of_an_absolute_schedule():
     schedule = ChargingSchedule("A", [ChargingSchedulePeriod(0, 16.0)], 600, FIRST)
     timeline = ProfileTimeline(ChargingProfile(1, 0, "TxDefaultProfile", "Absolute", schedule), 0)
     first = to_epoch(FIRST)
