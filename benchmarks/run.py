@@ -68,9 +68,9 @@ from smartcharge import (
     replay_script,
     start_transaction,
 )
-from smartcharge.ocpp16 import handle_get_composite_schedule
+from smartcharge.engine.timeline import profile_slices
+from smartcharge.ocpp16 import PURPOSES, handle_get_composite_schedule
 from smartcharge.ocpp16.codec import profile_to_ocpp
-from smartcharge.timeline import profile_slices
 
 T0 = datetime(2026, 1, 5, tzinfo=timezone.utc)  # a Monday
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -118,7 +118,7 @@ def profile(
     return ChargingProfile(id, stack, purpose, kind, schedule, None, recurrency, valid[0], valid[1])
 
 
-CPMAX, TXDEFAULT, TX = "ChargePointMaxProfile", "TxDefaultProfile", "TxProfile"
+CPMAX, TXDEFAULT, TX = PURPOSES
 
 
 def standard_profiles(id_offset: int = 0, stack_offset: int = 0, shift: int = 0) -> list[tuple[int, ChargingProfile]]:
@@ -150,15 +150,15 @@ def standard_profiles(id_offset: int = 0, stack_offset: int = 0, shift: int = 0)
 
 def build_state(placements: Iterable[tuple[int, ChargingProfile]], config: ChargePointConfig) -> ChargePointState:
     state = start_transaction(ChargePointState(config), 1, 1, SESSION_START)
-    for connector_id, p in placements:
-        outcome = install_profile(state, connector_id, p, T0)
+    for outlet_id, p in placements:
+        outcome = install_profile(state, outlet_id, p, T0)
         assert outcome.accepted, outcome.reason
         state = outcome.state
     return state
 
 
-STANDARD_CONFIG = ChargePointConfig(connector_count=2)
-BIG_CONFIG = ChargePointConfig(connector_count=2, max_stack_level=100, max_profiles=200)
+STANDARD_CONFIG = ChargePointConfig(outlet_count=2)
+BIG_CONFIG = ChargePointConfig(outlet_count=2, max_stack_level=100, max_profiles=200)
 STANDARD_PLACEMENTS = standard_profiles()
 STANDARD = build_state(STANDARD_PLACEMENTS, STANDARD_CONFIG)
 TENFOLD = build_state(
@@ -170,7 +170,7 @@ TENFOLD = build_state(
 def fresh(state: ChargePointState) -> ChargePointState:
     """A new state equal to `state`, sharing its profile objects but not its caches: nothing compiled for `state`
     (the engine, the installed profiles' timelines) is reused."""
-    profiles = [InstalledProfile(ip.connector_id, ip.profile, ip.installed_at) for ip in state.profiles]
+    profiles = [InstalledProfile(ip.outlet_id, ip.profile, ip.installed_at) for ip in state.profiles]
     return ChargePointState(state.config, profiles, state.transactions)
 
 
@@ -285,7 +285,7 @@ class Bench:
             session = begin  # connector 1's transaction
             slices = []
             for installed in state.profiles:
-                if installed.connector_id in (0, 1):
+                if installed.outlet_id in (0, 1):
                     limits = [p.limit for p in installed.profile.charging_schedule.charging_schedule_period]
                     for s in profile_slices(installed.profile, begin, begin + seconds,
                                             installed_at=epoch(installed.installed_at), session_start=session):
@@ -527,9 +527,9 @@ def replay_script_of(count: int) -> dict[str, Any]:
                 charging = k + 1
                 events.append({"at": when, "startTransaction": {"connectorId": 1, "transactionId": charging}})
         elif roll < 0.45:
-            connector_id, payload = rng.choice(payloads)
+            outlet_id, payload = rng.choice(payloads)
             events.append({"at": when, "call": "SetChargingProfile",
-                           "payload": {"connectorId": connector_id, "csChargingProfiles": payload}})
+                           "payload": {"connectorId": outlet_id, "csChargingProfiles": payload}})
         elif roll < 0.9:
             events.append({"at": when, "call": "GetCompositeSchedule",
                            "payload": {"connectorId": rng.randrange(3), "duration": DAY, "chargingRateUnit": "W"}})

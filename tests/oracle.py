@@ -1,8 +1,8 @@
 """The oracle: a slow, plain re-statement of the evaluation rules R21-R27 (SPEC.md), one instant at a time.
 
-Property tests compare the fast engine (`smartcharge.composite`) with this module on random states. To be a
-fair judge it shares no code with the engine: it reads only the data classes of `smartcharge.model` and
-`smartcharge.state` and does its own time arithmetic and unit conversion. Every function names the rule it
+Property tests compare the fast engine (`smartcharge.engine.composite`) with this module on random states. To be a
+fair judge it shares no code with the engine: it reads only the data classes of `smartcharge.engine.model` and
+`smartcharge.engine.store` and does its own time arithmetic and unit conversion. Every function names the rule it
 restates; nothing here is clever or fast. `oracle_value` answers one instant, `oracle_schedule` one value per
 second of a window.
 """
@@ -11,21 +11,23 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from smartcharge.model import (
+from smartcharge.engine.model import (
     ChargingProfile,
     ChargingProfileKind,
-    ChargingProfilePurpose,
     ChargingRateUnit,
     ChargingSchedulePeriod,
+    Purpose,
     RecurrencyKind,
 )
-from smartcharge.state import ChargePointState, InstalledProfile
+from smartcharge.engine.store import ChargePointState, InstalledProfile
+from smartcharge.ocpp16 import ChargingProfilePurpose
+from smartcharge.ocpp201 import ChargingProfilePurpose as Purpose201
 
 __all__ = ["oracle_schedule", "oracle_value"]
 
 CAP_PURPOSES = (
     ChargingProfilePurpose.CHARGE_POINT_MAX_PROFILE,
-    ChargingProfilePurpose.CHARGING_STATION_EXTERNAL_CONSTRAINTS,
+    Purpose201.CHARGING_STATION_EXTERNAL_CONSTRAINTS,
 )
 TX_PROFILE = ChargingProfilePurpose.TX_PROFILE
 TX_DEFAULT = ChargingProfilePurpose.TX_DEFAULT_PROFILE
@@ -58,9 +60,9 @@ def recurrence_length(profile: ChargingProfile) -> int | None:
 
 
 def anchor(
-    state: ChargePointState, installed: InstalledProfile, connector_id: int, t: datetime, window_start: datetime
+    state: ChargePointState, installed: InstalledProfile, outlet_id: int, t: datetime, window_start: datetime
 ) -> datetime | None:
-    """R22: the instant the profile's schedule starts from, as seen at t on `connector_id`; None when the profile
+    """R22: the instant the profile's schedule starts from, as seen at t on `outlet_id`; None when the profile
     has no schedule start at t (D7: a Recurring profile before its startSchedule)."""
     profile = installed.profile
     kind = profile.charging_profile_kind
@@ -86,20 +88,20 @@ def anchor(
         return installed.installed_at
     # R22: the start of the active transaction on the connector being evaluated; D8: else the window start.
     for transaction in state.transactions:
-        if transaction.connector_id == connector_id:
+        if transaction.outlet_id == outlet_id:
             return transaction.start
     return window_start
 
 
 def governing_period(
-    state: ChargePointState, installed: InstalledProfile, connector_id: int, t: datetime, window_start: datetime
+    state: ChargePointState, installed: InstalledProfile, outlet_id: int, t: datetime, window_start: datetime
 ) -> ChargingSchedulePeriod | None:
     """R21 + R23: the period of this profile in force at t, or None when the profile is not valid at t or its
     schedule does not cover t."""
     profile = installed.profile
     if not is_valid_at(profile, t):
         return None
-    start = anchor(state, installed, connector_id, t, window_start)
+    start = anchor(state, installed, outlet_id, t, window_start)
     if start is None:
         return None
     offset = (t - start).total_seconds()
@@ -118,23 +120,23 @@ def governing_period(
     return chosen
 
 
-def applies_to(installed: InstalledProfile, purpose: ChargingProfilePurpose, connector_id: int) -> bool:
-    """Which installed profiles of `purpose` apply to connector `connector_id` (R7, R8, R9, D10): caps are
+def applies_to(installed: InstalledProfile, purpose: Purpose, outlet_id: int) -> bool:
+    """Which installed profiles of `purpose` apply to connector `outlet_id` (R7, R8, R9, D10): caps are
     installed on connector 0 and apply to the charge point; a TxDefaultProfile on 0 or on the connector itself;
     a TxProfile on the connector itself."""
     if installed.profile.charging_profile_purpose is not purpose:
         return False
     if purpose in CAP_PURPOSES:
-        return installed.connector_id == 0
+        return installed.outlet_id == 0
     if purpose is TX_DEFAULT:
-        return installed.connector_id in (0, connector_id)
-    return installed.connector_id == connector_id
+        return installed.outlet_id in (0, outlet_id)
+    return installed.outlet_id == outlet_id
 
 
 def stack_winner(
     state: ChargePointState,
-    purpose: ChargingProfilePurpose,
-    connector_id: int,
+    purpose: Purpose,
+    outlet_id: int,
     t: datetime,
     window_start: datetime,
 ) -> Contributor | None:
@@ -144,12 +146,12 @@ def stack_winner(
     best_rank = None
     best = None
     for installed in state.profiles:
-        if not applies_to(installed, purpose, connector_id):
+        if not applies_to(installed, purpose, outlet_id):
             continue
-        period = governing_period(state, installed, connector_id, t, window_start)
+        period = governing_period(state, installed, outlet_id, t, window_start)
         if period is None:
             continue
-        on_the_connector_itself = 1 if installed.connector_id == connector_id else 0
+        on_the_connector_itself = 1 if installed.outlet_id == outlet_id else 0
         rank = (installed.profile.stack_level, on_the_connector_itself)
         if best_rank is None or rank > best_rank:
             best_rank = rank
@@ -159,12 +161,12 @@ def stack_winner(
 
 
 def tx_contributor(
-    state: ChargePointState, connector_id: int, t: datetime, window_start: datetime
+    state: ChargePointState, outlet_id: int, t: datetime, window_start: datetime
 ) -> Contributor | None:
     """R25: the TxProfile stack if it covers t, else the TxDefaultProfile stack (None if neither covers t)."""
-    found = stack_winner(state, TX_PROFILE, connector_id, t, window_start)
+    found = stack_winner(state, TX_PROFILE, outlet_id, t, window_start)
     if found is None:
-        found = stack_winner(state, TX_DEFAULT, connector_id, t, window_start)
+        found = stack_winner(state, TX_DEFAULT, outlet_id, t, window_start)
     return found
 
 
@@ -197,22 +199,22 @@ def combine(state: ChargePointState, contributors: list[Contributor], unit: str)
 
 
 def connector_value(
-    state: ChargePointState, connector_id: int, at: datetime, window_start: datetime, unit: str
+    state: ChargePointState, outlet_id: int, at: datetime, window_start: datetime, unit: str
 ) -> tuple[float | None, int]:
     """R25 + R26 for one connector 1..N: min of the caps and the Tx/TxDefault limit, combined per R26."""
     contributors = cap_contributors(state, at, window_start)
-    tx = tx_contributor(state, connector_id, at, window_start)
+    tx = tx_contributor(state, outlet_id, at, window_start)
     if tx is not None:
         contributors.append(tx)
     return combine(state, contributors, unit)
 
 
 def hardware_maximum(state: ChargePointState, unit: str) -> float:
-    """R25: a connector's hardware maximum (config.connector_max_current, A) in `unit` with the default phases."""
+    """R25: a connector's hardware maximum (config.outlet_max_current, A) in `unit` with the default phases."""
     config = state.config
     if unit == "A":
-        return config.connector_max_current
-    return config.connector_max_current * config.voltage * config.default_number_phases
+        return config.outlet_max_current
+    return config.outlet_max_current * config.voltage * config.default_number_phases
 
 
 def charge_point_value(
@@ -226,8 +228,8 @@ def charge_point_value(
     any_tx = False
     total = 0.0
     connector_phases = []
-    for connector_id in state.config.connector_ids:
-        tx = tx_contributor(state, connector_id, at, window_start)
+    for outlet_id in state.config.outlet_ids:
+        tx = tx_contributor(state, outlet_id, at, window_start)
         if tx is None:
             total += hardware_maximum(state, unit)
             connector_phases.append(default_phases)
@@ -247,26 +249,26 @@ def charge_point_value(
 
 def oracle_value(
     state: ChargePointState,
-    connector_id: int,
+    outlet_id: int,
     at: datetime,
     window_start: datetime,
     unit: ChargingRateUnit | str,
 ) -> tuple[float | None, int]:
-    """(limit in `unit`, numberPhases) at instant `at` on `connector_id` (0: the whole charge point, R27) for a
+    """(limit in `unit`, numberPhases) at instant `at` on `outlet_id` (0: the whole charge point, R27) for a
     window starting at `window_start` (the D8 anchor). None: no profile imposes a limit (then the phases are the
     configured default)."""
     name = _unit_name(unit)
-    if connector_id == 0:
+    if outlet_id == 0:
         return charge_point_value(state, at, window_start, name)
-    return connector_value(state, connector_id, at, window_start, name)
+    return connector_value(state, outlet_id, at, window_start, name)
 
 
 def oracle_schedule(
     state: ChargePointState,
-    connector_id: int,
+    outlet_id: int,
     start: datetime,
     duration: int,
     unit: ChargingRateUnit | str,
 ) -> list[tuple[float | None, int]]:
     """`oracle_value` at every second of [start, start + duration), with the window starting at `start`."""
-    return [oracle_value(state, connector_id, start + timedelta(seconds=s), start, unit) for s in range(duration)]
+    return [oracle_value(state, outlet_id, start + timedelta(seconds=s), start, unit) for s in range(duration)]

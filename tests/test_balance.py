@@ -21,21 +21,22 @@ from smartcharge import (
     limit_at,
     start_transaction,
 )
-from smartcharge.balance import (
+from smartcharge.charging.balancer import (
     MIN_RATE_TOLERANCE,
-    ConnectorDemand,
+    OutletDemand,
     allocate,
     station_allocation,
     station_allocation_schedule,
 )
+from smartcharge.ocpp16 import ChargingProfilePurpose
 
 A, W = ChargingRateUnit.A, ChargingRateUnit.W
-D = ConnectorDemand
+D = OutletDemand
 
 # --- an exact oracle, computed differently from the module (progressive filling, not sorted breakpoints) -------
 
 
-def water_fill(total: float, demands: dict[int, ConnectorDemand]) -> dict[int, Fraction]:
+def water_fill(total: float, demands: dict[int, OutletDemand]) -> dict[int, Fraction]:
     """Exact weighted max-min fair shares without minimum rates: fill every free connector to a common level;
     those whose limit that level reaches are full; repeat with what is left."""
     left = Fraction(total)
@@ -53,12 +54,12 @@ def water_fill(total: float, demands: dict[int, ConnectorDemand]) -> dict[int, F
     return shares
 
 
-def short(share: Fraction, demand: ConnectorDemand) -> bool:
+def short(share: Fraction, demand: OutletDemand) -> bool:
     """Would this exact share fall below the demand's minimum rate (beyond the documented tolerance)?"""
     return share < Fraction(demand.min_rate) * (1 - Fraction(MIN_RATE_TOLERANCE))
 
 
-def paused(shares: dict[int, float], demands: dict[int, ConnectorDemand]) -> set[int]:
+def paused(shares: dict[int, float], demands: dict[int, OutletDemand]) -> set[int]:
     return {c for c, d in demands.items() if d.min_rate > 0 and shares[c] == 0}
 
 
@@ -69,24 +70,25 @@ amounts = st.one_of(st.integers(0, 64).map(float), st.floats(0, 1e5, **finite))
 min_rates = st.one_of(st.just(0.0), st.just(0.0), st.integers(1, 20).map(float), st.floats(0, 1e4, **finite))
 weights = st.one_of(st.just(1.0), st.sampled_from([0.5, 2.0, 3.0]), st.floats(0.01, 100, **finite))
 ids = st.integers(1, 12)
-demand = st.builds(ConnectorDemand, limit=amounts, min_rate=min_rates, weight=weights)
+demand = st.builds(OutletDemand, limit=amounts, min_rate=min_rates, weight=weights)
 # Small whole amperes with minimum rates close to the fair share, so that several connectors fall short at once.
 tight_demand = st.builds(
-    ConnectorDemand,
+    OutletDemand,
     limit=st.integers(0, 40).map(float),
     min_rate=st.integers(0, 16).map(float),
     weight=st.sampled_from([1.0, 1.0, 2.0, 0.5]),
 )
+
 demand_maps = st.one_of(
     st.dictionaries(ids, demand, min_size=1, max_size=8), st.dictionaries(ids, tight_demand, min_size=2, max_size=8)
 )
-plain_demand = st.builds(ConnectorDemand, limit=amounts, weight=weights)
+plain_demand = st.builds(OutletDemand, limit=amounts, weight=weights)
 plain_demand_maps = st.dictionaries(ids, plain_demand, min_size=1, max_size=8)
 totals = st.one_of(st.integers(0, 80).map(float), st.integers(0, 200).map(float), st.floats(0, 2e5, **finite))
 
 
 @given(totals, demand_maps)
-def test_r28_shares_never_add_up_to_more_than_the_total(total: float, demands: dict[int, ConnectorDemand]) -> None:
+def test_r28_shares_never_add_up_to_more_than_the_total(total: float, demands: dict[int, OutletDemand]) -> None:
     shares = allocate(total, demands)
     assert set(shares) == set(demands)
     assert math.fsum(shares.values()) <= total + 1e-9 * max(1.0, total)
@@ -94,19 +96,19 @@ def test_r28_shares_never_add_up_to_more_than_the_total(total: float, demands: d
 
 
 @given(totals, demand_maps)
-def test_r28_every_share_is_between_zero_and_its_limit(total: float, demands: dict[int, ConnectorDemand]) -> None:
+def test_r28_every_share_is_between_zero_and_its_limit(total: float, demands: dict[int, OutletDemand]) -> None:
     for c, share in allocate(total, demands).items():
         assert 0.0 <= share <= demands[c].limit
 
 
 @given(totals, demand_maps)
-def test_r28_every_share_is_zero_or_at_least_the_min_rate(total: float, demands: dict[int, ConnectorDemand]) -> None:
+def test_r28_every_share_is_zero_or_at_least_the_min_rate(total: float, demands: dict[int, OutletDemand]) -> None:
     for c, share in allocate(total, demands).items():
         assert share == 0.0 or share >= demands[c].min_rate * (1 - MIN_RATE_TOLERANCE)
 
 
 @given(totals, demand_maps)
-def test_r28_weighted_max_min_fairness(total: float, demands: dict[int, ConnectorDemand]) -> None:
+def test_r28_weighted_max_min_fairness(total: float, demands: dict[int, OutletDemand]) -> None:
     shares = allocate(total, demands)
     active = [c for c in demands if c not in paused(shares, demands)]
     below_limit = [c for c in active if shares[c] < demands[c].limit]
@@ -127,7 +129,7 @@ def test_r28_weighted_max_min_fairness(total: float, demands: dict[int, Connecto
 
 @given(demand_maps, st.floats(0, 1e5, **finite))
 def test_r28_a_total_that_covers_every_limit_gives_every_limit(
-    demands: dict[int, ConnectorDemand], extra: float
+    demands: dict[int, OutletDemand], extra: float
 ) -> None:
     exact = sum(Fraction(d.limit) for d in demands.values()) + Fraction(extra)
     total = float(exact)
@@ -143,7 +145,7 @@ def test_r28_a_total_that_covers_every_limit_gives_every_limit(
 
 @given(totals, st.floats(0, 1e5, **finite), st.one_of(plain_demand_maps, demand_maps))
 def test_r28_more_capacity_never_lowers_a_share_when_nobody_is_paused(
-    total: float, extra: float, demands: dict[int, ConnectorDemand]
+    total: float, extra: float, demands: dict[int, OutletDemand]
 ) -> None:
     low, high = allocate(total, demands), allocate(total + extra, demands)
     if not paused(low, demands) and not paused(high, demands):
@@ -152,7 +154,7 @@ def test_r28_more_capacity_never_lowers_a_share_when_nobody_is_paused(
 
 
 @given(st.integers(0, 2**32), totals, demand_maps)
-def test_r28_permuting_the_input_changes_nothing(seed: int, total: float, demands: dict[int, ConnectorDemand]) -> None:
+def test_r28_permuting_the_input_changes_nothing(seed: int, total: float, demands: dict[int, OutletDemand]) -> None:
     keys = sorted(demands, key=lambda c: hash((seed, c)))
     permuted = {c: demands[c] for c in keys}
     assert allocate(total, permuted) == allocate(total, demands)
@@ -160,7 +162,7 @@ def test_r28_permuting_the_input_changes_nothing(seed: int, total: float, demand
 
 
 @given(totals, demand_maps)
-def test_r28_the_highest_id_that_falls_short_is_paused_first(total: float, demands: dict[int, ConnectorDemand]) -> None:
+def test_r28_the_highest_id_that_falls_short_is_paused_first(total: float, demands: dict[int, OutletDemand]) -> None:
     shares = allocate(total, demands)
     stopped = paused(shares, demands)
     active = set(demands) - stopped
@@ -241,7 +243,7 @@ def test_r28_nothing_to_share_or_nobody_to_share_with() -> None:
 )
 def test_r28_connector_demand_refuses_what_is_not_a_demand(kwargs: dict[str, object], message: str) -> None:
     with pytest.raises(ValueError, match=message):
-        ConnectorDemand(**kwargs)  # type: ignore[arg-type]
+        OutletDemand(**kwargs)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -250,7 +252,7 @@ def test_r28_connector_demand_refuses_what_is_not_a_demand(kwargs: dict[str, obj
         (-1.0, {1: D(16.0)}, "total must be a finite number >= 0"),
         (math.nan, {1: D(16.0)}, "total must be a finite number >= 0"),
         (32.0, {"1": D(16.0)}, "connector ids must be integers"),
-        (32.0, {1: 16.0}, "must be a ConnectorDemand"),
+        (32.0, {1: 16.0}, "must be a OutletDemand"),
     ],
 )
 def test_r28_allocate_refuses_bad_input(total: float, demands: dict[object, object], message: str) -> None:
@@ -262,7 +264,7 @@ def test_r28_allocate_refuses_bad_input(total: float, demands: dict[object, obje
 
 
 def with_min_rate(p: ChargingProfile, rate: float) -> ChargingProfile:
-    return attrs.evolve(p, charging_schedule=attrs.evolve(p.charging_schedule, min_charging_rate=rate))
+    return attrs.evolve(p, charging_schedules=attrs.evolve(p.charging_schedule, min_charging_rate=rate))
 
 
 def charging(state: ChargePointState, *connectors: int, start: int = 0) -> ChargePointState:
@@ -271,20 +273,20 @@ def charging(state: ChargePointState, *connectors: int, start: int = 0) -> Charg
     return state
 
 
-def composite_limits(state: ChargePointState, connector_id: int) -> list[float | None]:
+def composite_limits(state: ChargePointState, outlet_id: int) -> list[float | None]:
     """The connector's composite schedule over the first 1200 s, as its period limits."""
-    return [p.limit for p in composite_schedule(state, connector_id, T0, 1200, A).periods]
+    return [p.limit for p in composite_schedule(state, outlet_id, T0, 1200, A).periods]
 
 
 def three_connectors() -> ChargePointState:
-    return ChargePointState(ChargePointConfig(connector_count=3))
+    return ChargePointState(ChargePointConfig(outlet_count=3))
 
 
 def test_r28_the_station_limit_is_shared_only_when_asked() -> None:
     state = charging(
         installed(
             None,
-            (0, profile(1, purpose="ChargePointMaxProfile", periods=[(0, 32.0)])),
+            (0, profile(1, purpose=ChargingProfilePurpose.CHARGE_POINT_MAX_PROFILE, periods=[(0, 32.0)])),
             (0, profile(2, periods=[(0, 32.0)])),
         ),
         1,
@@ -300,8 +302,8 @@ def test_r28_the_min_charging_rate_of_the_governing_schedule_pauses_a_connector(
     state = charging(three_connectors(), 1, 2, 3)
     state = installed(
         state,
-        (0, profile(1, purpose="ChargePointMaxProfile", periods=[(0, 24.0)])),
-        (2, with_min_rate(profile(2, purpose="TxProfile", kind="Relative", start=None), 10.0)),
+        (0, profile(1, purpose=ChargingProfilePurpose.CHARGE_POINT_MAX_PROFILE, periods=[(0, 24.0)])),
+        (2, with_min_rate(profile(2, purpose=ChargingProfilePurpose.TX_PROFILE, kind="Relative", start=None), 10.0)),
     )
     # Connector 2's TxProfile allows 16 A but its EV wants at least 10 A; 8 A each is too little.
     assert station_allocation(state, at(60), A) == {1: 12.0, 2: 0.0, 3: 12.0}
@@ -312,7 +314,7 @@ def test_r28_a_min_charging_rate_in_watts_is_converted() -> None:
     minimum_w = 10.0 * 230.0 * 3  # 10 A on three phases
     state = installed(
         state,
-        (0, profile(1, purpose="ChargePointMaxProfile", periods=[(0, 24.0)])),
+        (0, profile(1, purpose=ChargingProfilePurpose.CHARGE_POINT_MAX_PROFILE, periods=[(0, 24.0)])),
         (2, with_min_rate(profile(2, purpose="TxProfile", unit="W", periods=[(0, 22_080.0)]), minimum_w)),
     )
     assert station_allocation(state, at(60), A) == {1: 12.0, 2: 0.0, 3: 12.0}
@@ -330,7 +332,7 @@ def test_r28_a_cap_in_watts_is_shared_in_either_unit() -> None:
 def test_r28_only_connectors_with_a_started_transaction_take_a_share() -> None:
     state = installed(
         None,
-        (0, profile(1, purpose="ChargePointMaxProfile", periods=[(0, 32.0)])),
+        (0, profile(1, purpose=ChargingProfilePurpose.CHARGE_POINT_MAX_PROFILE, periods=[(0, 32.0)])),
         (0, profile(2, periods=[(0, 20.0)])),
     )
     assert station_allocation(state, at(60), A) == {}
@@ -371,7 +373,7 @@ def test_r28_schedule_sees_a_cap_change_hidden_below_the_tx_limits() -> None:
     state = charging(
         installed(
             None,
-            (0, profile(1, purpose="ChargePointMaxProfile", periods=[(0, 40.0), (600, 20.0)])),
+            (0, profile(1, purpose=ChargingProfilePurpose.CHARGE_POINT_MAX_PROFILE, periods=[(0, 40.0), (600, 20.0)])),
             (0, profile(2, periods=[(0, 16.0)])),
         ),
         1,
@@ -386,7 +388,7 @@ def test_r28_schedule_sees_a_hand_over_between_equal_limits_with_different_min_r
     state = charging(
         installed(
             None,
-            (0, profile(1, purpose="ChargePointMaxProfile", periods=[(0, 20.0)])),
+            (0, profile(1, purpose=ChargingProfilePurpose.CHARGE_POINT_MAX_PROFILE, periods=[(0, 20.0)])),
             (0, profile(2, periods=[(0, 16.0)])),
         ),
         1,

@@ -7,7 +7,7 @@ allocated while answering (`tracemalloc`), which a structure per second (or per 
 would blow by orders of magnitude. No test asserts a duration. A generous alarm turns a hang into a failure.
 
 Documented limits (docs/testing.md): GetCompositeSchedule answers windows up to `MAX_COMPOSITE_DURATION`
-(31 days) and rejects longer ones; a charge point has at most `MAX_CONNECTOR_COUNT` (1,000) connectors.
+(31 days) and rejects longer ones; a charge point has at most `MAX_OUTLET_COUNT` (1,000) connectors.
 """
 
 from __future__ import annotations
@@ -36,9 +36,18 @@ from smartcharge import (
     replay_script,
     start_transaction,
 )
-from smartcharge.model import MAX_CONNECTOR_COUNT
-from smartcharge.ocpp16 import handle_get_composite_schedule, handle_set_charging_profile, profile_to_ocpp
+from smartcharge.engine.model import MAX_OUTLET_COUNT
+from smartcharge.ocpp16 import (
+    ChargingProfilePurpose,
+    handle_get_composite_schedule,
+    handle_set_charging_profile,
+    profile_to_ocpp,
+)
 from smartcharge.ocpp16.handlers import MAX_COMPOSITE_DURATION
+
+CPMAX = ChargingProfilePurpose.CHARGE_POINT_MAX_PROFILE
+TXDEFAULT = ChargingProfilePurpose.TX_DEFAULT_PROFILE
+TX = ChargingProfilePurpose.TX_PROFILE
 
 _T = TypeVar("_T")
 
@@ -81,8 +90,8 @@ def schedule(unit: str, periods: Any, start: datetime | None = None, duration: i
     return ChargingSchedule(unit, [ChargingSchedulePeriod(*p) for p in periods], duration, start)
 
 
-def accept(state: ChargePointState, connector_id: int, profile: ChargingProfile) -> ChargePointState:
-    outcome = install_profile(state, connector_id, profile, T0)
+def accept(state: ChargePointState, outlet_id: int, profile: ChargingProfile) -> ChargePointState:
+    outcome = install_profile(state, outlet_id, profile, T0)
     assert outcome.accepted, outcome.reason
     return outcome.state
 
@@ -96,11 +105,11 @@ DAILY_CHANGES = (0, 6 * 3_600, 18 * 3_600)  # 16 A, then 10 A on one phase, then
 def daily_state() -> ChargePointState:
     """Two connectors, both under a Daily TxDefaultProfile (on connector 0) with three changes a day."""
     daily = ChargingProfile(
-        1, 0, "TxDefaultProfile", "Recurring",
+        1, 0, ChargingProfilePurpose.TX_DEFAULT_PROFILE, "Recurring",
         schedule("A", [(0, 16.0), (DAILY_CHANGES[1], 10.0, 1), (DAILY_CHANGES[2], 32.0)], MIDNIGHT),
         recurrency_kind="Daily",
     )  # fmt: skip
-    return accept(ChargePointState(ChargePointConfig(connector_count=2)), 0, daily)
+    return accept(ChargePointState(ChargePointConfig(outlet_count=2)), 0, daily)
 
 
 def expected_daily_starts(start: datetime, duration: int) -> list[int]:
@@ -110,10 +119,10 @@ def expected_daily_starts(start: datetime, duration: int) -> list[int]:
     return [0, *(c - begin for c in changes if begin < c < begin + duration)]
 
 
-@pytest.mark.parametrize("connector_id", [0, 1, 2])
-def test_ten_year_composite_has_exactly_one_period_per_change(connector_id: int) -> None:
+@pytest.mark.parametrize("outlet_id", [0, 1, 2])
+def test_ten_year_composite_has_exactly_one_period_per_change(outlet_id: int) -> None:
     state = daily_state()
-    result, peak = with_peak_memory(lambda: composite_schedule(state, connector_id, T0, TEN_YEARS, "A"))
+    result, peak = with_peak_memory(lambda: composite_schedule(state, outlet_id, T0, TEN_YEARS, "A"))
     starts = [p.start_period for p in result.periods]
     assert starts == expected_daily_starts(T0, TEN_YEARS)
     assert len(starts) == 1 + 3 * 3_653  # the first period, then three changes a day for 3,653 days
@@ -122,15 +131,15 @@ def test_ten_year_composite_has_exactly_one_period_per_change(connector_id: int)
 
 def test_ten_year_composite_of_one_shot_profiles_is_as_small_as_their_changes() -> None:
     """Absolute and Relative profiles change a few times: ten years of them are a few periods and little memory."""
-    state = ChargePointState(ChargePointConfig(connector_count=2))
+    state = ChargePointState(ChargePointConfig(outlet_count=2))
     state = start_transaction(state, 1, 7, at(-600))
-    state = accept(state, 0, ChargingProfile(1, 0, "TxDefaultProfile", "Absolute", schedule("W", [(0, 11_000.0)], T0)))
+    state = accept(state, 0, ChargingProfile(1, 0, TXDEFAULT, "Absolute", schedule("W", [(0, 11_000.0)], T0)))
     state = accept(
-        state, 1, ChargingProfile(2, 1, "TxProfile", "Relative", schedule("A", [(0, 6.0), (900, 8.0)], duration=3_600))
+        state, 1, ChargingProfile(2, 1, TX, "Relative", schedule("A", [(0, 6.0), (900, 8.0)], duration=3_600))
     )
-    state = accept(state, 0, ChargingProfile(3, 0, "ChargePointMaxProfile", "Absolute", schedule("A", [(0, 20.0)], T0)))
-    for connector_id in (0, 1, 2):
-        result, peak = with_peak_memory(lambda c=connector_id: composite_schedule(state, c, T0, TEN_YEARS, "A"))
+    state = accept(state, 0, ChargingProfile(3, 0, CPMAX, "Absolute", schedule("A", [(0, 20.0)], T0)))
+    for outlet_id in (0, 1, 2):
+        result, peak = with_peak_memory(lambda c=outlet_id: composite_schedule(state, c, T0, TEN_YEARS, "A"))
         assert 1 <= len(result.periods) <= 4
         assert peak < 2 * MEGABYTE
 
@@ -138,7 +147,7 @@ def test_ten_year_composite_of_one_shot_profiles_is_as_small_as_their_changes() 
 # --- the largest configured state: 1,000 profiles of 1,024 periods -------------------------------------------------
 
 PROFILES, PERIODS = 1_000, 1_024
-BIG_CONFIG = ChargePointConfig(connector_count=2, max_periods=PERIODS, max_profiles=PROFILES, max_stack_level=PROFILES)
+BIG_CONFIG = ChargePointConfig(outlet_count=2, max_periods=PERIODS, max_profiles=PROFILES, max_stack_level=PROFILES)
 
 
 @pytest.fixture(scope="module")
@@ -149,7 +158,7 @@ def big_state() -> ChargePointState:
     state = ChargePointState(BIG_CONFIG)
     for i in range(PROFILES):
         start = at(-3_600 + 37 * i)
-        profile = ChargingProfile(i + 1, i, "TxDefaultProfile", "Absolute", ChargingSchedule("A", periods, None, start))
+        profile = ChargingProfile(i + 1, i, TXDEFAULT, "Absolute", ChargingSchedule("A", periods, None, start))
         state = accept(state, i % 3, profile)
     assert len(state.profiles) == PROFILES
     return state
@@ -158,7 +167,7 @@ def big_state() -> ChargePointState:
 def test_big_state_is_full_and_refuses_more(big_state: ChargePointState) -> None:
     """The configured limits (R10) are what bounds the state: a 1,001st profile and a 1,025-period one are
     Rejected."""
-    more = ChargingProfile(5_000, 0, "TxDefaultProfile", "Absolute", schedule("A", [(0, 6.0)], T0))
+    more = ChargingProfile(5_000, 0, TXDEFAULT, "Absolute", schedule("A", [(0, 6.0)], T0))
     assert install_profile(big_state, 2, more, T0).status.value == "Rejected"
     longer = [{"startPeriod": 60 * j, "limit": 6.0} for j in range(PERIODS + 1)]
     body = {**profile_to_ocpp(big_state.profiles[0].profile), "chargingProfileId": 1}
@@ -210,10 +219,10 @@ def test_2_31_second_composite_of_bounded_profiles_is_small() -> None:
     """The core answers 2^31 s (68 years) in a handful of periods when the profiles change a handful of times,
     a Weekly one included (it ends with its validTo)."""
     weekly = ChargingProfile(
-        4, 2, "TxDefaultProfile", "Recurring", schedule("A", [(0, 8.0), (7_200, 16.0)], MIDNIGHT),
+        4, 2, TXDEFAULT, "Recurring", schedule("A", [(0, 8.0), (7_200, 16.0)], MIDNIGHT),
         recurrency_kind="Weekly", valid_to=MIDNIGHT + timedelta(days=14),
     )  # fmt: skip
-    state = accept(ChargePointState(ChargePointConfig(connector_count=1)), 0, weekly)
+    state = accept(ChargePointState(ChargePointConfig(outlet_count=1)), 0, weekly)
     result, peak = with_peak_memory(lambda: composite_schedule(state, 1, T0, TWO_POW_31, "W"))
     assert [p.start_period for p in result.periods] == [
         0,
@@ -252,8 +261,8 @@ def test_the_maximum_duration_can_be_chosen_by_the_caller() -> None:
 @pytest.mark.parametrize("ahead", [TWO_POW_31, 10 * TWO_POW_31])
 def test_next_change_far_ahead_is_found_without_walking_there(ahead: int) -> None:
     """The only change 2^31 s (or 680 years) ahead is found directly: it jumps to the next fixed instant."""
-    far = ChargingProfile(1, 0, "TxDefaultProfile", "Absolute", schedule("A", [(0, 10.0)], T0), valid_from=at(ahead))
-    state = accept(ChargePointState(ChargePointConfig(connector_count=1)), 0, far)
+    far = ChargingProfile(1, 0, TXDEFAULT, "Absolute", schedule("A", [(0, 10.0)], T0), valid_from=at(ahead))
+    state = accept(ChargePointState(ChargePointConfig(outlet_count=1)), 0, far)
     change, peak = with_peak_memory(lambda: next_change(state, 1, T0))
     assert change == at(ahead)
     assert peak < 2 * MEGABYTE
@@ -262,10 +271,10 @@ def test_next_change_far_ahead_is_found_without_walking_there(ahead: int) -> Non
 def test_next_change_of_a_daily_profile_starting_far_ahead() -> None:
     start = at(TWO_POW_31)
     daily = ChargingProfile(
-        1, 0, "TxDefaultProfile", "Recurring", schedule("A", [(0, 10.0), (3_600, 20.0)], start),
+        1, 0, ChargingProfilePurpose.TX_DEFAULT_PROFILE, "Recurring", schedule("A", [(0, 10.0), (3_600, 20.0)], start),
         recurrency_kind="Daily",
     )  # fmt: skip
-    state = accept(ChargePointState(ChargePointConfig(connector_count=1)), 0, daily)
+    state = accept(ChargePointState(ChargePointConfig(outlet_count=1)), 0, daily)
     assert next_change(state, 1, T0) == start
     assert next_change(state, 1, start) == start + timedelta(hours=1)
 
@@ -275,15 +284,15 @@ def test_next_change_of_a_daily_profile_starting_far_ahead() -> None:
 
 def test_connector_count_is_bounded() -> None:
     """Documented limit: connector 0's answers visit every connector, so their number is bounded."""
-    assert ChargePointConfig(connector_count=MAX_CONNECTOR_COUNT).connector_count == 1_000
+    assert ChargePointConfig(outlet_count=MAX_OUTLET_COUNT).outlet_count == 1_000
     with pytest.raises(ValueError, match="exceeds the maximum"):
-        ChargePointConfig(connector_count=MAX_CONNECTOR_COUNT + 1)
-    with pytest.raises(ScriptError, match="connector_count"):
+        ChargePointConfig(outlet_count=MAX_OUTLET_COUNT + 1)
+    with pytest.raises(ScriptError, match="outlet_count"):
         replay_script({"config": {"connectorCount": 10**44}, "events": []})
 
 
 def test_the_most_connectors_answer_for_the_whole_charge_point() -> None:
-    state = ChargePointState(ChargePointConfig(connector_count=MAX_CONNECTOR_COUNT))
+    state = ChargePointState(ChargePointConfig(outlet_count=MAX_OUTLET_COUNT))
     result = composite_schedule(state, 0, T0, 86_400, "A")
     assert len(result.periods) == 1
-    assert result.hardware_limit == MAX_CONNECTOR_COUNT * 32.0
+    assert result.hardware_limit == MAX_OUTLET_COUNT * 32.0

@@ -11,16 +11,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from smartcharge import ChargePointConfig, ChargePointState, composite_schedule, start_transaction
-from smartcharge.energy import energy_step, max_energy_wh
-from smartcharge.loop import Source, meter_step
-from smartcharge.policy import (
+from smartcharge.charging.energy import energy_step, max_energy_wh
+from smartcharge.charging.local_policy import (
     Action,
     ChargingEnvironment,
     LocalPolicy,
-    StationState,
+    SessionProgress,
     evaluate_meter_value_decision,
     is_peak_hour,
 )
+from smartcharge.charging.step import Source, meter_step
 
 STOPPING_POLICY = LocalPolicy(energy_cap_kwh=0.001, max_price=0.0, peak_hours=((0, 24),))
 
@@ -59,43 +59,43 @@ def test_r33_ocpp_limit_takes_precedence_and_the_policy_is_not_consulted():
 def test_r33_without_ocpp_limit_the_legacy_policy_decides():
     state = ChargePointState(ChargePointConfig())
     decision = meter_step(state, 1, at(0), 90, 250, energy_delivered_wh=30_000, policy=LocalPolicy(energy_cap_kwh=30))
-    assert decision.source is Source.LEGACY
+    assert decision.source is Source.LOCAL_POLICY
     assert decision.action is Action.STOP
     assert decision.log == ("Legacy policy: Energy cap reached (30.0/30.0 kWh) — stopping",)
 
 
 def test_r33_without_ocpp_limit_or_policy_the_full_step_is_delivered():
     decision = meter_step(ChargePointState(ChargePointConfig()), 1, at(0), 90, 250)
-    assert (decision.source, decision.action, decision.energy_wh) == (Source.LEGACY, Action.CONTINUE, 250)
+    assert (decision.source, decision.action, decision.energy_wh) == (Source.LOCAL_POLICY, Action.CONTINUE, 250)
 
 
 def test_r35_energy_cap_clips_the_last_step():
     decision = evaluate_meter_value_decision(
-        StationState(29_900, 250), LocalPolicy(energy_cap_kwh=30), ChargingEnvironment(hour=12)
+        SessionProgress(29_900, 250), LocalPolicy(energy_cap_kwh=30), ChargingEnvironment(hour=12)
     )
     assert (decision.action, decision.energy_wh) == (Action.STOP, pytest.approx(100.0))
 
 
 def test_r35_price_above_maximum_stops_or_skips():
     env = ChargingEnvironment(hour=12, price=0.40)
-    stop = evaluate_meter_value_decision(StationState(0, 250), LocalPolicy(max_price=0.30), env)
+    stop = evaluate_meter_value_decision(SessionProgress(0, 250), LocalPolicy(max_price=0.30), env)
     assert (stop.action, stop.energy_wh) == (Action.STOP, 0.0)
     skip = evaluate_meter_value_decision(
-        StationState(0, 250), LocalPolicy(max_price=0.30, skip_when_expensive=True), env
+        SessionProgress(0, 250), LocalPolicy(max_price=0.30, skip_when_expensive=True), env
     )
     assert (skip.action, skip.energy_wh) == (Action.CONTINUE, 0.0)
-    cheap = evaluate_meter_value_decision(StationState(0, 250), LocalPolicy(max_price=0.50), env)
+    cheap = evaluate_meter_value_decision(SessionProgress(0, 250), LocalPolicy(max_price=0.50), env)
     assert (cheap.action, cheap.energy_wh) == (Action.CONTINUE, 250)
 
 
 def test_r35_peak_hours_stop_or_halve_with_a_10_wh_floor():
     peak = LocalPolicy(peak_hours=((17, 20),))
-    assert evaluate_meter_value_decision(StationState(0, 250), peak, ChargingEnvironment(hour=18)).action is Action.STOP
+    assert evaluate_meter_value_decision(SessionProgress(0, 250), peak, ChargingEnvironment(18)).action is Action.STOP
     allowed = LocalPolicy(peak_hours=((17, 20),), allow_peak=True)
-    assert evaluate_meter_value_decision(StationState(0, 250), allowed, ChargingEnvironment(hour=18)).energy_wh == 125
-    assert evaluate_meter_value_decision(StationState(0, 12), allowed, ChargingEnvironment(hour=18)).energy_wh == 10
-    assert evaluate_meter_value_decision(StationState(0, 8), allowed, ChargingEnvironment(hour=18)).energy_wh == 8
-    assert evaluate_meter_value_decision(StationState(0, 250), peak, ChargingEnvironment(hour=20)).energy_wh == 250
+    assert evaluate_meter_value_decision(SessionProgress(0, 250), allowed, ChargingEnvironment(18)).energy_wh == 125
+    assert evaluate_meter_value_decision(SessionProgress(0, 12), allowed, ChargingEnvironment(hour=18)).energy_wh == 10
+    assert evaluate_meter_value_decision(SessionProgress(0, 8), allowed, ChargingEnvironment(hour=18)).energy_wh == 8
+    assert evaluate_meter_value_decision(SessionProgress(0, 250), peak, ChargingEnvironment(hour=20)).energy_wh == 250
 
 
 def test_r35_peak_ranges_wrap_midnight():
@@ -164,7 +164,7 @@ def test_r33_ocpp_limit_means_the_policy_never_stops_the_loop(policy, base, deli
 def test_r33_without_profiles_the_decision_is_the_legacy_decision(policy, base, delivered, hour):
     env = ChargingEnvironment(hour=hour, price=0.5)
     decision = meter_step(ChargePointState(ChargePointConfig()), 1, at(0), 90, base, delivered, policy, env)
-    legacy = evaluate_meter_value_decision(StationState(delivered, base), policy, env)
+    legacy = evaluate_meter_value_decision(SessionProgress(delivered, base), policy, env)
     assert (decision.energy_wh, decision.action, decision.reason) == (legacy.energy_wh, legacy.action, legacy.reason)
 
 

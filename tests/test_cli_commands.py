@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from smartcharge import state_to_json
-from smartcharge.cli import load_station, main
+from smartcharge.tools.cli import load_station, main
 
 EVENING = str(Path(__file__).parent.parent / "docs" / "examples" / "evening.json")
 
@@ -89,7 +89,7 @@ def test_a_saved_state_needs_a_start(capsys, saved_state):
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["--connector", "9", "--duration", "60"], "connector_id 9"),
+        (["--connector", "9", "--duration", "60"], "outlet_id 9"),
         (["--connector", "1", "--duration", "-1"], "--duration"),
         (["--connector", "1", "--duration", "60", "--start", "2026-01-08T10:00:00"], "no UTC offset"),
         (["--connector", "1", "--duration", "60", "--start", "tomorrow"], "--start 'tomorrow'"),
@@ -159,11 +159,11 @@ def test_explain_json_lists_governing_and_overridden_profiles(capsys):
 
 
 def test_d10_explain_says_the_connector_specific_profile_governs_on_equal_stack_level(capsys, tmp_path):
-    def default(profile_id: int, connector_id: int, limit: float) -> dict:
+    def default(profile_id: int, outlet_id: int, limit: float) -> dict:
         return {
             "at": "2026-01-08T09:00:00Z",
             "call": "SetChargingProfile",
-            "payload": {"connectorId": connector_id, "csChargingProfiles": {
+            "payload": {"connectorId": outlet_id, "csChargingProfiles": {
                 "chargingProfileId": profile_id, "stackLevel": 2, "chargingProfilePurpose": "TxDefaultProfile",
                 "chargingProfileKind": "Relative",
                 "chargingSchedule": {"chargingRateUnit": "A", "chargingSchedulePeriod": [{"startPeriod": 0,
@@ -228,7 +228,7 @@ def test_validate_places_a_payload_on_the_given_state(capsys, tmp_path, saved_st
     assert run(capsys, "validate", path)[0] == 0  # on a stand-in charge point with a transaction on connector 2
     code, out, _ = run(capsys, "validate", path, "--state", saved_state)
     assert code == 1
-    assert out == "R9: csChargingProfiles: a TxProfile needs an active transaction, and connector 2 has none\n"
+    assert out == "R9: csChargingProfiles: a TxProfile needs an active transaction, and outlet 2 has none\n"
 
 
 def test_validate_a_script_reports_rejected_calls_with_their_event(capsys, tmp_path):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from smartcharge.cli import main
+from smartcharge.tools.cli import main
 
 STATION = Path(__file__).parent / "data" / "three_connectors_32a.json"
 START = "2026-01-08T10:00:00Z"
@@ -107,7 +107,7 @@ def test_r35_without_profiles_the_policy_stops_at_its_cap(capsys, tmp_path):
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["--connector", "9"], "connectorId 9"),
+        (["--connector", "9"], "outlet 9"),
         (["--connector", "1,x"], "--connector"),
         (["--connector", "1", "--base-step", "5..1"], "--base-step"),
         (["--connector", "1", "--duration", "0"], "--duration"),

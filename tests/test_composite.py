@@ -20,13 +20,14 @@ from smartcharge import (
     next_change,
     start_transaction,
 )
+from smartcharge.ocpp201 import ChargingProfilePurpose as Purpose201
 
 A, W = ChargingRateUnit.A, ChargingRateUnit.W
 
 
-def steps(state: ChargePointState, connector_id: int, start_s: int, duration: int, unit: ChargingRateUnit = A):
+def steps(state: ChargePointState, outlet_id: int, start_s: int, duration: int, unit: ChargingRateUnit = A):
     """The composite as (startPeriod, limit, numberPhases) triples."""
-    schedule = composite_schedule(state, connector_id, at(start_s), duration, unit)
+    schedule = composite_schedule(state, outlet_id, at(start_s), duration, unit)
     return [(p.start_period, p.limit, p.number_phases) for p in schedule.periods]
 
 
@@ -179,7 +180,7 @@ def test_r25_txprofile_overrides_txdefault_then_txdefault_returns():
 def test_r25_charge_point_max_caps_the_transaction_limit():
     state = installed(
         None,
-        (0, profile(1, purpose="ChargePointMaxProfile", periods=[(0, 20.0)], start=at(-60))),
+        (0, profile(1, purpose=ChargingProfilePurpose.CHARGE_POINT_MAX_PROFILE, periods=[(0, 20.0)], start=at(-60))),
         (0, profile(2, periods=[(0, 16.0), (600, 25.0)], start=at(0))),
     )
     assert steps(state, 1, 0, 1200) == [(0, 16.0, 3), (600, 20.0, 3)]
@@ -188,7 +189,7 @@ def test_r25_charge_point_max_caps_the_transaction_limit():
 
 
 def test_r25_no_profile_means_the_hardware_maximum():
-    state = ChargePointState(ChargePointConfig(connector_count=1, connector_max_current=32))
+    state = ChargePointState(ChargePointConfig(outlet_count=1, outlet_max_current=32))
     limit = limit_at(state, 1, at(0), W)
     assert limit.value is None
     assert limit.effective == limit.hardware_limit == 32 * 230 * 3
@@ -199,7 +200,7 @@ def test_r25_no_profile_means_the_hardware_maximum():
 def test_r26_power_and_current_limits_meet_on_the_fewest_phases():
     state = installed(
         None,
-        (0, profile(1, purpose="ChargePointMaxProfile", periods=[(0, 10.0)], start=at(-60))),
+        (0, profile(1, purpose=ChargingProfilePurpose.CHARGE_POINT_MAX_PROFILE, periods=[(0, 10.0)], start=at(-60))),
         (0, profile(2, unit="W", periods=[(0, 6900.0, 1)], start=at(-60))),
     )
     # phases = min(3, 1) = 1: in W min(6900, 10 A x 230 V x 1) = 2300; in A min(10, 6900 / 230) = 10.
@@ -228,7 +229,7 @@ def test_r27_connector_zero_sums_connectors_and_is_capped():
 def test_r27_equal_cap_does_not_govern_and_phases_follow_the_governor():
     state = installed(
         None,
-        (0, profile(1, purpose="ChargePointMaxProfile", periods=[(0, 32.0, 1)], start=at(0))),
+        (0, profile(1, purpose=ChargingProfilePurpose.CHARGE_POINT_MAX_PROFILE, periods=[(0, 32.0, 1)], start=at(0))),
         (1, profile(2, periods=[(0, 16.0)], start=at(0))),
         (2, profile(3, periods=[(0, 16.0), (600, 10.0)], start=at(0))),
     )
@@ -305,7 +306,7 @@ def test_r5_naive_instants_are_refused():
 
 def test_unknown_connector_and_negative_duration_are_refused():
     state = installed(None)
-    with pytest.raises(ValueError, match="connector_id 3"):
+    with pytest.raises(ValueError, match="outlet_id 3"):
         limit_at(state, 3, T0)
     with pytest.raises(ValueError, match="duration"):
         composite_schedule(state, 1, T0, -1)
@@ -314,13 +315,17 @@ def test_unknown_connector_and_negative_duration_are_refused():
 def test_r1_external_constraints_cap_like_charge_point_max():
     state = installed(
         None,
-        (0, profile(1, purpose="ChargingStationExternalConstraints", periods=[(0, 10.0)], start=at(-60))),
-        (0, profile(2, purpose="ChargePointMaxProfile", periods=[(0, 12.0)], start=at(-60))),
+        (0, profile(1, purpose=Purpose201.CHARGING_STATION_EXTERNAL_CONSTRAINTS, periods=[(0, 10.0)], start=at(-60))),
+        (0, profile(2, purpose=ChargingProfilePurpose.CHARGE_POINT_MAX_PROFILE, periods=[(0, 12.0)], start=at(-60))),
         (0, profile(3, periods=[(0, 16.0)], start=at(-60))),
     )
     limit = limit_at(state, 1, at(0), A)
     assert limit.value == 10.0
-    assert {s.purpose for s in limit.sources} == set(ChargingProfilePurpose) - {ChargingProfilePurpose.TX_PROFILE}
+    assert {s.purpose for s in limit.sources} == {
+        Purpose201.CHARGING_STATION_EXTERNAL_CONSTRAINTS,
+        ChargingProfilePurpose.CHARGE_POINT_MAX_PROFILE,
+        ChargingProfilePurpose.TX_DEFAULT_PROFILE,
+    }
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from smartcharge import ChargePointConfig, ChargePointState, start_transaction
-from smartcharge.explain import explain
+from smartcharge.tools.explain import explain
 
 CAP = "ChargePointMaxProfile"
 
@@ -16,7 +16,7 @@ CAP = "ChargePointMaxProfile"
 def station(cap_a: float, tx_a: tuple[float, float]) -> ChargePointState:
     """Two charging connectors with TxDefault limits `tx_a` (A, three phases) under a ChargePointMax of `cap_a`."""
     state = installed(
-        ChargePointState(ChargePointConfig(connector_count=2)),
+        ChargePointState(ChargePointConfig(outlet_count=2)),
         (0, profile(1, purpose=CAP, periods=[(0, cap_a)])),
         (1, profile(2, periods=[(0, tx_a[0])])),
         (2, profile(3, periods=[(0, tx_a[1])])),

@@ -37,12 +37,12 @@ from hypothesis.internal.conjecture import utils as _conjecture_utils
 from hypothesis_jsonschema import from_schema
 
 from smartcharge import ChargePointState, OcppCallError
+from smartcharge.documents.state_document import dumps, state_from_json
 from smartcharge.ocpp16 import (
     handle_clear_charging_profile,
     handle_get_composite_schedule,
     handle_set_charging_profile,
 )
-from smartcharge.serialize import dumps, state_from_json
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "fuzz"))
@@ -451,10 +451,10 @@ def test_r4_non_finite_or_negative_limits_are_rejected(value: Any) -> None:
     assert new_state is RICH_STATE
 
 
-@pytest.mark.parametrize("connector_id", ODD_IDS)
-def test_r6_odd_connector_ids_are_property_constraint_violations(connector_id: int) -> None:
+@pytest.mark.parametrize("outlet_id", ODD_IDS)
+def test_r6_odd_connector_ids_are_property_constraint_violations(outlet_id: int) -> None:
     with pytest.raises(OcppCallError) as info:
-        handle_set_charging_profile(RICH_STATE, {**_set_payload(), "connectorId": connector_id}, NOW)
+        handle_set_charging_profile(RICH_STATE, {**_set_payload(), "connectorId": outlet_id}, NOW)
     assert info.value.code == "PropertyConstraintViolation"
 
 

@@ -9,6 +9,7 @@ from builders import T0, profile
 
 from smartcharge import ChargePointConfig, ChargingRateUnit, NaiveDatetimeError, OcppCallError
 from smartcharge.manager import ChargingProfileManager
+from smartcharge.ocpp16 import ChargingProfilePurpose
 
 
 class FakeClock:
@@ -34,22 +35,22 @@ SEED_PAYLOAD = {
 
 def test_seed_usage_get_current_limit_follows_the_profile_over_time():
     clock = FakeClock(T0)
-    manager = ChargingProfileManager(ChargePointConfig(connector_count=2), clock=clock)
+    manager = ChargingProfileManager(ChargePointConfig(outlet_count=2), clock=clock)
     assert manager.set_profile(1, SEED_PAYLOAD).accepted
     manager.start_transaction(1, 42)
-    assert manager.get_current_limit(connector_id=1, transaction_id=42) == 7000.0
+    assert manager.get_current_limit(outlet_id=1, transaction_id=42) == 7000.0
     assert manager.next_change(1) == T0 + timedelta(seconds=1800)
     clock.now = T0 + timedelta(minutes=31)
-    assert manager.get_current_limit(connector_id=1) == 11000.0
-    assert manager.get_current_limit(connector_id=1, unit="A") == pytest.approx(11000 / 690)
-    assert manager.clear_profiles(connector_id=1).status.value == "Accepted"
-    assert manager.get_current_limit(connector_id=1) is None
+    assert manager.get_current_limit(outlet_id=1) == 11000.0
+    assert manager.get_current_limit(outlet_id=1, unit="A") == pytest.approx(11000 / 690)
+    assert manager.clear_profiles(outlet_id=1).status.value == "Accepted"
+    assert manager.get_current_limit(outlet_id=1) is None
 
 
 def test_rejected_install_leaves_the_manager_state_alone():
-    manager = ChargingProfileManager(ChargePointConfig(connector_count=1), clock=FakeClock(T0))
+    manager = ChargingProfileManager(ChargePointConfig(outlet_count=1), clock=FakeClock(T0))
     before = manager.state
-    outcome = manager.set_profile(1, profile(1, purpose="TxProfile", kind="Relative", start=None))
+    outcome = manager.set_profile(1, profile(1, purpose=ChargingProfilePurpose.TX_PROFILE, kind="Relative", start=None))
     assert not outcome.accepted and outcome.rule == "R9"
     assert manager.state is before
 
@@ -63,7 +64,7 @@ def test_bad_payload_raises_the_codec_error_and_changes_nothing():
 
 
 def test_transaction_guard_and_remote_start_profile():
-    manager = ChargingProfileManager(ChargePointConfig(connector_count=2), clock=FakeClock(T0))
+    manager = ChargingProfileManager(ChargePointConfig(outlet_count=2), clock=FakeClock(T0))
     tx_profile = profile(9, purpose="TxProfile", kind="Relative", unit="W", periods=[(0, 4000.0)], start=None)
     manager.start_transaction(2, 77, tx_profile)
     assert manager.get_current_limit(2, transaction_id=77) == 4000.0
@@ -74,7 +75,7 @@ def test_transaction_guard_and_remote_start_profile():
 
 
 def test_composite_and_save_load_round_trip(tmp_path):
-    manager = ChargingProfileManager(ChargePointConfig(connector_count=2), clock=FakeClock(T0))
+    manager = ChargingProfileManager(ChargePointConfig(outlet_count=2), clock=FakeClock(T0))
     manager.set_profile(1, SEED_PAYLOAD)
     schedule = manager.composite_schedule(1, 3600, ChargingRateUnit.W)
     assert [(p.start_period, p.limit) for p in schedule.periods] == [(0, 7000.0), (1800, 11000.0)]

@@ -17,6 +17,8 @@ from smartcharge import (
     ChargingSchedule,
     ChargingSchedulePeriod,
     ProfileValidationError,
+    Purpose,
+    PurposeRole,
     RecurrencyKind,
     amps_to_watts,
     convert,
@@ -42,7 +44,7 @@ def profile(**overrides: Any) -> ChargingProfile:
         "stack_level": 0,
         "charging_profile_purpose": ChargingProfilePurpose.TX_DEFAULT_PROFILE,
         "charging_profile_kind": ChargingProfileKind.ABSOLUTE,
-        "charging_schedule": schedule(),
+        "charging_schedules": schedule(),
     }
     fields.update(overrides)
     return ChargingProfile(**fields)
@@ -225,14 +227,14 @@ def test_r12_recurring_without_start_schedule_rejected_d4() -> None:
         lambda: profile(
             charging_profile_kind=ChargingProfileKind.RECURRING,
             recurrency_kind=RecurrencyKind.DAILY,
-            charging_schedule=schedule(start_schedule=None),
+            charging_schedules=schedule(start_schedule=None),
         ),
         "startSchedule",
     )
 
 
 def test_r12_absolute_without_start_schedule_anchored_at_start_of_charging() -> None:
-    p = profile(charging_schedule=schedule(start_schedule=None))
+    p = profile(charging_schedules=schedule(start_schedule=None))
     assert p.charging_schedule.start_schedule is None
     assert p.anchored_at_start_of_charging is True
     assert profile().anchored_at_start_of_charging is False
@@ -246,7 +248,7 @@ def test_r13_relative_with_start_schedule_accepted() -> None:
     assert p.charging_schedule.start_schedule == T0
     assert p.anchored_at_start_of_charging is True
     assert profile(
-        charging_profile_kind=ChargingProfileKind.RELATIVE, charging_schedule=schedule(start_schedule=None)
+        charging_profile_kind=ChargingProfileKind.RELATIVE, charging_schedules=schedule(start_schedule=None)
     ).anchored_at_start_of_charging
 
 
@@ -271,7 +273,38 @@ def test_r14_bad_enum_values_rejected_with_rule() -> None:
     rejects("R14", lambda: profile(charging_profile_kind="Once"), "chargingProfileKind")
     rejects("R14", lambda: profile(recurrency_kind="Monthly"), "recurrencyKind")
     rejects("R14", lambda: schedule(charging_rate_unit="kW"), "chargingRateUnit")
-    assert profile(charging_profile_purpose="TxProfile").charging_profile_purpose is ChargingProfilePurpose.TX_PROFILE
+    rejects("R14", lambda: profile(charging_profile_purpose="TxProfile"), "must be a Purpose")  # a name is not one
+    assert profile(charging_profile_kind="Relative").charging_profile_kind is ChargingProfileKind.RELATIVE
+
+
+def test_r1_a_purpose_is_a_name_and_a_role_and_the_set_is_open() -> None:
+    own = Purpose("SiteLimit", PurposeRole.CAP)
+    assert profile(charging_profile_purpose=own).charging_profile_purpose is own
+    assert own.role.is_cap and PurposeRole.EXTERNAL_CAP.is_cap
+    assert not PurposeRole.DEFAULT.is_cap and not PurposeRole.TRANSACTION.is_cap
+    assert Purpose("TxProfile", PurposeRole.TRANSACTION) == ChargingProfilePurpose.TX_PROFILE
+    assert Purpose("TxProfile", PurposeRole.DEFAULT) != ChargingProfilePurpose.TX_PROFILE
+    rejects("R14", lambda: Purpose("", PurposeRole.CAP), "name")
+    rejects("R14", lambda: Purpose("Cap", "cap"), "role")  # type: ignore[arg-type]
+
+
+def test_a_profile_holds_one_or_more_schedules_and_evaluates_the_first() -> None:
+    first, second = schedule(), schedule(charging_rate_unit=ChargingRateUnit.W)
+    both = profile(charging_schedules=[first, second])
+    assert both.charging_schedules == (first, second) and both.charging_schedule is first
+    assert profile(charging_schedules=first).charging_schedules == (first,)
+    rejects("R4", lambda: profile(charging_schedules=[]), "empty")
+    rejects("R4", lambda: profile(charging_schedules=[first, "x"]), "chargingSchedule[1]")
+
+
+@pytest.mark.parametrize("transaction_id", [7, "tx-7", "7"])
+def test_r4_transaction_ids_are_ints_or_non_empty_strings(transaction_id: int | str) -> None:
+    assert profile(transaction_id=transaction_id).transaction_id == transaction_id
+
+
+@pytest.mark.parametrize("transaction_id", ["", True, 1.0, b"7"])
+def test_r4_other_transaction_ids_are_rejected(transaction_id: object) -> None:
+    rejects("R4", lambda: profile(transaction_id=transaction_id), "transactionId")
 
 
 def test_profiles_are_frozen_values() -> None:

@@ -22,13 +22,13 @@ from hypothesis import strategies as st
 from smartcharge import (
     ChargingProfile,
     ChargingProfileKind,
-    ChargingProfilePurpose,
     ChargingRateUnit,
     ChargingSchedule,
     ChargingSchedulePeriod,
     ProfileValidationError,
     RecurrencyKind,
 )
+from smartcharge.ocpp16 import PURPOSES, ChargingProfilePurpose
 from smartcharge.strategies import charging_profiles, instants
 
 Build = Callable[[], object]
@@ -44,7 +44,7 @@ def test_generated_profiles_are_valid(profile: ChargingProfile) -> None:
     assert rebuilt_schedule == schedule
     assert attrs.evolve(profile) == profile
     assert ChargingProfile(**attrs.asdict(profile, recurse=False)) == profile
-    assert attrs.evolve(profile, charging_schedule=rebuilt_schedule) == profile
+    assert attrs.evolve(profile, charging_schedules=rebuilt_schedule) == profile
 
 
 @given(charging_profiles())
@@ -74,14 +74,14 @@ def with_periods(profile: ChargingProfile, make_periods: Callable[[], tuple[Any,
 
     def build() -> ChargingProfile:
         schedule = attrs.evolve(profile.charging_schedule, charging_schedule_period=make_periods())
-        return attrs.evolve(profile, charging_schedule=schedule)
+        return attrs.evolve(profile, charging_schedules=schedule)
 
     return build
 
 
 def with_schedule(profile: ChargingProfile, **changes: Any) -> Build:
     def build() -> ChargingProfile:
-        return attrs.evolve(profile, charging_schedule=attrs.evolve(profile.charging_schedule, **changes))
+        return attrs.evolve(profile, charging_schedules=attrs.evolve(profile.charging_schedule, **changes))
 
     return build
 
@@ -100,8 +100,8 @@ def with_fields(profile: ChargingProfile, **changes: Any) -> Build:
 
 
 ALPHABET = "AWaw kTxPrfilebsoutRDyWekM0-_é"
-ENUM_VALUES = {
-    m.value for e in (ChargingProfilePurpose, ChargingProfileKind, RecurrencyKind, ChargingRateUnit) for m in e
+ENUM_VALUES = {m.value for e in (ChargingProfileKind, RecurrencyKind, ChargingRateUnit) for m in e} | {
+    p.name for p in PURPOSES
 }
 bad_enum_values = st.one_of(
     st.text(ALPHABET, max_size=20).filter(lambda s: s not in ENUM_VALUES),
@@ -118,6 +118,8 @@ not_ints = st.one_of(
     st.booleans(),
     st.just([1]),
 )
+#: Neither an int nor a non-empty string (R4: a transaction id is one of those).
+not_transaction_ids = st.one_of(st.floats(allow_nan=True), st.just(""), st.booleans(), st.just([1]))
 positive = st.floats(min_value=0.0, exclude_min=True, allow_infinity=False, allow_nan=False)
 naive_instants = instants().map(lambda t: t.replace(tzinfo=None))
 OUT_OF_RANGE_INSTANTS = [  # aware, but outside datetime's range once converted to UTC
@@ -231,7 +233,7 @@ def mutations(draw: st.DrawFn, choice: str) -> Mutation:
             p,
             charging_profile_kind=ChargingProfileKind.RECURRING,
             recurrency_kind=draw(st.sampled_from(RecurrencyKind)),
-            charging_schedule=schedule,
+            charging_schedules=schedule,
         )
     elif choice == "validFrom >= validTo":
         rule = "R11"
@@ -259,9 +261,10 @@ def mutations(draw: st.DrawFn, choice: str) -> Mutation:
             if field == "start_schedule"
             else with_fields(p, **{field: instant})
         )
-    elif choice == "bad purpose":
+    elif choice == "bad purpose":  # anything but a Purpose, a purpose's name included
         rule = "R14"
-        build = with_fields(p, charging_profile_purpose=draw(bad_enum_values))
+        names = st.sampled_from([q.name for q in PURPOSES])
+        build = with_fields(p, charging_profile_purpose=draw(st.one_of(bad_enum_values, names)))
     elif choice == "bad kind":
         rule = "R14"
         build = with_fields(p, charging_profile_kind=draw(bad_enum_values))
@@ -278,9 +281,9 @@ def mutations(draw: st.DrawFn, choice: str) -> Mutation:
     elif choice == "non-int chargingProfileId":
         build = with_fields(p, charging_profile_id=draw(st.one_of(not_ints, st.none())))
     elif choice == "non-int transactionId":
-        build = with_fields(p, transaction_id=draw(not_ints))
+        build = with_fields(p, transaction_id=draw(not_transaction_ids))
     elif choice == "schedule not a schedule":
-        build = with_fields(p, charging_schedule=draw(st.one_of(st.none(), st.just({}), st.just(periods))))
+        build = with_fields(p, charging_schedules=draw(st.one_of(st.none(), st.just({}), st.just(periods))))
     else:
         raise AssertionError(f"no such mutation: {choice}")
     return rule, choice, build
@@ -327,7 +330,7 @@ def test_instant_out_of_range_in_utc_raises_profile_validation_error(instant: da
         ChargingProfile(
             1,
             0,
-            "TxDefaultProfile",
+            ChargingProfilePurpose.TX_DEFAULT_PROFILE,
             "Relative",
             ChargingSchedule("A", [ChargingSchedulePeriod(0, 1.0)]),
             valid_to=instant,

@@ -29,18 +29,19 @@ from smartcharge import (
     next_change,
     start_transaction,
 )
-from smartcharge.energy import energy_step, max_energy_wh
-from smartcharge.policy import (
+from smartcharge.charging.energy import energy_step, max_energy_wh
+from smartcharge.charging.local_policy import (
     Action,
     ChargingEnvironment,
     LocalPolicy,
-    StationState,
+    SessionProgress,
     evaluate_meter_value_decision,
     is_peak_hour,
 )
-from smartcharge.state import InstalledProfile, InstallStatus
-from smartcharge.timeline import Slice, change_instants, profile_anchor, profile_slices
-from smartcharge.units import amps_to_watts, convert, watts_to_amps
+from smartcharge.engine.store import InstalledProfile, InstallStatus
+from smartcharge.engine.timeline import Slice, change_instants, profile_anchor, profile_slices
+from smartcharge.engine.units import amps_to_watts, convert, watts_to_amps
+from smartcharge.ocpp16 import ChargingProfilePurpose
 
 NAIVE = datetime(2026, 1, 8, 10, 0)
 
@@ -87,7 +88,7 @@ def test_r34_max_energy_wants_whole_seconds(interval: object) -> None:
 
 
 def decide(delivered: float, base: float, policy: LocalPolicy, hour: int = 12, price: float | None = None) -> object:
-    decision = evaluate_meter_value_decision(StationState(delivered, base), policy, ChargingEnvironment(hour, price))
+    decision = evaluate_meter_value_decision(SessionProgress(delivered, base), policy, ChargingEnvironment(hour, price))
     return decision.action, decision.energy_wh, decision.reason
 
 
@@ -122,7 +123,7 @@ def test_r35_cap_and_price_must_be_finite_and_not_negative(field: str, value: fl
 def test_r35_station_state_must_be_finite_and_not_negative(field: str, value: float) -> None:
     values = {"energy_delivered_wh": 0.0, "base_step_wh": 0.0, field: value}
     with pytest.raises(ValueError, match=rf"^{field} must be a finite number >= 0, not "):
-        StationState(**values)
+        SessionProgress(**values)
 
 
 @pytest.mark.parametrize("hour", [-1, 24])
@@ -225,38 +226,38 @@ def test_r3_a_small_voltage_converts() -> None:
 
 
 def _two() -> ChargePointState:
-    return ChargePointState(ChargePointConfig(connector_count=2, max_stack_level=3, max_periods=2, max_profiles=2))
+    return ChargePointState(ChargePointConfig(outlet_count=2, max_stack_level=3, max_periods=2, max_profiles=2))
 
 
-def _reject(state: ChargePointState, connector_id: int, candidate: ChargingProfile) -> tuple[str | None, str]:
-    outcome = install_profile(state, connector_id, candidate, T0)
+def _reject(state: ChargePointState, outlet_id: int, candidate: ChargingProfile) -> tuple[str | None, str]:
+    outcome = install_profile(state, outlet_id, candidate, T0)
     assert outcome.status is InstallStatus.REJECTED
     assert outcome.state is state
     assert outcome.replaced == ()
     return outcome.rule, outcome.reason
 
 
-@pytest.mark.parametrize("connector_id", [-1, 3, "1"])
-def test_r6_reason_names_the_connector(connector_id: object) -> None:
-    assert _reject(_two(), connector_id, profile(1)) == ("R6", f"connectorId {connector_id} is not 0..2")  # type: ignore[arg-type]
+@pytest.mark.parametrize("outlet_id", [-1, 3, "1"])
+def test_r6_reason_names_the_connector(outlet_id: object) -> None:
+    assert _reject(_two(), outlet_id, profile(1)) == ("R6", f"outlet {outlet_id} is not 0..2")  # type: ignore[arg-type]
 
 
 def test_r7_reason() -> None:
-    assert _reject(_two(), 1, profile(1, purpose="ChargePointMaxProfile")) == (
+    assert _reject(_two(), 1, profile(1, purpose=ChargingProfilePurpose.CHARGE_POINT_MAX_PROFILE)) == (
         "R7",
-        "a ChargePointMaxProfile goes on connector 0, not connector 1",
+        "a ChargePointMaxProfile goes on outlet 0, not outlet 1",
     )
 
 
 def test_r9_reasons() -> None:
-    tx = profile(1, purpose="TxProfile", kind="Relative", start=None)
-    assert _reject(_two(), 0, tx) == ("R9", "a TxProfile needs a connector > 0")
-    assert _reject(_two(), 2, tx) == ("R9", "a TxProfile needs an active transaction, and connector 2 has none")
+    tx = profile(1, purpose=ChargingProfilePurpose.TX_PROFILE, kind="Relative", start=None)
+    assert _reject(_two(), 0, tx) == ("R9", "a TxProfile needs an outlet > 0")
+    assert _reject(_two(), 2, tx) == ("R9", "a TxProfile needs an active transaction, and outlet 2 has none")
     charging = start_transaction(_two(), 2, 7, T0)
-    other = profile(1, purpose="TxProfile", kind="Relative", start=None, transaction_id=8)
+    other = profile(1, purpose=ChargingProfilePurpose.TX_PROFILE, kind="Relative", start=None, transaction_id=8)
     assert _reject(charging, 2, other) == (
         "D1",
-        "transactionId 8 is not the active transaction 7 on connector 2",
+        "transactionId 8 is not the active transaction 7 on outlet 2",
     )
 
 
@@ -296,11 +297,11 @@ def test_r15_accepted_reasons_name_what_was_replaced() -> None:
 
 def test_r15_same_key_on_another_connector_or_purpose_is_not_replaced() -> None:
     state = installed(_two(), (1, profile(1, stack=1)))
-    for connector_id, candidate in (
+    for outlet_id, candidate in (
         (2, profile(2, stack=1)),
-        (0, profile(3, stack=1, purpose="ChargePointMaxProfile")),
+        (0, profile(3, stack=1, purpose=ChargingProfilePurpose.CHARGE_POINT_MAX_PROFILE)),
     ):
-        outcome = install_profile(state, connector_id, candidate, T0)
+        outcome = install_profile(state, outlet_id, candidate, T0)
         assert outcome.replaced == ()
         assert len(outcome.state.profiles) == 2
 
@@ -314,7 +315,7 @@ def test_d3_replacing_at_capacity_works() -> None:
 @pytest.mark.parametrize(("name", "call"), [
     ("now", lambda s: install_profile(s, 0, profile(1), NAIVE)),
     ("start", lambda s: start_transaction(s, 1, 7, NAIVE)),
-    ("installed_at", lambda s: InstalledProfile(connector_id=0, profile=profile(1), installed_at=NAIVE)),
+    ("installed_at", lambda s: InstalledProfile(outlet_id=0, profile=profile(1), installed_at=NAIVE)),
 ])  # fmt: skip
 def test_r5_naive_instants_are_named(name: str, call: Any) -> None:
     with pytest.raises(NaiveDatetimeError, match=rf"^{name} 2026-01-08T10:00:00 has no UTC offset"):
@@ -323,11 +324,11 @@ def test_r5_naive_instants_are_named(name: str, call: Any) -> None:
 
 def test_transaction_errors_say_why() -> None:
     state = start_transaction(_two(), 1, 7, T0)
-    with pytest.raises(TransactionError, match=r"^connectorId 3 is not 1\.\.2$"):
+    with pytest.raises(TransactionError, match=r"^outlet 3 is not 1\.\.2$"):
         start_transaction(state, 3, 8, T0)
-    with pytest.raises(TransactionError, match=r"^connectorId 0 is not 1\.\.2$"):
+    with pytest.raises(TransactionError, match=r"^outlet 0 is not 1\.\.2$"):
         start_transaction(state, 0, 8, T0)
-    with pytest.raises(TransactionError, match=r"^connector 1 already has an active transaction$"):
+    with pytest.raises(TransactionError, match=r"^outlet 1 already has an active transaction$"):
         start_transaction(state, 1, 8, T0)
     with pytest.raises(TransactionError, match=r"^transaction 7 is already active$"):
         start_transaction(state, 2, 7, T0)
@@ -335,29 +336,30 @@ def test_transaction_errors_say_why() -> None:
         end_transaction(state, 8)
     default = profile(1)
     with pytest.raises(
-        TransactionError, match=r"^RemoteStartTransaction's profile must be a TxProfile, not TxDefaultProfile$"
+        TransactionError,
+        match=r"^RemoteStartTransaction's profile must be a transaction profile \(TxProfile\), not TxDefaultProfile$",
     ):
         start_transaction(state, 2, 8, T0, default)
-    other = profile(1, purpose="TxProfile", kind="Relative", start=None, transaction_id=9)
+    other = profile(1, purpose=ChargingProfilePurpose.TX_PROFILE, kind="Relative", start=None, transaction_id=9)
     with pytest.raises(
         TransactionError, match=r"^RemoteStartTransaction's profile must not name another transactionId \(R19\)$"
     ):
         start_transaction(state, 2, 8, T0, other)
-    too_high = profile(1, purpose="TxProfile", kind="Relative", start=None, stack=9)
+    too_high = profile(1, purpose=ChargingProfilePurpose.TX_PROFILE, kind="Relative", start=None, stack=9)
     with pytest.raises(TransactionError, match=r"^RemoteStartTransaction's profile was rejected: stackLevel 9 exceeds"):
         start_transaction(state, 2, 8, T0, too_high)
-    same = profile(1, purpose="TxProfile", kind="Relative", start=None, transaction_id=8)
+    same = profile(1, purpose=ChargingProfilePurpose.TX_PROFILE, kind="Relative", start=None, transaction_id=8)
     assert start_transaction(state, 2, 8, T0, same).profiles[0].profile.transaction_id == 8
 
 
 def test_state_invariants_say_why() -> None:
-    config = ChargePointConfig(connector_count=2)
-    with pytest.raises(ValueError, match=r"^transaction 7 is on unknown connector 3$"):
+    config = ChargePointConfig(outlet_count=2)
+    with pytest.raises(ValueError, match=r"^transaction 7 is on unknown outlet 3$"):
         ChargePointState(config, transactions=[Transaction(3, 7, T0)])
-    with pytest.raises(ValueError, match=r"^connector 1 has more than one active transaction$"):
+    with pytest.raises(ValueError, match=r"^outlet 1 has more than one active transaction$"):
         ChargePointState(config, transactions=[Transaction(1, 7, T0), Transaction(1, 8, T0)])
     both = ChargePointState(config, transactions=[Transaction(2, 8, T0), Transaction(1, 7, T0)])
-    assert [t.connector_id for t in both.transactions] == [1, 2]
+    assert [t.outlet_id for t in both.transactions] == [1, 2]
 
 
 def test_states_hash_by_value() -> None:
@@ -394,7 +396,7 @@ def test_r22_d8_d9_anchors() -> None:
     """Absolute: its startSchedule; Relative: the start of charging; a Relative cap: when it was installed."""
     absolute = profile(1, start=at(3_600))
     relative = profile(2, kind="Relative", start=None)
-    cap = profile(3, kind="Relative", start=None, purpose="ChargePointMaxProfile")
+    cap = profile(3, kind="Relative", start=None, purpose=ChargingProfilePurpose.CHARGE_POINT_MAX_PROFILE)
     assert profile_anchor(absolute, installed_at=100, session_start=500) == _epoch(at(3_600))
     assert profile_anchor(relative, installed_at=100, session_start=500) == 500
     assert profile_anchor(cap, installed_at=100, session_start=500) == 100
@@ -561,7 +563,7 @@ def test_limit_at_answers_instants_in_any_order_as_a_new_state_does() -> None:
 def test_limit_at_keeps_an_answer_for_its_span_and_looks_it_up_again() -> None:
     from unittest import mock
 
-    from smartcharge.composite import _Target
+    from smartcharge.engine.composite import _Target
 
     state = start_transaction(installed(None, (1, profile(1, periods=((0, 6.0), (600, 8.0))))), 1, 1, T0)
     with mock.patch.object(_Target, "governing_at", autospec=True, side_effect=_Target.governing_at) as computed:
@@ -572,7 +574,7 @@ def test_limit_at_keeps_an_answer_for_its_span_and_looks_it_up_again() -> None:
 
 
 def test_limit_at_keeps_at_most_its_bound_of_answers_and_stays_right_past_it() -> None:
-    from smartcharge.composite import _MAX_ANSWERS, _engine
+    from smartcharge.engine.composite import _MAX_ANSWERS, _engine
 
     state = _many_spans()
     for k in range(12 * 48):  # more spans than the bound
@@ -586,7 +588,7 @@ def test_limit_at_keeps_at_most_its_bound_of_answers_and_stays_right_past_it() -
 
 def test_a_composite_schedule_names_its_connector() -> None:
     state = installed(None, (0, profile(1)))
-    assert [composite_schedule(state, c, T0, 60).connector_id for c in (0, 1, 2)] == [0, 1, 2]
+    assert [composite_schedule(state, c, T0, 60).outlet_id for c in (0, 1, 2)] == [0, 1, 2]
 
 
 @pytest.mark.parametrize("connector", [1, 2])
@@ -608,11 +610,11 @@ def test_d10_on_equal_stack_level_the_connectors_own_profile_governs_whatever_th
 @pytest.mark.parametrize("ids", [(4, 7), (7, 4)])
 def test_a_hand_built_tie_is_evaluated_with_the_higher_profile_id_on_top(ids: tuple[int, int]) -> None:
     placed = [InstalledProfile(1, profile(i, stack=2, periods=((0, float(i)),)), T0) for i in ids]
-    state = ChargePointState(ChargePointConfig(connector_count=2), placed)
+    state = ChargePointState(ChargePointConfig(outlet_count=2), placed)
     assert limit_at(state, 1, T0, "A").value == 7.0
 
 
 def test_the_hardware_maximum_uses_the_default_number_of_phases() -> None:
-    one_phase = ChargePointState(ChargePointConfig(connector_count=1, default_number_phases=1))
+    one_phase = ChargePointState(ChargePointConfig(outlet_count=1, default_number_phases=1))
     assert limit_at(one_phase, 1, T0, "W").hardware_limit == 32 * 230 * 1
-    assert limit_at(ChargePointState(ChargePointConfig(connector_count=1)), 1, T0, "W").hardware_limit == 32 * 230 * 3
+    assert limit_at(ChargePointState(ChargePointConfig(outlet_count=1)), 1, T0, "W").hardware_limit == 32 * 230 * 3

@@ -28,7 +28,9 @@ from smartcharge import (
     ProfileValidationError,
     RecurrencyKind,
 )
+from smartcharge.documents.state_document import STATE_PURPOSES
 from smartcharge.ocpp16 import config_from_ocpp, config_to_ocpp, profile_from_ocpp, profile_to_ocpp
+from smartcharge.ocpp201 import ChargingProfilePurpose as Purpose201
 from smartcharge.strategies import charge_point_configs, charging_profiles
 
 Path = Sequence[str | int]
@@ -101,7 +103,7 @@ def test_reads_every_field() -> None:
         stack_level=2,
         charging_profile_purpose=ChargingProfilePurpose.TX_PROFILE,
         charging_profile_kind=ChargingProfileKind.RECURRING,
-        charging_schedule=ChargingSchedule(
+        charging_schedules=ChargingSchedule(
             charging_rate_unit=ChargingRateUnit.W,
             charging_schedule_period=(ChargingSchedulePeriod(0, 11000.0, 3), ChargingSchedulePeriod(3600, 6000.5)),
             duration=86400,
@@ -284,10 +286,10 @@ def test_r14_value_outside_enum_is_property_constraint_violation(path: Path, val
     call_error("PropertyConstraintViolation", replaced(payload(), path, value), str(path[-1]), value)
 
 
-def test_r1_external_constraints_purpose_is_read_when_not_strict() -> None:
+def test_r1_external_constraints_purpose_is_read_when_the_caller_allows_it() -> None:
     document = replaced(payload(), ("chargingProfilePurpose",), "ChargingStationExternalConstraints")
-    profile = profile_from_ocpp(document, strict=False)
-    assert profile.charging_profile_purpose is ChargingProfilePurpose.CHARGING_STATION_EXTERNAL_CONSTRAINTS
+    profile = profile_from_ocpp(document, purposes=STATE_PURPOSES)
+    assert profile.charging_profile_purpose is Purpose201.CHARGING_STATION_EXTERNAL_CONSTRAINTS
 
 
 def test_error_descriptions_use_the_given_path() -> None:
@@ -357,13 +359,13 @@ def test_config_reads_every_key() -> None:
         }
     )
     assert config == ChargePointConfig(
-        connector_count=2,
+        outlet_count=2,
         voltage=230.0,
         max_stack_level=8,
         allowed_rate_units=(ChargingRateUnit.W,),
         max_periods=24,
         max_profiles=10,
-        connector_max_current=16.5,
+        outlet_max_current=16.5,
         default_number_phases=1,
     )
 
@@ -378,7 +380,7 @@ def test_config_round_trip(config: ChargePointConfig) -> None:
     [
         ({"connectors": 2}, "connectors"),
         ({"connectorCount": "2"}, "connectorCount"),
-        ({"connectorCount": -1}, "connector_count"),
+        ({"connectorCount": -1}, "outlet_count"),
         ({"voltage": "230"}, "voltage"),
         ({"voltage": 0}, "voltage"),
         ({"chargingScheduleAllowedChargingRateUnit": "A"}, "chargingScheduleAllowedChargingRateUnit"),

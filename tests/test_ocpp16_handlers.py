@@ -15,6 +15,7 @@ from schema import assert_valid_response
 
 from smartcharge import ChargePointConfig, ChargePointState, ChargingProfile, OcppCallError, start_transaction
 from smartcharge.ocpp16 import (
+    ChargingProfilePurpose,
     handle_clear_charging_profile,
     handle_get_composite_schedule,
     handle_set_charging_profile,
@@ -31,7 +32,7 @@ HANDLERS: dict[str, Handler] = {
 
 
 def two_connectors(**config: Any) -> ChargePointState:
-    return ChargePointState(ChargePointConfig(connector_count=2, **config))
+    return ChargePointState(ChargePointConfig(outlet_count=2, **config))
 
 
 def call(action: str, state: ChargePointState, payload: Any, now: datetime = T0) -> tuple[ChargePointState, Any]:
@@ -50,9 +51,9 @@ def call_error(action: str, state: ChargePointState, payload: Any, now: datetime
     return info.value
 
 
-def set_payload(connector_id: int, the_profile: ChargingProfile | dict[str, Any]) -> dict[str, Any]:
+def set_payload(outlet_id: int, the_profile: ChargingProfile | dict[str, Any]) -> dict[str, Any]:
     body = profile_to_ocpp(the_profile) if isinstance(the_profile, ChargingProfile) else the_profile
-    return {"connectorId": connector_id, "csChargingProfiles": body}
+    return {"connectorId": outlet_id, "csChargingProfiles": body}
 
 
 def status(response: dict[str, Any]) -> str:
@@ -70,15 +71,15 @@ def test_set_installs_and_answers_accepted() -> None:
     assert new_state.profiles[0].installed_at == T0
 
 
-@pytest.mark.parametrize("connector_id", [0, 1, 2])
-def test_r6_connector_ids_zero_to_n_are_accepted(connector_id: int) -> None:
-    _, response = call("SetChargingProfile", two_connectors(), set_payload(connector_id, profile(1)))
+@pytest.mark.parametrize("outlet_id", [0, 1, 2])
+def test_r6_connector_ids_zero_to_n_are_accepted(outlet_id: int) -> None:
+    _, response = call("SetChargingProfile", two_connectors(), set_payload(outlet_id, profile(1)))
     assert status(response) == "Accepted"
 
 
-@pytest.mark.parametrize("connector_id", [-1, 3, 10**6])
-def test_r6_connector_outside_range_is_property_constraint_violation(connector_id: int) -> None:
-    error = call_error("SetChargingProfile", two_connectors(), set_payload(connector_id, profile(1)))
+@pytest.mark.parametrize("outlet_id", [-1, 3, 10**6])
+def test_r6_connector_outside_range_is_property_constraint_violation(outlet_id: int) -> None:
+    error = call_error("SetChargingProfile", two_connectors(), set_payload(outlet_id, profile(1)))
     assert error.code == "PropertyConstraintViolation"
     assert "connectorId" in error.description
 
@@ -164,7 +165,7 @@ def test_r7_charge_point_max_on_a_connector_is_rejected_by_the_state() -> None:
 
 def test_r9_d1_tx_profile_binds_to_the_active_transaction() -> None:
     state = start_transaction(two_connectors(), 1, 77, T0)
-    tx = profile(5, purpose="TxProfile", kind="Relative", start=None)
+    tx = profile(5, purpose=ChargingProfilePurpose.TX_PROFILE, kind="Relative", start=None)
     new_state, response = call("SetChargingProfile", state, set_payload(1, tx))
     assert status(response) == "Accepted"
     assert new_state.profiles[0].profile.transaction_id == 77
@@ -173,8 +174,8 @@ def test_r9_d1_tx_profile_binds_to_the_active_transaction() -> None:
 # --- GetCompositeSchedule ---------------------------------------------------------------------------------------
 
 
-def composite_request(connector_id: int = 1, duration: int = 3600, unit: str | None = "A") -> dict[str, Any]:
-    request: dict[str, Any] = {"connectorId": connector_id, "duration": duration}
+def composite_request(outlet_id: int = 1, duration: int = 3600, unit: str | None = "A") -> dict[str, Any]:
+    request: dict[str, Any] = {"connectorId": outlet_id, "duration": duration}
     if unit is not None:
         request["chargingRateUnit"] = unit
     return request
@@ -195,9 +196,9 @@ def test_r29_receipt_time_with_an_offset_is_reported_in_utc() -> None:
     assert response["scheduleStart"] == "2026-01-08T10:00:30Z"
 
 
-@pytest.mark.parametrize("connector_id", [3, -1, 99])
-def test_r30_unknown_connector_rejected(connector_id: int) -> None:
-    _, response = call("GetCompositeSchedule", two_connectors(), composite_request(connector_id))
+@pytest.mark.parametrize("outlet_id", [3, -1, 99])
+def test_r30_unknown_connector_rejected(outlet_id: int) -> None:
+    _, response = call("GetCompositeSchedule", two_connectors(), composite_request(outlet_id))
     assert response == {"status": "Rejected"}
 
 
@@ -287,7 +288,7 @@ def test_r31_zero_duration_gives_one_period() -> None:
 
 
 def test_r31_connector_zero_is_answered_for_the_whole_charge_point() -> None:
-    _, response = call("GetCompositeSchedule", two_connectors(), composite_request(connector_id=0, duration=60))
+    _, response = call("GetCompositeSchedule", two_connectors(), composite_request(outlet_id=0, duration=60))
     assert response["connectorId"] == 0
     assert response["chargingSchedule"]["chargingSchedulePeriod"] == [
         {"startPeriod": 0, "limit": 64.0, "numberPhases": 3}
@@ -303,7 +304,7 @@ def clear_state() -> ChargePointState:
         (0, profile(1, stack=1)),
         (1, profile(2, stack=1)),
         (1, profile(3, stack=2)),
-        (0, profile(4, purpose="ChargePointMaxProfile", stack=1)),
+        (0, profile(4, purpose=ChargingProfilePurpose.CHARGE_POINT_MAX_PROFILE, stack=1)),
     )
 
 
@@ -392,7 +393,7 @@ ENUM_AND_TIME_VALUES = st.sampled_from(
 
 
 def valid_payloads() -> st.SearchStrategy[tuple[str, Any]]:
-    tx = profile(20, purpose="TxProfile", kind="Relative", start=None, duration=600)
+    tx = profile(20, purpose=ChargingProfilePurpose.TX_PROFILE, kind="Relative", start=None, duration=600)
     recurring = profile(21, kind="Recurring", recurrency="Daily", periods=((0, 6.0), (3600, 12.0, 1)))
     return st.sampled_from(
         [
@@ -452,7 +453,7 @@ def fuzz_state() -> ChargePointState:
     state = installed(
         None,
         (0, profile(1, stack=1, periods=((0, 20.0), (900, 10.0, 1)))),
-        (0, profile(2, purpose="ChargePointMaxProfile", unit="W", periods=((0, 30000.0),))),
+        (0, profile(2, purpose=ChargingProfilePurpose.CHARGE_POINT_MAX_PROFILE, unit="W", periods=((0, 30000.0),))),
         (2, profile(3, kind="Recurring", recurrency="Weekly", stack=2, periods=((0, 8.0), (7200, 16.0)))),
     )
     return start_transaction(state, 1, 77, at(-600))
@@ -478,7 +479,7 @@ def test_handlers_raise_only_call_errors_and_refusals_keep_the_state(action_and_
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(calls(), st.sampled_from([0, 1, 2]), st.sampled_from(["A", "W"]))
 def test_whatever_was_installed_can_be_asked_for(
-    action_and_payload: tuple[str, Any], connector_id: int, unit: str
+    action_and_payload: tuple[str, Any], outlet_id: int, unit: str
 ) -> None:
     """A profile that SetChargingProfile accepts, however extreme its values, still gives a composite schedule."""
     action, payload = action_and_payload
@@ -489,7 +490,7 @@ def test_whatever_was_installed_can_be_asked_for(
     except OcppCallError:
         return
     if response["status"] == "Accepted":
-        call("GetCompositeSchedule", state, composite_request(connector_id, 86_400, unit))
+        call("GetCompositeSchedule", state, composite_request(outlet_id, 86_400, unit))
 
 
 @pytest.mark.parametrize("limit", [1e308, 5e-324, 10**300])

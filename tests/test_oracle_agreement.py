@@ -1,4 +1,4 @@
-"""The fast engine (`smartcharge.composite`) agrees with the slow oracle (`tests/oracle.py`) on random states.
+"""The fast engine (`smartcharge.engine.composite`) agrees with the slow oracle (`tests/oracle.py`) on random states.
 
 States are built through the real store operations (installs, rejected ones included, clears, transactions
 starting and ending) from the public Hypothesis strategies, so they are states a charge point can reach. The
@@ -19,22 +19,24 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from oracle import cap_contributors, combine, oracle_value
 
-from smartcharge.composite import CompositeSchedule, composite_schedule, limit_at, next_change
-from smartcharge.errors import TransactionError
-from smartcharge.model import ChargingProfile, ChargingProfilePurpose, ChargingRateUnit
-from smartcharge.state import (
+from smartcharge.engine.composite import CompositeSchedule, composite_schedule, limit_at, next_change
+from smartcharge.engine.model import ChargingProfile, ChargingRateUnit
+from smartcharge.engine.store import (
     ChargePointState,
     clear_profiles,
     end_transaction,
     install_profile,
     start_transaction,
 )
+from smartcharge.errors import TransactionError
+from smartcharge.ocpp16 import PURPOSES, ChargingProfilePurpose
+from smartcharge.ocpp201 import ChargingProfilePurpose as Purpose201
 from smartcharge.strategies import BASE, charge_point_configs, charging_profiles, instants
 
 SPAN = 6 * 3600  # operations and windows happen within six hours of BASE
 CAPS = (
     ChargingProfilePurpose.CHARGE_POINT_MAX_PROFILE,
-    ChargingProfilePurpose.CHARGING_STATION_EXTERNAL_CONSTRAINTS,
+    Purpose201.CHARGING_STATION_EXTERNAL_CONSTRAINTS,
 )
 
 Value = tuple[float | None, int]
@@ -59,14 +61,14 @@ def remote_start_profiles(max_stack_level: int) -> st.SearchStrategy[ChargingPro
 
 
 @functools.cache
-def clear_criteria(connector_count: int, max_stack_level: int) -> st.SearchStrategy[dict[str, Any]]:
+def clear_criteria(outlet_count: int, max_stack_level: int) -> st.SearchStrategy[dict[str, Any]]:
     """ClearChargingProfile's criteria, each one present or not (R32)."""
     return st.fixed_dictionaries(
         {},
         optional={
             "id": IDS,
-            "connector_id": st.integers(0, connector_count),
-            "purpose": st.sampled_from(ChargingProfilePurpose),
+            "outlet_id": st.integers(0, outlet_count),
+            "purpose": st.sampled_from((*PURPOSES, Purpose201.CHARGING_STATION_EXTERNAL_CONSTRAINTS)),
             "stack_level": st.integers(0, max_stack_level),
         },
     )
@@ -78,8 +80,8 @@ def fitting_connector(state: ChargePointState, profile: ChargingProfile) -> st.S
     if purpose in CAPS:
         return st.just(0)
     if purpose is ChargingProfilePurpose.TX_PROFILE and state.transactions:
-        return st.sampled_from([t.connector_id for t in state.transactions])
-    return st.integers(0, state.config.connector_count)
+        return st.sampled_from([t.outlet_id for t in state.transactions])
+    return st.integers(0, state.config.outlet_count)
 
 
 @st.composite
@@ -87,13 +89,13 @@ def states(draw: st.DrawFn) -> ChargePointState:
     """A charge point state reached by a random sequence of operations through the real store API."""
     config = draw(charge_point_configs())
     state = ChargePointState(config=config)
-    connectors = st.integers(1, config.connector_count)
+    connectors = st.integers(1, config.outlet_count)
     for _ in range(draw(st.integers(1, 10))):
         operation = draw(OPERATIONS)
         if operation == "install":
             profile = draw(profiles_up_to(config.max_stack_level))
-            connector_id = draw(st.one_of(fitting_connector(state, profile), st.integers(0, config.connector_count)))
-            state = install_profile(state, connector_id, profile, draw(NEAR)).state
+            outlet_id = draw(st.one_of(fitting_connector(state, profile), st.integers(0, config.outlet_count)))
+            state = install_profile(state, outlet_id, profile, draw(NEAR)).state
         elif operation == "start":
             remote = draw(remote_start_profiles(config.max_stack_level))
             with contextlib.suppress(TransactionError):  # a busy connector or a reused transaction id
@@ -102,7 +104,7 @@ def states(draw: st.DrawFn) -> ChargePointState:
             ending = draw(st.sampled_from(state.transactions))
             state = end_transaction(state, ending.transaction_id)
         elif operation == "clear":
-            criteria = draw(clear_criteria(config.connector_count, config.max_stack_level))
+            criteria = draw(clear_criteria(config.outlet_count, config.max_stack_level))
             state = clear_profiles(state, **criteria).state
     return state
 
@@ -157,18 +159,18 @@ def same(a: Value, b: Value) -> bool:
     return close(a[0], b[0]) and a[1] == b[1]
 
 
-def window_independent(state: ChargePointState, connector_id: int) -> bool:
+def window_independent(state: ChargePointState, outlet_id: int) -> bool:
     """D8: the value at t does not depend on where the window starts — every connector evaluated (all of them for
     connector 0) has a transaction, or no profile anchored at the start of charging reaches it (caps are anchored
     at their install instead, D9)."""
-    connectors = list(state.config.connector_ids) if connector_id == 0 else [connector_id]
+    connectors = list(state.config.outlet_ids) if outlet_id == 0 else [outlet_id]
     for c in connectors:
         if state.transaction_on(c) is not None:
             continue
         for installed in state.profiles:
             if installed.profile.charging_profile_purpose in CAPS:
                 continue
-            if installed.connector_id in (0, c) and installed.profile.anchored_at_start_of_charging:
+            if installed.outlet_id in (0, c) and installed.profile.anchored_at_start_of_charging:
                 return False
     return True
 
@@ -177,15 +179,15 @@ def window_independent(state: ChargePointState, connector_id: int) -> bool:
 @given(data=st.data())
 def test_r21_r27_engine_agrees_with_oracle_every_second(data: st.DataObject) -> None:
     state = data.draw(states(), label="state")
-    connector_id = data.draw(st.integers(0, state.config.connector_count), label="connector_id")
+    outlet_id = data.draw(st.integers(0, state.config.outlet_count), label="outlet_id")
     unit = data.draw(st.sampled_from(ChargingRateUnit), label="unit")
     start = data.draw(instant_near_something(state), label="start")
     duration = data.draw(st.one_of(st.integers(0, 120), st.integers(0, 3600)), label="duration")
-    schedule = composite_schedule(state, connector_id, start, duration, unit)
+    schedule = composite_schedule(state, outlet_id, start, duration, unit)
     assert schedule.unit is unit
     assert schedule.periods[0].start_period == 0
     for second in range(max(duration, 1)):
-        want = oracle_value(state, connector_id, start + timedelta(seconds=second), start, unit)
+        want = oracle_value(state, outlet_id, start + timedelta(seconds=second), start, unit)
         got = value_at(schedule, second)
         assert same(got, want), f"second {second}: engine {got}, oracle {want}"
 
@@ -194,17 +196,17 @@ def test_r21_r27_engine_agrees_with_oracle_every_second(data: st.DataObject) -> 
 @given(data=st.data())
 def test_r22_r23_engine_agrees_with_oracle_over_a_day(data: st.DataObject) -> None:
     state = data.draw(states(), label="state")
-    connector_id = data.draw(st.integers(0, state.config.connector_count), label="connector_id")
+    outlet_id = data.draw(st.integers(0, state.config.outlet_count), label="outlet_id")
     unit = data.draw(st.sampled_from(ChargingRateUnit), label="unit")
     start = data.draw(instant_near_something(state), label="start")
     duration = data.draw(st.integers(3600, 2 * 86_400), label="duration")
-    schedule = composite_schedule(state, connector_id, start, duration, unit)
+    schedule = composite_schedule(state, outlet_id, start, duration, unit)
     # The engine's own boundaries, the seconds either side of them, and random seconds.
     seconds = set(data.draw(st.lists(st.integers(0, duration - 1), max_size=100), label="seconds"))
     for period in schedule.periods:
         seconds.update(s for s in (period.start_period - 1, period.start_period) if 0 <= s < duration)
     for second in sorted(seconds):
-        want = oracle_value(state, connector_id, start + timedelta(seconds=second), start, unit)
+        want = oracle_value(state, outlet_id, start + timedelta(seconds=second), start, unit)
         got = value_at(schedule, second)
         assert same(got, want), f"second {second}: engine {got}, oracle {want}"
 
@@ -213,18 +215,18 @@ def test_r22_r23_engine_agrees_with_oracle_over_a_day(data: st.DataObject) -> No
 @given(data=st.data())
 def test_d8_limit_at_agrees_with_oracle_and_composite(data: st.DataObject) -> None:
     state = data.draw(states(), label="state")
-    connector_id = data.draw(st.integers(0, state.config.connector_count), label="connector_id")
+    outlet_id = data.draw(st.integers(0, state.config.outlet_count), label="outlet_id")
     unit = data.draw(st.sampled_from(ChargingRateUnit), label="unit")
     at = data.draw(instant_near_something(state), label="at")
-    limit = limit_at(state, connector_id, at, unit)
+    limit = limit_at(state, outlet_id, at, unit)
     assert limit.unit is unit
     got = (limit.value, limit.number_phases)
     # D8: for limit_at(t) the window starts at t.
-    want = oracle_value(state, connector_id, at, at, unit)
+    want = oracle_value(state, outlet_id, at, at, unit)
     assert same(got, want), f"limit_at {got}, oracle {want}"
-    if window_independent(state, connector_id):
+    if window_independent(state, outlet_id):
         window_start = at - timedelta(seconds=data.draw(st.integers(0, 7200), label="seconds into the window"))
-        schedule = composite_schedule(state, connector_id, window_start, 7201, unit)
+        schedule = composite_schedule(state, outlet_id, window_start, 7201, unit)
         in_composite = value_at(schedule, int((at - window_start).total_seconds()))
         assert same(got, in_composite), f"limit_at {got}, composite {in_composite}"
 
@@ -236,13 +238,13 @@ SEARCH = 3 * 3600  # how far past `after` next_change is checked second by secon
 @given(data=st.data())
 def test_r24_r25_d8_next_change_is_the_first_change(data: st.DataObject) -> None:
     state = data.draw(states(), label="state")
-    connector_id = data.draw(st.integers(0, state.config.connector_count), label="connector_id")
+    outlet_id = data.draw(st.integers(0, state.config.outlet_count), label="outlet_id")
     after = data.draw(instant_near_something(state), label="after")
-    found = next_change(state, connector_id, after)
+    found = next_change(state, outlet_id, after)
     W = ChargingRateUnit.W
 
     def value(t: datetime) -> Value:
-        return oracle_value(state, connector_id, t, after, W)
+        return oracle_value(state, outlet_id, t, after, W)
 
     first = value(after)
     if found is not None:
@@ -257,9 +259,9 @@ def test_r24_r25_d8_next_change_is_the_first_change(data: st.DataObject) -> None
     if found is not None:
         assert value(found) != first, f"next_change {found} but the value there is still {first}"
         assert value(found - timedelta(seconds=1)) == first
-    if found is not None and window_independent(state, connector_id):
-        before = limit_at(state, connector_id, found - timedelta(seconds=1), W)
-        at_change = limit_at(state, connector_id, found, W)
+    if found is not None and window_independent(state, outlet_id):
+        before = limit_at(state, outlet_id, found - timedelta(seconds=1), W)
+        at_change = limit_at(state, outlet_id, found, W)
         assert (before.value, before.number_phases) != (at_change.value, at_change.number_phases)
 
 
@@ -267,11 +269,11 @@ def test_r24_r25_d8_next_change_is_the_first_change(data: st.DataObject) -> None
 @given(data=st.data())
 def test_r25_r26_r27_composite_never_exceeds_a_contributing_cap(data: st.DataObject) -> None:
     state = data.draw(states(), label="state")
-    connector_id = data.draw(st.integers(0, state.config.connector_count), label="connector_id")
+    outlet_id = data.draw(st.integers(0, state.config.outlet_count), label="outlet_id")
     unit = data.draw(st.sampled_from(ChargingRateUnit), label="unit")
     start = data.draw(instant_near_something(state), label="start")
     duration = data.draw(st.integers(1, 7200), label="duration")
-    schedule = composite_schedule(state, connector_id, start, duration, unit)
+    schedule = composite_schedule(state, outlet_id, start, duration, unit)
     voltage = state.config.voltage
     seconds = {p.start_period for p in schedule.periods} | set(
         data.draw(st.lists(st.integers(0, duration - 1), max_size=50), label="seconds")
@@ -283,7 +285,7 @@ def test_r25_r26_r27_composite_never_exceeds_a_contributing_cap(data: st.DataObj
             continue
         limit, phases = value_at(schedule, second)
         assert limit is not None, f"a cap covers second {second} but the composite has no limit"
-        if connector_id == 0:
+        if outlet_id == 0:
             # R27: the caps, combined among themselves with their own phases, bound the sum.
             cap_value, _ = combine(state, caps, unit.value)
             assert cap_value is not None

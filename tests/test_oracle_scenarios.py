@@ -3,7 +3,7 @@
 Each scenario is a replay script with the expected answer to every call. Here the states are built with the real
 store operations (`install_profile`, `clear_profiles`, `start_transaction`, `end_transaction`) through a small
 test-only payload -> model converter, and every Accepted GetCompositeSchedule answer is checked second by second
-against `oracle_schedule`. This proves the oracle right independently of the engine (`smartcharge.composite`),
+against `oracle_schedule`. This proves the oracle right independently of the engine (`smartcharge.engine.composite`),
 which the oracle then judges in `test_oracle_agreement.py`. Skipped when the scenarios folder is absent.
 """
 
@@ -16,35 +16,36 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from builders import PURPOSES
 from dateutil.parser import isoparse
 from oracle import oracle_schedule
 
-from smartcharge.errors import ProfileValidationError
-from smartcharge.model import (
+from smartcharge.engine.model import (
     ChargePointConfig,
     ChargingProfile,
     ChargingSchedule,
     ChargingSchedulePeriod,
 )
-from smartcharge.state import (
+from smartcharge.engine.store import (
     ChargePointState,
     clear_profiles,
     end_transaction,
     install_profile,
     start_transaction,
 )
+from smartcharge.errors import ProfileValidationError
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "shared" / "scenarios"
 SCENARIO_FILES = sorted(SCENARIOS.glob("**/*.json")) if SCENARIOS.is_dir() else []
 
 _CONFIG_FIELDS = {
-    "connectorCount": "connector_count",
+    "connectorCount": "outlet_count",
     "voltage": "voltage",
     "chargeProfileMaxStackLevel": "max_stack_level",
     "chargingScheduleAllowedChargingRateUnit": "allowed_rate_units",
     "chargingScheduleMaxPeriods": "max_periods",
     "maxChargingProfilesInstalled": "max_profiles",
-    "connectorMaxCurrent": "connector_max_current",
+    "connectorMaxCurrent": "outlet_max_current",
     "defaultNumberPhases": "default_number_phases",
 }
 
@@ -73,9 +74,9 @@ def profile_from_json(doc: dict[str, Any]) -> ChargingProfile:
     return ChargingProfile(
         charging_profile_id=doc["chargingProfileId"],
         stack_level=doc["stackLevel"],
-        charging_profile_purpose=doc["chargingProfilePurpose"],
+        charging_profile_purpose=PURPOSES[doc["chargingProfilePurpose"]],
         charging_profile_kind=doc["chargingProfileKind"],
-        charging_schedule=ChargingSchedule(
+        charging_schedules=ChargingSchedule(
             charging_rate_unit=schedule["chargingRateUnit"],
             charging_schedule_period=periods,
             duration=schedule.get("duration"),
@@ -107,8 +108,8 @@ def _clear_charging_profile(state: ChargePointState, payload: dict[str, Any]) ->
     return clear_profiles(
         state,
         id=payload.get("id"),
-        connector_id=payload.get("connectorId"),
-        purpose=payload.get("chargingProfilePurpose"),
+        outlet_id=payload.get("connectorId"),
+        purpose=PURPOSES.get(payload.get("chargingProfilePurpose", "")),
         stack_level=payload.get("stackLevel"),
     ).state
 
@@ -124,18 +125,18 @@ def expected_seconds(schedule: dict[str, Any], span: int) -> list[tuple[float, i
 
 
 def oracle_seconds(
-    state: ChargePointState, connector_id: int, start: datetime, span: int, unit: str
+    state: ChargePointState, outlet_id: int, start: datetime, span: int, unit: str
 ) -> list[tuple[float, int]]:
     """`oracle_schedule` as GetCompositeSchedule reports it: rounded down to 0.1 (R31), no limit replaced by the
     hardware maximum in the unit with the default phases (R25; for connector 0, that of every connector)."""
     config = state.config
-    hardware = config.connector_max_current
+    hardware = config.outlet_max_current
     if unit == "W":
         hardware *= config.voltage * config.default_number_phases
-    if connector_id == 0:
-        hardware *= config.connector_count
+    if outlet_id == 0:
+        hardware *= config.outlet_count
     out = []
-    for limit, phases in oracle_schedule(state, connector_id, start, span, unit):
+    for limit, phases in oracle_schedule(state, outlet_id, start, span, unit):
         value = hardware if limit is None else limit
         out.append((round(math.floor(value * 10 + 1e-6) / 10, 6), phases))
     return out
@@ -192,10 +193,10 @@ def test_r21_r27_oracle_reproduces_scenario(path: Path) -> None:
             schedule = response["chargingSchedule"]
             span = max(int(schedule["duration"]), 1)
             start = _floor_second(isoparse(response["scheduleStart"]))
-            connector_id = response["connectorId"]
+            outlet_id = response["connectorId"]
             unit = schedule["chargingRateUnit"]
-            got = oracle_seconds(state, connector_id, start, span, unit)
+            got = oracle_seconds(state, outlet_id, start, span, unit)
             difference = _first_difference(got, expected_seconds(schedule, span))
             assert difference is None, (
-                f"GetCompositeSchedule at {event['at']} (connector {connector_id}, {unit}): {difference}"
+                f"GetCompositeSchedule at {event['at']} (connector {outlet_id}, {unit}): {difference}"
             )

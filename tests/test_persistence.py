@@ -25,8 +25,9 @@ from smartcharge import (
     install_profile,
     start_transaction,
 )
-from smartcharge.persistence import FORMAT, VERSION, PersistenceError, load_state, save_state, state_checksum
-from smartcharge.serialize import dumps, state_to_json
+from smartcharge.documents.persistence import FORMAT, VERSION, PersistenceError, load_state, save_state, state_checksum
+from smartcharge.documents.state_document import dumps, state_to_json
+from smartcharge.ocpp16 import ChargingProfilePurpose
 from smartcharge.strategies import charge_point_configs, charging_profiles
 
 
@@ -36,9 +37,9 @@ def small_state() -> ChargePointState:
 
 def rich_state() -> ChargePointState:
     state = installed(
-        ChargePointState(ChargePointConfig(connector_count=2, voltage=400.0, max_periods=5)),
+        ChargePointState(ChargePointConfig(outlet_count=2, voltage=400.0, max_periods=5)),
         (0, profile(1, stack=1, periods=((0, 20.0), (900, 10.5, 1)))),
-        (0, profile(2, purpose="ChargePointMaxProfile", unit="W", periods=((0, 1e308),))),
+        (0, profile(2, purpose=ChargingProfilePurpose.CHARGE_POINT_MAX_PROFILE, unit="W", periods=((0, 1e308),))),
         (2, profile(3, kind="Recurring", recurrency="Weekly", stack=2, valid_to=at(86_400))),
     )
     state = start_transaction(state, 1, 2**40, at(-600))
@@ -53,7 +54,7 @@ def states(draw: st.DrawFn) -> ChargePointState:
     if draw(st.booleans()):
         state = start_transaction(state, 1, draw(st.integers(-(2**40), 2**40)), at(draw(st.integers(-7200, 0))))
     for candidate in draw(st.lists(charging_profiles(), max_size=6)):
-        connector = draw(st.integers(0, state.config.connector_count))
+        connector = draw(st.integers(0, state.config.outlet_count))
         state = install_profile(state, connector, candidate, at(draw(st.integers(-86_400, 86_400)))).state
     return state
 
@@ -314,7 +315,7 @@ _KILLED_CHILD = textwrap.dedent(
     import os, signal, sys
     sys.path.insert(0, sys.argv[2])
     from builders import installed, profile
-    from smartcharge.persistence import save_state
+    from smartcharge.documents.persistence import save_state
 
     def die(*args):
         os.kill(os.getpid(), signal.SIGKILL)
@@ -343,7 +344,7 @@ def test_a_process_killed_before_the_rename_leaves_the_previous_file(tmp_path: P
 
 def test_unicode_and_extreme_values_survive(tmp_path: Path) -> None:
     state = installed(
-        ChargePointState(ChargePointConfig(connector_count=1)),
+        ChargePointState(ChargePointConfig(outlet_count=1)),
         (0, profile(2**62, stack=10, periods=((0, 5e-324), (1, 1.7976931348623157e308)), start=T0)),
     )
     path = tmp_path / "zustand-ä.json"

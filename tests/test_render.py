@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from smartcharge import limit_at, replay_script
-from smartcharge.demo import example_document
-from smartcharge.explain import explain
-from smartcharge.render import explanation_text, limit_text, stack_svg
+from smartcharge.tools.demo import example_document
+from smartcharge.tools.explain import explain
+from smartcharge.tools.render import explanation_text, limit_text, stack_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
 EVENING = Path(__file__).parent.parent / "docs" / "examples" / "evening.json"
@@ -65,7 +65,7 @@ def test_evening_svg_has_one_lane_per_purpose_and_stack_level_highest_first(even
         ("TxDefaultProfile", "1", "0"),
         ("TxDefaultProfile", "0", "0"),
     ]
-    hatched = [r for r in root.iter(f"{SVG}rect") if (r.get("fill") or "").startswith("url(#hatch-TxDefault")]
+    hatched = [r for r in root.iter(f"{SVG}rect") if (r.get("fill") or "").startswith("url(#hatch-default")]
     assert hatched  # profile 2 is drawn overridden where the TxProfile and profile 3 govern
 
 

@@ -12,10 +12,10 @@ import pytest
 from builders import profile
 
 from smartcharge import ScriptError
-from smartcharge.cli import main
+from smartcharge.documents.replay import replay_script
+from smartcharge.documents.state_document import state_to_json
 from smartcharge.ocpp16 import profile_to_ocpp
-from smartcharge.replay import replay_script
-from smartcharge.serialize import state_to_json
+from smartcharge.tools.cli import main
 
 TX_DEFAULT = profile_to_ocpp(profile(1, periods=((0, 16.0), (1800, 10.0))))
 REMOTE = profile_to_ocpp(profile(9, purpose="TxProfile", kind="Relative", start=None, unit="W", periods=((0, 4000.0),)))
@@ -79,7 +79,7 @@ def test_r19_remote_start_profile_binds_to_the_new_transaction() -> None:
 
 def test_config_is_optional_and_scenario_keys_are_ignored() -> None:
     result = replay_script({"name": "n", "about": "a", "expected": [], "events": [GET]})
-    assert result.state.config.connector_count == 1
+    assert result.state.config.outlet_count == 1
     assert result.answers[0]["response"]["status"] == "Accepted"
 
 
@@ -113,7 +113,7 @@ def test_time_with_offset_and_fraction_is_the_receipt_time() -> None:
         ([dict(SET, at="2026-01-08T10:00:00")], 0, "at"),
         ([dict(SET, at=1767866400)], 0, "at"),
         ([event("10:00:01", **{"call": "ClearChargingProfile", "payload": {}}), SET], 1, "earlier"),
-        ([SET, event("10:00:00", startTransaction={"connectorId": 3, "transactionId": 1})], 1, "connectorId 3"),
+        ([SET, event("10:00:00", startTransaction={"connectorId": 3, "transactionId": 1})], 1, "outlet 3"),
         ([event("10:00:00", startTransaction={"connectorId": 1})], 0, "transactionId"),
         ([event("10:00:00", startTransaction={"connectorId": 1, "transactionId": "7"})], 0, "transactionId"),
         ([event("10:00:00", stopTransaction={"transactionId": 7})], 0, "transaction 7"),

@@ -22,19 +22,20 @@ from smartcharge import (
     install_profile,
     start_transaction,
 )
-from smartcharge.serialize import StateDocumentError, dumps, loads, state_from_json, state_to_json
+from smartcharge.documents.state_document import StateDocumentError, dumps, loads, state_from_json, state_to_json
+from smartcharge.ocpp201 import ChargingProfilePurpose as Purpose201
 from smartcharge.strategies import charge_point_configs, charging_profiles, instants
 
 
 def sample_state() -> ChargePointState:
     state = installed(
-        ChargePointState(ChargePointConfig(connector_count=2, voltage=400.0, allowed_rate_units=("W", "A"))),
-        (0, profile(1, purpose="ChargePointMaxProfile", unit="W", periods=((0, 22000.0),))),
+        ChargePointState(ChargePointConfig(outlet_count=2, voltage=400.0, allowed_rate_units=("W", "A"))),
+        (0, profile(1, purpose=ChargingProfilePurpose.CHARGE_POINT_MAX_PROFILE, unit="W", periods=((0, 22000.0),))),
         (0, profile(2, kind="Recurring", recurrency="Weekly", periods=((0, 16.0), (3600, 8.0, 1)))),
-        (0, profile(3, purpose="ChargingStationExternalConstraints", stack=1)),
+        (0, profile(3, purpose=Purpose201.CHARGING_STATION_EXTERNAL_CONSTRAINTS, stack=1)),
         now=at(-3600),
     )
-    tx = profile(4, purpose="TxProfile", kind="Relative", start=None, duration=1800)
+    tx = profile(4, purpose=ChargingProfilePurpose.TX_PROFILE, kind="Relative", start=None, duration=1800)
     return start_transaction(state, 2, 77, T0, tx)
 
 
@@ -74,11 +75,11 @@ def states(draw: st.DrawFn) -> ChargePointState:
         now += timedelta(seconds=draw(st.integers(0, 3600)))
         step = draw(st.sampled_from(["install", "install", "install", "start", "end"]))
         if step == "install":
-            connector_id = draw(st.integers(0, state.config.connector_count))
+            outlet_id = draw(st.integers(0, state.config.outlet_count))
             new = draw(charging_profiles(max_stack_level=state.config.max_stack_level, ids=st.integers(1, 20)))
-            state = install_profile(state, connector_id, new, now).state
+            state = install_profile(state, outlet_id, new, now).state
         elif step == "start":
-            idle = [c for c in state.config.connector_ids if state.transaction_on(c) is None]
+            idle = [c for c in state.config.outlet_ids if state.transaction_on(c) is None]
             if idle:
                 remote = draw(
                     st.none() | charging_profiles(purpose=ChargingProfilePurpose.TX_PROFILE, max_stack_level=3)
@@ -125,7 +126,7 @@ def broken(change: Any) -> dict[str, Any]:
             broken(lambda d: d["profiles"][0]["chargingProfile"]["chargingSchedule"].update(chargingSchedulePeriod=[])),
             "profiles[0].chargingProfile",
         ),
-        (broken(lambda d: d["transactions"][0].update(connectorId=9)), "connector 9"),
+        (broken(lambda d: d["transactions"][0].update(connectorId=9)), "outlet 9"),
         (broken(lambda d: d["transactions"][0].update(start="2026-01-08T10:00:00")), "transactions[0].start"),
     ],
     ids=repr,

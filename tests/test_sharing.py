@@ -21,8 +21,8 @@ from smartcharge import (
     limit_at,
     start_transaction,
 )
-from smartcharge.composite import _SHARED_ANSWERS
-from smartcharge.model import _SHARED_PERIODS
+from smartcharge.engine.composite import _SHARED_ANSWERS
+from smartcharge.engine.model import _SHARED_PERIODS
 
 periods = st.tuples(st.integers(1, 86_400), st.floats(0, 1e6, allow_nan=False), st.none() | st.integers(1, 3))
 
@@ -61,7 +61,7 @@ def fleet_state(config: ChargePointConfig | None = None) -> ChargePointState:
     """A charge point that built its own profile objects: equal to every other one, sharing no object."""
     cap = profile(1, purpose="ChargePointMaxProfile", unit="A", periods=[(0, 32.0), (3600, 20.0)], start=T0)
     txdefault = profile(2, unit="W", periods=[(0, 7000.0), (1800, 11000.0)], start=T0)
-    empty = ChargePointState(config or ChargePointConfig(connector_count=2))
+    empty = ChargePointState(config or ChargePointConfig(outlet_count=2))
     return start_transaction(installed(empty, (0, cap), (1, txdefault)), 1, 7, T0)
 
 
@@ -119,11 +119,11 @@ def test_compiling_an_installed_profile_changes_neither_its_equality_nor_its_has
     assert first == second and (hash(first), repr(first)) == before == (hash(second), repr(second))
     assert first.compiled(lambda ip: "again") == "compiled"
     with pytest.raises(AttributeError):
-        first.connector_id = 2  # type: ignore[misc]
+        first.outlet_id = 2  # type: ignore[misc]
 
 
 def test_charge_points_that_differ_only_in_configuration_do_not_share_an_answer():
-    small = fleet_state(ChargePointConfig(connector_count=2, connector_max_current=16.0))
+    small = fleet_state(ChargePointConfig(outlet_count=2, outlet_max_current=16.0))
     a, b = limit_at(small, 1, at(0)), limit_at(fleet_state(), 1, at(0))
     assert (a.value, a.sources) == (b.value, b.sources)
     assert a.hardware_limit != b.hardware_limit

@@ -6,10 +6,10 @@ import pytest
 from builders import T0, installed, profile
 
 from smartcharge import ChargePointConfig, ChargePointState, composite_schedule, start_transaction
-from smartcharge.demo import run_demo
-from smartcharge.policy import LocalPolicy
-from smartcharge.render import schedule_table, terminal_chart
-from smartcharge.simulation import policy_from_document, simulate_session
+from smartcharge.charging.local_policy import LocalPolicy
+from smartcharge.charging.simulation import policy_from_document, simulate_session
+from smartcharge.tools.demo import run_demo
+from smartcharge.tools.render import schedule_table, terminal_chart
 
 
 def test_simulated_session_sums_steps_and_counts_deciders():

@@ -15,25 +15,27 @@ from smartcharge import (
     ChargePointState,
     ChargingProfile,
     ChargingProfileKind,
-    ChargingProfilePurpose,
     ChargingRateUnit,
     ChargingSchedule,
     ChargingSchedulePeriod,
     ClearStatus,
     InstallOutcome,
     InstallStatus,
+    Purpose,
     TransactionError,
     clear_profiles,
     end_transaction,
     install_profile,
     start_transaction,
 )
+from smartcharge.ocpp16 import ChargingProfilePurpose
+from smartcharge.ocpp201 import ChargingProfilePurpose as Purpose201
 from smartcharge.strategies import charging_profiles
 
 CPMAX = ChargingProfilePurpose.CHARGE_POINT_MAX_PROFILE
 TXDEFAULT = ChargingProfilePurpose.TX_DEFAULT_PROFILE
 TX = ChargingProfilePurpose.TX_PROFILE
-EXTERNAL = ChargingProfilePurpose.CHARGING_STATION_EXTERNAL_CONSTRAINTS
+EXTERNAL = Purpose201.CHARGING_STATION_EXTERNAL_CONSTRAINTS
 
 NOW = datetime(2026, 1, 5, 8, 0, tzinfo=timezone.utc)
 LATER = NOW + timedelta(minutes=5)
@@ -41,7 +43,7 @@ LATER = NOW + timedelta(minutes=5)
 
 def make(
     id: int = 1,
-    purpose: ChargingProfilePurpose = TXDEFAULT,
+    purpose: Purpose = TXDEFAULT,
     stack_level: int = 0,
     *,
     transaction_id: int | None = None,
@@ -54,18 +56,18 @@ def make(
 
 
 def station(connectors: int = 2, **config: Any) -> ChargePointState:
-    return ChargePointState(config=ChargePointConfig(connector_count=connectors, **config))
+    return ChargePointState(config=ChargePointConfig(outlet_count=connectors, **config))
 
 
-def accepted(state: ChargePointState, connector_id: int, profile: ChargingProfile) -> ChargePointState:
-    outcome = install_profile(state, connector_id, profile, NOW)
+def accepted(state: ChargePointState, outlet_id: int, profile: ChargingProfile) -> ChargePointState:
+    outcome = install_profile(state, outlet_id, profile, NOW)
     assert outcome.status is InstallStatus.ACCEPTED, outcome
     assert outcome.accepted
     return outcome.state
 
 
-def rejected(state: ChargePointState, connector_id: int, profile: ChargingProfile, rule: str) -> InstallOutcome:
-    outcome = install_profile(state, connector_id, profile, NOW)
+def rejected(state: ChargePointState, outlet_id: int, profile: ChargingProfile, rule: str) -> InstallOutcome:
+    outcome = install_profile(state, outlet_id, profile, NOW)
     assert outcome.status is InstallStatus.REJECTED, outcome
     assert not outcome.accepted
     assert outcome.rule == rule, outcome
@@ -79,29 +81,29 @@ def ids(state: ChargePointState) -> set[int]:
 
 
 def where(state: ChargePointState, id: int) -> int:
-    (connector,) = [ip.connector_id for ip in state.profiles if ip.profile.charging_profile_id == id]
+    (connector,) = [ip.outlet_id for ip in state.profiles if ip.profile.charging_profile_id == id]
     return connector
 
 
 # --- R6 connector ids -------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("connector_id", [-1, 3, 99])
-def test_r6_unknown_connector_rejected(connector_id: int) -> None:
-    rejected(station(2), connector_id, make(), "R6")
+@pytest.mark.parametrize("outlet_id", [-1, 3, 99])
+def test_r6_unknown_connector_rejected(outlet_id: int) -> None:
+    rejected(station(2), outlet_id, make(), "R6")
 
 
-@pytest.mark.parametrize("connector_id", [0, 1, 2])
-def test_r6_connector_zero_and_one_to_n_accepted(connector_id: int) -> None:
-    state = accepted(station(2), connector_id, make())
-    assert where(state, 1) == connector_id
+@pytest.mark.parametrize("outlet_id", [0, 1, 2])
+def test_r6_connector_zero_and_one_to_n_accepted(outlet_id: int) -> None:
+    state = accepted(station(2), outlet_id, make())
+    assert where(state, 1) == outlet_id
 
 
 # --- R7 ChargePointMaxProfile -----------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("purpose", [CPMAX, EXTERNAL])
-def test_r7_charge_point_max_only_on_connector_zero(purpose: ChargingProfilePurpose) -> None:
+def test_r7_charge_point_max_only_on_connector_zero(purpose: Purpose) -> None:
     rejected(station(2), 1, make(purpose=purpose), "R7")
     rejected(station(2), 2, make(purpose=purpose), "R7")
     assert ids(accepted(station(2), 0, make(purpose=purpose))) == {1}
@@ -114,7 +116,7 @@ def test_r8_tx_default_on_connector_zero_or_one_connector() -> None:
     state = accepted(station(2), 0, make(1, TXDEFAULT, 0))
     state = accepted(state, 1, make(2, TXDEFAULT, 0))
     state = accepted(state, 2, make(3, TXDEFAULT, 0))
-    assert {(ip.connector_id, ip.profile.charging_profile_id) for ip in state.profiles} == {(0, 1), (1, 2), (2, 3)}
+    assert {(ip.outlet_id, ip.profile.charging_profile_id) for ip in state.profiles} == {(0, 1), (1, 2), (2, 3)}
 
 
 # --- R9 / D1 TxProfile ------------------------------------------------------------------------------------
@@ -136,7 +138,7 @@ def test_d1_tx_profile_without_transaction_id_binds_to_active_transaction() -> N
     state = accepted(start_transaction(station(2), 1, 7, NOW), 1, make(purpose=TX))
     (installed,) = state.profiles
     assert installed.profile.transaction_id == 7
-    assert installed.connector_id == 1
+    assert installed.outlet_id == 1
     assert installed.installed_at == NOW
 
 
@@ -202,7 +204,7 @@ def test_r15_same_id_anywhere_replaced() -> None:
     assert outcome.accepted
     assert outcome.replaced == (5,)
     (installed,) = outcome.state.profiles
-    assert installed.connector_id == 0
+    assert installed.outlet_id == 0
     assert installed.profile.charging_profile_purpose is CPMAX
     assert installed.installed_at == LATER
     outcome = install_profile(outcome.state, 2, make(5, TX, 1), LATER)
@@ -224,7 +226,7 @@ def test_r15_replaces_by_id_and_by_key_at_once() -> None:
     assert outcome.accepted
     assert sorted(outcome.replaced) == [1, 2]
     (installed,) = outcome.state.profiles
-    assert (installed.connector_id, installed.profile.charging_profile_id) == (1, 2)
+    assert (installed.outlet_id, installed.profile.charging_profile_id) == (1, 2)
 
 
 def test_r15_d6_other_connector_or_purpose_or_level_not_replaced() -> None:
@@ -293,7 +295,7 @@ def test_r19_start_transaction_with_tx_profile_binds_it() -> None:
     state = start_transaction(station(2), 1, 7, NOW, profile=make(1, TX, 2))
     (installed,) = state.profiles
     assert installed.profile.transaction_id == 7
-    assert installed.connector_id == 1
+    assert installed.outlet_id == 1
     assert installed.installed_at == NOW
     assert state.transaction_on(1) is not None and state.transaction_on(1).transaction_id == 7  # type: ignore[union-attr]
 
@@ -341,7 +343,7 @@ def populated() -> ChargePointState:
 
 
 def test_r32_id_wins_over_other_criteria() -> None:
-    outcome = clear_profiles(populated(), id=3, connector_id=2, purpose=CPMAX, stack_level=0)
+    outcome = clear_profiles(populated(), id=3, outlet_id=2, purpose=CPMAX, stack_level=0)
     assert outcome.status is ClearStatus.ACCEPTED
     assert outcome.cleared == (3,)
     assert ids(outcome.state) == {1, 2, 4, 5}
@@ -360,18 +362,18 @@ def test_r32_criteria_are_and_ed() -> None:
     state = populated()
     assert sorted(clear_profiles(state, stack_level=1).cleared) == [3, 4, 5]
     assert sorted(clear_profiles(state, purpose=TXDEFAULT, stack_level=1).cleared) == [3, 4]
-    outcome = clear_profiles(state, connector_id=1, purpose="TxDefaultProfile", stack_level=1)
+    outcome = clear_profiles(state, outlet_id=1, purpose=TXDEFAULT, stack_level=1)
     assert outcome.cleared == (3,)
     assert ids(outcome.state) == {1, 2, 4, 5}
-    assert sorted(clear_profiles(state, connector_id=0).cleared) == [1, 2]
+    assert sorted(clear_profiles(state, outlet_id=0).cleared) == [1, 2]
 
 
 def test_r32_nothing_cleared_is_unknown() -> None:
     state = populated()
     for criteria in [
         {"id": 99},
-        {"id": 99, "connector_id": 1},
-        {"connector_id": 2, "purpose": CPMAX},
+        {"id": 99, "outlet_id": 1},
+        {"outlet_id": 2, "purpose": CPMAX},
         {"stack_level": 7},
     ]:
         outcome = clear_profiles(state, **criteria)
@@ -389,23 +391,23 @@ def check_invariants(state: ChargePointState) -> None:
     assert len(profiles) <= state.config.max_profiles
     all_ids = [ip.profile.charging_profile_id for ip in profiles]
     assert len(all_ids) == len(set(all_ids)), all_ids
-    keys = [(ip.profile.charging_profile_purpose, ip.profile.stack_level, ip.connector_id) for ip in profiles]
+    keys = [(ip.profile.charging_profile_purpose, ip.profile.stack_level, ip.outlet_id) for ip in profiles]
     assert len(keys) == len(set(keys)), keys
     for ip in profiles:
-        assert 0 <= ip.connector_id <= state.config.connector_count
+        assert 0 <= ip.outlet_id <= state.config.outlet_count
         assert ip.profile.stack_level <= state.config.max_stack_level
         if ip.profile.charging_profile_purpose is TX:
-            active = state.transaction_on(ip.connector_id)
+            active = state.transaction_on(ip.outlet_id)
             assert active is not None and active.transaction_id == ip.profile.transaction_id  # R9, D1, R18
         if ip.profile.charging_profile_purpose in (CPMAX, EXTERNAL):
-            assert ip.connector_id == 0  # R7
+            assert ip.outlet_id == 0  # R7
 
 
 @st.composite
 def scripts(draw: st.DrawFn) -> tuple[ChargePointConfig, list[tuple[Any, ...]]]:
     """A small charge point and a sequence of installs, clears and transaction starts/ends."""
     config = ChargePointConfig(
-        connector_count=draw(st.integers(1, 3)),
+        outlet_count=draw(st.integers(1, 3)),
         max_stack_level=draw(st.integers(0, 4)),
         max_periods=draw(st.integers(1, 6)),
         max_profiles=draw(st.integers(1, 5)),
@@ -418,7 +420,7 @@ def scripts(draw: st.DrawFn) -> tuple[ChargePointConfig, list[tuple[Any, ...]]]:
             max_size=3,
         )
     )
-    n = config.connector_count
+    n = config.outlet_count
     transaction_ids = st.integers(1, 4)
     ops: list[tuple[Any, ...]] = []
     for _ in range(draw(st.integers(4, 30))):
@@ -478,7 +480,7 @@ def test_store_invariants_hold_and_rejections_change_nothing(script: tuple[Charg
                 event("at capacity")
             if outcome.accepted:
                 new = [ip for ip in outcome.state.profiles if ip.profile.charging_profile_id == pid]
-                assert len(new) == 1 and new[0].connector_id == connector and new[0].installed_at == t
+                assert len(new) == 1 and new[0].outlet_id == connector and new[0].installed_at == t
                 expected = profile if purpose is not TX or txid is not None else new[0].profile
                 assert new[0].profile == expected
                 assert set(outcome.replaced) <= {ip.profile.charging_profile_id for ip in before_profiles}
@@ -506,7 +508,7 @@ def test_store_invariants_hold_and_rejections_change_nothing(script: tuple[Charg
                 assert state.find_transaction(txid) is None
         else:
             _, cid, connector, purpose, level = op
-            cleared = clear_profiles(state, id=cid, connector_id=connector, purpose=purpose, stack_level=level)
+            cleared = clear_profiles(state, id=cid, outlet_id=connector, purpose=purpose, stack_level=level)
             assert len(cleared.state.profiles) == len(state.profiles) - len(cleared.cleared)
             assert (cleared.status is ClearStatus.UNKNOWN) == (cleared.cleared == ())
             if cleared.status is ClearStatus.UNKNOWN:

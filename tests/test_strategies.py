@@ -31,7 +31,7 @@ from smartcharge.strategies import (
     replay_scripts,
     set_charging_profile_payloads,
 )
-from smartcharge.validate import validate_document
+from smartcharge.tools.validate import validate_document
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 RULE = re.compile(r"^[RD]\d+$")
@@ -45,9 +45,9 @@ def test_every_public_strategy_is_listed_and_built_once():
 
 
 @FAST
-@given(set_charging_profile_payloads(connector_count=2))
+@given(set_charging_profile_payloads(outlet_count=2))
 def test_payloads_are_accepted_or_rejected_by_a_rule_never_a_callerror(payload):
-    state = ChargePointState(ChargePointConfig(connector_count=2))
+    state = ChargePointState(ChargePointConfig(outlet_count=2))
     new_state, response = handle_set_charging_profile(state, payload, BASE)  # raises on a CALLERROR
     profile = profile_from_ocpp(payload["csChargingProfiles"])
     outcome = install_profile(state, payload["connectorId"], profile, BASE)

@@ -13,16 +13,19 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from smartcharge import ChargingProfile, ChargingProfileKind, ChargingSchedule, ChargingSchedulePeriod
-from smartcharge._time import to_epoch
+from smartcharge.engine.instants import to_epoch
+from smartcharge.engine.timeline import FOREVER, ProfileTimeline
+from smartcharge.ocpp16 import ChargingProfilePurpose
 from smartcharge.strategies import charging_profiles, instants
-from smartcharge.timeline import FOREVER, ProfileTimeline
+
+TX_DEFAULT = ChargingProfilePurpose.TX_DEFAULT_PROFILE
 
 WINDOW = 15 * 86_400  # every instant the strategies draw lies well inside session +- WINDOW
 FIRST = datetime(2026, 1, 5, 6, 0, tzinfo=timezone.utc)
 
 
 DAILY = ChargingProfile(
-    1, 0, "TxDefaultProfile", "Recurring",
+    1, 0, TX_DEFAULT, "Recurring",
     ChargingSchedule("A", [ChargingSchedulePeriod(0, 16.0)], None, datetime(2026, 1, 5, tzinfo=timezone.utc)),
     None, "Daily",
 )  # fmt: skip
@@ -98,9 +101,9 @@ def test_slices_start_one_run_per_recurrence_that_reaches_the_window(profile, da
 
 def test_d8_without_a_session_a_profile_run_from_charging_with_duration_0_covers_nothing():
     schedule = ChargingSchedule("A", [ChargingSchedulePeriod(0, 16.0)], duration=0)
-    profile = ChargingProfile(1, 0, "TxDefaultProfile", "Relative", schedule)
+    profile = ChargingProfile(1, 0, TX_DEFAULT, "Relative", schedule)
     assert ProfileTimeline(profile, 0).locate(1_000, None) == (-1, -FOREVER, FOREVER)
-    covering_profile = attrs.evolve(profile, charging_schedule=attrs.evolve(schedule, duration=60))
+    covering_profile = attrs.evolve(profile, charging_schedules=attrs.evolve(schedule, duration=60))
     assert ProfileTimeline(covering_profile, 0).locate(1_000, None) == (0, -FOREVER, FOREVER)
 
 
@@ -108,7 +111,7 @@ def test_r23_locate_between_a_recurrences_coverage_and_the_next_recurrence():
     """A Daily profile covering one hour a day: from the end of the hour until the next day it covers nothing."""
     schedule = ChargingSchedule("A", [ChargingSchedulePeriod(0, 16.0), ChargingSchedulePeriod(1_800, 10.0)], 3_600,
                                 FIRST)  # fmt: skip
-    timeline = ProfileTimeline(ChargingProfile(1, 0, "TxDefaultProfile", "Recurring", schedule, None, "Daily"), 0)
+    timeline = ProfileTimeline(ChargingProfile(1, 0, TX_DEFAULT, "Recurring", schedule, None, "Daily"), 0)
     first = to_epoch(FIRST)
     assert timeline.locate(first + 1_799, None) == (0, first, first + 1_800)
     assert timeline.locate(first + 3_599, None) == (1, first + 1_800, first + 3_600)
@@ -119,7 +122,7 @@ def test_r23_locate_between_a_recurrences_coverage_and_the_next_recurrence():
 
 def test_r23_locate_after_the_end_of_an_absolute_schedule():
     schedule = ChargingSchedule("A", [ChargingSchedulePeriod(0, 16.0)], 600, FIRST)
-    timeline = ProfileTimeline(ChargingProfile(1, 0, "TxDefaultProfile", "Absolute", schedule), 0)
+    timeline = ProfileTimeline(ChargingProfile(1, 0, TX_DEFAULT, "Absolute", schedule), 0)
     first = to_epoch(FIRST)
     assert timeline.locate(first + 599, None) == (0, first, first + 600)
     assert timeline.locate(first + 600, None) == (-1, first + 600, FOREVER)

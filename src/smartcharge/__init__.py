@@ -5,8 +5,23 @@ precedence, composite schedules and the limit at an instant, and a sans-IO OCPP 
 clock: time is always an argument. Everything public is re-exported here; `__all__` lists it.
 """
 
-from smartcharge.balance import ConnectorDemand, allocate, station_allocation, station_allocation_schedule
-from smartcharge.composite import (
+from smartcharge.charging.balancer import OutletDemand, allocate, station_allocation, station_allocation_schedule
+from smartcharge.charging.energy import StepLimit, energy_step, max_energy_wh
+from smartcharge.charging.local_policy import (
+    Action,
+    ChargingEnvironment,
+    LocalPolicy,
+    MeterDecision,
+    SessionProgress,
+    evaluate_meter_value_decision,
+    is_peak_hour,
+)
+from smartcharge.charging.simulation import SimulationResult, simulate_session
+from smartcharge.charging.step import Source, StepDecision, meter_step
+from smartcharge.documents.persistence import PersistenceError, load_state, save_state
+from smartcharge.documents.replay import ReplayResult, replay_script
+from smartcharge.documents.state_document import StateDocumentError, state_from_json, state_to_json
+from smartcharge.engine.composite import (
     CompositePeriod,
     CompositeSchedule,
     Limit,
@@ -15,50 +30,19 @@ from smartcharge.composite import (
     limit_at,
     next_change,
 )
-from smartcharge.energy import StepLimit, energy_step, max_energy_wh
-from smartcharge.errors import (
-    NaiveDatetimeError,
-    OcppCallError,
-    ProfileValidationError,
-    ScriptError,
-    SmartChargingError,
-    TransactionError,
-)
-from smartcharge.explain import Contender, Explanation, Interval, explain
-from smartcharge.loop import Source, StepDecision, meter_step
-from smartcharge.manager import ChargingProfileManager
-from smartcharge.model import (
+from smartcharge.engine.model import (
     ChargePointConfig,
     ChargingProfile,
     ChargingProfileKind,
-    ChargingProfilePurpose,
     ChargingRateUnit,
     ChargingSchedule,
     ChargingSchedulePeriod,
+    Purpose,
+    PurposeRole,
     RecurrencyKind,
     Transaction,
 )
-from smartcharge.ocpp16 import (
-    handle_clear_charging_profile,
-    handle_get_composite_schedule,
-    handle_set_charging_profile,
-    profile_from_ocpp,
-    profile_to_ocpp,
-)
-from smartcharge.persistence import PersistenceError, load_state, save_state
-from smartcharge.policy import (
-    Action,
-    ChargingEnvironment,
-    LocalPolicy,
-    MeterDecision,
-    StationState,
-    evaluate_meter_value_decision,
-    is_peak_hour,
-)
-from smartcharge.replay import ReplayResult, replay_script
-from smartcharge.serialize import StateDocumentError, state_from_json, state_to_json
-from smartcharge.simulation import SimulationResult, simulate_session
-from smartcharge.state import (
+from smartcharge.engine.store import (
     ChargePointState,
     ClearOutcome,
     ClearStatus,
@@ -70,8 +54,27 @@ from smartcharge.state import (
     install_profile,
     start_transaction,
 )
-from smartcharge.units import amps_to_watts, convert, watts_to_amps
-from smartcharge.validate import Problem, validate_document
+from smartcharge.engine.units import amps_to_watts, convert, watts_to_amps
+from smartcharge.errors import (
+    InvalidArgumentError,
+    NaiveDatetimeError,
+    OcppCallError,
+    ProfileValidationError,
+    ScriptError,
+    SmartChargingError,
+    TransactionError,
+)
+from smartcharge.manager import ChargingProfileManager
+from smartcharge.ocpp16 import (
+    ChargingProfilePurpose,
+    handle_clear_charging_profile,
+    handle_get_composite_schedule,
+    handle_set_charging_profile,
+    profile_from_ocpp,
+    profile_to_ocpp,
+)
+from smartcharge.tools.explain import Contender, Explanation, Interval, explain
+from smartcharge.tools.validate import Problem, validate_document
 
 __version__ = "0.1.0"
 
@@ -91,30 +94,33 @@ __all__ = [
     "ClearStatus",
     "CompositePeriod",
     "CompositeSchedule",
-    "ConnectorDemand",
     "Contender",
     "Explanation",
     "InstallOutcome",
     "InstallStatus",
     "InstalledProfile",
     "Interval",
+    "InvalidArgumentError",
     "Limit",
     "LimitSource",
     "LocalPolicy",
     "MeterDecision",
     "NaiveDatetimeError",
     "OcppCallError",
+    "OutletDemand",
     "PersistenceError",
     "Problem",
     "ProfileValidationError",
+    "Purpose",
+    "PurposeRole",
     "RecurrencyKind",
     "ReplayResult",
     "ScriptError",
+    "SessionProgress",
     "SimulationResult",
     "SmartChargingError",
     "Source",
     "StateDocumentError",
-    "StationState",
     "StepDecision",
     "StepLimit",
     "Transaction",

@@ -1,3 +1,3 @@
-from smartcharge.cli import main
+from smartcharge.tools.cli import main
 
 raise SystemExit(main())

@@ -7,6 +7,8 @@
   CALLERROR carrying `code` (``FormatViolation``, ``PropertyConstraintViolation``, ...) and `description`.
 - `TransactionError`: a transaction cannot start or end as asked (busy or unknown connector, unknown id).
 - `ScriptError`: a replay script is malformed; it names the event index.
+- `InvalidArgumentError`: a public function was called with an argument it cannot take (a naive or non-datetime
+  instant, an outlet the charge point does not have, a negative duration, a configuration value out of range).
 
 All derive from `SmartChargingError`, so ``except SmartChargingError`` catches everything the library raises
 on purpose.
@@ -15,6 +17,7 @@ on purpose.
 from __future__ import annotations
 
 __all__ = [
+    "InvalidArgumentError",
     "NaiveDatetimeError",
     "OcppCallError",
     "ProfileValidationError",
@@ -40,7 +43,14 @@ class ProfileValidationError(SmartChargingError, ValueError):
         return (type(self), (self.rule, self.message))
 
 
-class NaiveDatetimeError(SmartChargingError, ValueError):
+class InvalidArgumentError(SmartChargingError, ValueError, TypeError):
+    """A public function was called with an argument it cannot take; the message names the argument.
+
+    Also a `ValueError` and a `TypeError`, so code written against the built-in errors keeps working.
+    """
+
+
+class NaiveDatetimeError(InvalidArgumentError):
     """A datetime without tzinfo was given where an instant is needed (R5)."""
 
 

@@ -1,6 +1,6 @@
 """`ChargingProfileManager`: a small mutable wrapper over the immutable `ChargePointState`.
 
-For code written in the style of a charge point simulator (``manager.get_current_limit(connector_id=1)``): it
+For code written in the style of a charge point simulator (``manager.get_current_limit(outlet_id=1)``): it
 holds the current state, takes profiles as model objects or OCPP payloads, starts and stops transactions, answers
 limits and composites, and saves and loads its state as JSON. Every rule lives in the functional core; this
 class only remembers the latest state and asks an injectable clock for "now" (default: the system clock, UTC).
@@ -13,12 +13,11 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from typing import Any
 
-from smartcharge._time import utc_instant
-from smartcharge.composite import CompositeSchedule, Limit, composite_schedule, limit_at, next_change
-from smartcharge.model import ChargePointConfig, ChargingProfile, ChargingProfilePurpose, ChargingRateUnit
-from smartcharge.ocpp16.codec import profile_from_ocpp
-from smartcharge.persistence import load_state, save_state
-from smartcharge.state import (
+from smartcharge.documents.persistence import load_state, save_state
+from smartcharge.engine.composite import CompositeSchedule, Limit, composite_schedule, limit_at, next_change
+from smartcharge.engine.instants import utc_instant
+from smartcharge.engine.model import ChargePointConfig, ChargingProfile, ChargingRateUnit, Purpose
+from smartcharge.engine.store import (
     ChargePointState,
     ClearOutcome,
     InstallOutcome,
@@ -27,6 +26,7 @@ from smartcharge.state import (
     install_profile,
     start_transaction,
 )
+from smartcharge.ocpp16.codec import profile_from_ocpp, read_purpose
 
 __all__ = ["ChargingProfileManager", "Clock"]
 
@@ -46,8 +46,8 @@ def _profile(profile: ChargingProfile | Mapping[str, Any]) -> ChargingProfile:
 class ChargingProfileManager:
     """The smart-charging state of one charge point, with methods that change it in place.
 
-    >>> manager = ChargingProfileManager(ChargePointConfig(connector_count=2))
-    >>> manager.get_current_limit(connector_id=1) is None
+    >>> manager = ChargingProfileManager(ChargePointConfig(outlet_count=2))
+    >>> manager.get_current_limit(outlet_id=1) is None
     True
     """
 
@@ -69,10 +69,10 @@ class ChargingProfileManager:
 
     # --- changing the state ----------------------------------------------------------------------------------
 
-    def set_profile(self, connector_id: int, profile: ChargingProfile | Mapping[str, Any]) -> InstallOutcome:
-        """Install `profile` (a model object or an OCPP 1.6 `csChargingProfiles` object) on `connector_id` now
+    def set_profile(self, outlet_id: int, profile: ChargingProfile | Mapping[str, Any]) -> InstallOutcome:
+        """Install `profile` (a model object or an OCPP 1.6 `csChargingProfiles` object) on `outlet_id` now
         (§5.16, R6-R16); the state changes only when it is accepted."""
-        outcome = install_profile(self.state, connector_id, _profile(profile), self.now())
+        outcome = install_profile(self.state, outlet_id, _profile(profile), self.now())
         self.state = outcome.state
         return outcome
 
@@ -80,21 +80,23 @@ class ChargingProfileManager:
         self,
         *,
         id: int | None = None,
-        connector_id: int | None = None,
-        purpose: ChargingProfilePurpose | str | None = None,
+        outlet_id: int | None = None,
+        purpose: Purpose | str | None = None,
         stack_level: int | None = None,
     ) -> ClearOutcome:
-        """ClearChargingProfile's rules (R32): by id, by criteria, or everything."""
-        outcome = clear_profiles(self.state, id=id, connector_id=connector_id, purpose=purpose, stack_level=stack_level)
+        """ClearChargingProfile's rules (R32): by id, by criteria, or everything. `purpose` may be an OCPP 1.6
+        purpose's name."""
+        wanted = read_purpose(purpose, "purpose") if isinstance(purpose, str) else purpose
+        outcome = clear_profiles(self.state, id=id, outlet_id=outlet_id, purpose=wanted, stack_level=stack_level)
         self.state = outcome.state
         return outcome
 
     def start_transaction(
-        self, connector_id: int, transaction_id: int, profile: ChargingProfile | Mapping[str, Any] | None = None
+        self, outlet_id: int, transaction_id: int, profile: ChargingProfile | Mapping[str, Any] | None = None
     ) -> None:
         """A transaction starts now; `profile` is RemoteStartTransaction's TxProfile, if any (R19)."""
         given = None if profile is None else _profile(profile)
-        self.state = start_transaction(self.state, connector_id, transaction_id, self.now(), given)
+        self.state = start_transaction(self.state, outlet_id, transaction_id, self.now(), given)
 
     def stop_transaction(self, transaction_id: int) -> None:
         """The transaction ends and its TxProfiles with it (R18)."""
@@ -102,33 +104,33 @@ class ChargingProfileManager:
 
     # --- asking ------------------------------------------------------------------------------------------------
 
-    def limit(self, connector_id: int, unit: ChargingRateUnit | str = ChargingRateUnit.W) -> Limit:
-        """The limit of `connector_id` now, with the profiles that produced it."""
-        return limit_at(self.state, connector_id, self.now(), ChargingRateUnit(unit))
+    def limit(self, outlet_id: int, unit: ChargingRateUnit | str = ChargingRateUnit.W) -> Limit:
+        """The limit of `outlet_id` now, with the profiles that produced it."""
+        return limit_at(self.state, outlet_id, self.now(), ChargingRateUnit(unit))
 
     def get_current_limit(
-        self, connector_id: int, transaction_id: int | None = None, unit: ChargingRateUnit | str = ChargingRateUnit.W
+        self, outlet_id: int, transaction_id: int | None = None, unit: ChargingRateUnit | str = ChargingRateUnit.W
     ) -> float | None:
-        """The limit of `connector_id` now in `unit` (W by default), or None when no OCPP profile imposes one.
+        """The limit of `outlet_id` now in `unit` (W by default), or None when no OCPP profile imposes one.
 
         `transaction_id`, when given, must be the connector's active transaction (a guard against asking about
         a session that has ended); a mismatch raises `ValueError`.
         """
         if transaction_id is not None:
-            active = self.state.transaction_on(connector_id)
+            active = self.state.transaction_on(outlet_id)
             if active is None or active.transaction_id != transaction_id:
-                raise ValueError(f"transaction {transaction_id} is not active on connector {connector_id}")
-        return self.limit(connector_id, unit).value
+                raise ValueError(f"transaction {transaction_id} is not active on connector {outlet_id}")
+        return self.limit(outlet_id, unit).value
 
-    def next_change(self, connector_id: int) -> datetime | None:
-        """When the limit of `connector_id` next changes, seen from now."""
-        return next_change(self.state, connector_id, self.now())
+    def next_change(self, outlet_id: int) -> datetime | None:
+        """When the limit of `outlet_id` next changes, seen from now."""
+        return next_change(self.state, outlet_id, self.now())
 
     def composite_schedule(
-        self, connector_id: int, duration: int, unit: ChargingRateUnit | str | None = None
+        self, outlet_id: int, duration: int, unit: ChargingRateUnit | str | None = None
     ) -> CompositeSchedule:
-        """The composite schedule of `connector_id` from now for `duration` seconds (§5.7)."""
-        return composite_schedule(self.state, connector_id, self.now(), duration, unit)
+        """The composite schedule of `outlet_id` from now for `duration` seconds (§5.7)."""
+        return composite_schedule(self.state, outlet_id, self.now(), duration, unit)
 
     # --- persistence -----------------------------------------------------------------------------------------
 

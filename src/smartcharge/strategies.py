@@ -26,18 +26,20 @@ try:
 except ImportError as exc:  # pragma: no cover - exercised only without the extra
     raise ImportError("smartcharge.strategies needs Hypothesis: pip install 'smartcharge[testing]'") from exc
 
-from smartcharge.model import (
+from smartcharge.engine.model import (
     ChargePointConfig,
     ChargingProfile,
     ChargingProfileKind,
-    ChargingProfilePurpose,
     ChargingRateUnit,
     ChargingSchedule,
     ChargingSchedulePeriod,
+    Purpose,
+    PurposeRole,
     RecurrencyKind,
 )
-from smartcharge.ocpp16.codec import OCPP16_PURPOSES, config_to_ocpp, profile_to_ocpp
-from smartcharge.state import ChargePointState, install_profile, start_transaction
+from smartcharge.engine.store import ChargePointState, install_profile, start_transaction
+from smartcharge.ocpp16.codec import config_to_ocpp, profile_to_ocpp
+from smartcharge.ocpp16.purposes import PURPOSES, ChargingProfilePurpose
 
 __all__ = [
     "BASE",
@@ -83,7 +85,7 @@ def limits(unit: ChargingRateUnit | None = None) -> st.SearchStrategy[float]:
 _PHASES = st.one_of(st.none(), st.integers(1, 3))
 _UNITS = st.sampled_from(ChargingRateUnit)
 _KINDS = st.sampled_from(ChargingProfileKind)
-_PURPOSES = st.sampled_from(OCPP16_PURPOSES)
+_PURPOSES = st.sampled_from(PURPOSES)
 _RECURRENCY = st.sampled_from(RecurrencyKind)
 _SENT_ANYWAY = st.one_of(st.none(), _RECURRENCY)  # D11: recurrencyKind on other kinds is ignored, but sent
 _IDS = st.integers(1, 50)
@@ -153,7 +155,7 @@ def _schedules(
 
 
 def charging_profiles(
-    purpose: ChargingProfilePurpose | None = None,
+    purpose: Purpose | None = None,
     kind: ChargingProfileKind | None = None,
     max_stack_level: int = 10,
     max_periods: int = 6,
@@ -166,7 +168,7 @@ def charging_profiles(
 @st.composite
 def _profiles(
     draw: st.DrawFn,
-    purpose: ChargingProfilePurpose | None,
+    purpose: Purpose | None,
     kind: ChargingProfileKind | None,
     max_stack_level: int,
     max_periods: int,
@@ -187,7 +189,7 @@ def _profiles(
         stack_level=draw(_stack_levels(max_stack_level)),
         charging_profile_purpose=the_purpose,
         charging_profile_kind=the_kind,
-        charging_schedule=schedule,
+        charging_schedules=schedule,
         transaction_id=None,
         recurrency_kind=recurrency,
         valid_from=valid_from,
@@ -196,25 +198,24 @@ def _profiles(
 
 
 @functools.cache
-def charge_point_configs(max_connectors: int = 3) -> st.SearchStrategy[ChargePointConfig]:
-    """Charge point configurations with 1..`max_connectors` connectors and ordinary electrical values."""
+def charge_point_configs(max_outlets: int = 3) -> st.SearchStrategy[ChargePointConfig]:
+    """Charge point configurations with 1..`max_outlets` connectors and ordinary electrical values."""
     units: Any = st.sampled_from([(ChargingRateUnit.A, ChargingRateUnit.W), (ChargingRateUnit.W, ChargingRateUnit.A)])
     return st.builds(
         ChargePointConfig,
-        connector_count=st.integers(1, max_connectors),
+        outlet_count=st.integers(1, max_outlets),
         voltage=st.sampled_from([230.0, 220.0, 120.0, 240.0]),
         max_stack_level=st.integers(3, 10),
         allowed_rate_units=units,
         max_periods=st.integers(6, 48),
         max_profiles=st.integers(4, 64),
-        connector_max_current=st.sampled_from([16.0, 32.0, 48.0, 63.0]),
+        outlet_max_current=st.sampled_from([16.0, 32.0, 48.0, 63.0]),
         default_number_phases=st.just(3),
     )
 
 
 # --- payloads, states and scripts: values a charge point meets -------------------------------------------------
 
-_CAP_PURPOSES = (ChargingProfilePurpose.CHARGE_POINT_MAX_PROFILE,)
 _BOOLEANS = st.booleans()
 _PICK = st.integers(0, 255)  # an index into a list known only inside a draw: choice = items[k % len(items)]
 _SMALL_STACK = 3  # every generated configuration allows stack levels 0..3 (charge_point_configs)
@@ -232,87 +233,87 @@ def _up_to(n: int) -> st.SearchStrategy[int]:
     return st.integers(0, n)
 
 
-def _connector_for(purpose: ChargingProfilePurpose, connector_count: int, charging: list[int], pick: int) -> int:
-    """A connector `purpose` may go on (R7-R9): 0 for a cap, a charging connector for a TxProfile when there is
-    one (else any connector: the profile is then Rejected by R9), 0..N for a TxDefaultProfile."""
-    if purpose in _CAP_PURPOSES:
+def _outlet_for(purpose: Purpose, outlet_count: int, charging: list[int], pick: int) -> int:
+    """An outlet `purpose` may go on (R7-R9): 0 for a cap, a charging outlet for a TxProfile when there is one
+    (else any outlet: the profile is then Rejected by R9), 0..N for a TxDefaultProfile."""
+    if purpose.role.is_cap:
         return 0
-    if purpose is ChargingProfilePurpose.TX_PROFILE:
-        choices = charging or list(range(1, connector_count + 1))
+    if purpose.role is PurposeRole.TRANSACTION:
+        choices = charging or list(range(1, outlet_count + 1))
         return choices[pick % len(choices)]
-    return pick % (connector_count + 1)
+    return pick % (outlet_count + 1)
 
 
 @functools.cache
-def set_charging_profile_payloads(connector_count: int = 3) -> st.SearchStrategy[dict[str, Any]]:
-    """SetChargingProfile.req payloads (§6.43) for a charge point with `connector_count` connectors: a valid
+def set_charging_profile_payloads(outlet_count: int = 3) -> st.SearchStrategy[dict[str, Any]]:
+    """SetChargingProfile.req payloads (§6.43) for a charge point with `outlet_count` connectors: a valid
     profile (`charging_profiles`) on a connector its purpose may use (R6-R8). A handler answers each one
     ``Accepted`` or ``Rejected`` for a rule of the charge point (a TxProfile without a transaction, R9; the
     configuration's limits, R10), never a CALLERROR."""
-    if connector_count < 1:
+    if outlet_count < 1:
         raise ValueError("a charge point with payloads to receive has at least one connector")
-    return _payloads(connector_count)
+    return _payloads(outlet_count)
 
 
 @st.composite
-def _payloads(draw: st.DrawFn, connector_count: int) -> dict[str, Any]:
+def _payloads(draw: st.DrawFn, outlet_count: int) -> dict[str, Any]:
     profile = draw(_ANY_PROFILES)
-    connector_id = _connector_for(profile.charging_profile_purpose, connector_count, [], draw(_PICK))
-    return {"connectorId": connector_id, "csChargingProfiles": profile_to_ocpp(profile)}
+    outlet_id = _outlet_for(profile.charging_profile_purpose, outlet_count, [], draw(_PICK))
+    return {"connectorId": outlet_id, "csChargingProfiles": profile_to_ocpp(profile)}
 
 
 @functools.cache
-def charge_point_states(max_connectors: int = 3, max_profiles: int = 6) -> st.SearchStrategy[ChargePointState]:
+def charge_point_states(max_outlets: int = 3, max_profiles: int = 6) -> st.SearchStrategy[ChargePointState]:
     """Whole charge point states, built through the real API: a configuration (`charge_point_configs`), a
     transaction on some connectors (`start_transaction`), then up to `max_profiles` profiles offered to
     `install_profile` at instants near `BASE` (the rejected ones leave the state as it was, R16). Every state is
     one a charge point can reach, and it survives `state_to_json` / `state_from_json` unchanged (R17)."""
-    return _states(max_connectors, max_profiles)
+    return _states(max_outlets, max_profiles)
 
 
 @st.composite
-def _states(draw: st.DrawFn, max_connectors: int, max_profiles: int) -> ChargePointState:
-    config = draw(charge_point_configs(max_connectors))
+def _states(draw: st.DrawFn, max_outlets: int, max_profiles: int) -> ChargePointState:
+    config = draw(charge_point_configs(max_outlets))
     state = ChargePointState(config)
-    for connector_id in config.connector_ids:
+    for outlet_id in config.outlet_ids:
         if draw(_BOOLEANS):
-            transaction_id = 100 * connector_id + draw(_TRANSACTION_OFFSETS)
-            state = start_transaction(state, connector_id, transaction_id, draw(instants()))
-    charging = [t.connector_id for t in state.transactions]
+            transaction_id = 100 * outlet_id + draw(_TRANSACTION_OFFSETS)
+            state = start_transaction(state, outlet_id, transaction_id, draw(instants()))
+    charging = [t.outlet_id for t in state.transactions]
     for _ in range(draw(_up_to(max_profiles))):
         profile = draw(_ANY_PROFILES)
-        connector_id = _connector_for(profile.charging_profile_purpose, config.connector_count, charging, draw(_PICK))
-        state = install_profile(state, connector_id, profile, draw(instants())).state
+        outlet_id = _outlet_for(profile.charging_profile_purpose, config.outlet_count, charging, draw(_PICK))
+        state = install_profile(state, outlet_id, profile, draw(instants())).state
     return state
 
 
 @functools.cache
-def replay_scripts(max_connectors: int = 3, max_events: int = 12) -> st.SearchStrategy[dict[str, Any]]:
+def replay_scripts(max_outlets: int = 3, max_events: int = 12) -> st.SearchStrategy[dict[str, Any]]:
     """Replay scripts (`smartcharge replay`, DESIGN "The command line") that replay without a `ScriptError`:
     a ``config``, then up to `max_events` events in time order: SetChargingProfile (`set_charging_profile_payloads`),
     GetCompositeSchedule, ClearChargingProfile, and transactions that start (sometimes with RemoteStartTransaction's
     TxProfile, R19) on a free connector and stop. Calls may be answered ``Rejected`` (a rule says no), never with a
     CALLERROR."""
-    return _scripts(max_connectors, max_events)
+    return _scripts(max_outlets, max_events)
 
 
-def _clear_payload(draw: st.DrawFn, connector_count: int) -> dict[str, Any]:
+def _clear_payload(draw: st.DrawFn, outlet_count: int) -> dict[str, Any]:
     payload: dict[str, Any] = {}
     if draw(_BOOLEANS):
         payload["id"] = draw(_IDS)
     elif draw(_BOOLEANS):
-        payload["connectorId"] = draw(_PICK) % (connector_count + 1)
+        payload["connectorId"] = draw(_PICK) % (outlet_count + 1)
         if draw(_BOOLEANS):
-            payload["chargingProfilePurpose"] = draw(_PURPOSES).value
+            payload["chargingProfilePurpose"] = draw(_PURPOSES).name
         if draw(_BOOLEANS):
             payload["stackLevel"] = draw(_stack_levels(_SMALL_STACK))
     return payload
 
 
 @st.composite
-def _scripts(draw: st.DrawFn, max_connectors: int, max_events: int) -> dict[str, Any]:
-    config = draw(charge_point_configs(max_connectors))
-    count = config.connector_count
+def _scripts(draw: st.DrawFn, max_outlets: int, max_events: int) -> dict[str, Any]:
+    config = draw(charge_point_configs(max_outlets))
+    count = config.outlet_count
     at = BASE + timedelta(seconds=draw(_STEPS))
     events: list[dict[str, Any]] = []
     active: dict[int, int] = {}  # connector -> transaction id
@@ -321,20 +322,20 @@ def _scripts(draw: st.DrawFn, max_connectors: int, max_events: int) -> dict[str,
         at += timedelta(seconds=draw(_STEPS))
         event: dict[str, Any] = {"at": at.strftime("%Y-%m-%dT%H:%M:%SZ")}
         kind = draw(_EVENTS)
-        free = [c for c in config.connector_ids if c not in active]
+        free = [c for c in config.outlet_ids if c not in active]
         if kind == "start" and free:
-            connector_id = free[draw(_PICK) % len(free)]
-            body: dict[str, Any] = {"connectorId": connector_id, "transactionId": next_transaction}
+            outlet_id = free[draw(_PICK) % len(free)]
+            body: dict[str, Any] = {"connectorId": outlet_id, "transactionId": next_transaction}
             # RemoteStart's profile must be accepted, else the script is invalid: room is left for it (R10).
             if offered + 1 < config.max_profiles and draw(_BOOLEANS):
                 body["chargingProfile"] = profile_to_ocpp(draw(_TX_PROFILES))
                 offered += 1
             event["startTransaction"] = body
-            active[connector_id] = next_transaction
+            active[outlet_id] = next_transaction
             next_transaction += 1
         elif kind == "stop" and active:
-            connector_id = sorted(active)[draw(_PICK) % len(active)]
-            event["stopTransaction"] = {"transactionId": active.pop(connector_id)}
+            outlet_id = sorted(active)[draw(_PICK) % len(active)]
+            event["stopTransaction"] = {"transactionId": active.pop(outlet_id)}
         elif kind == "get":
             payload: dict[str, Any] = {"connectorId": draw(_PICK) % (count + 1), "duration": draw(_DURATIONS)}
             unit = draw(_REQUESTED_UNITS)
@@ -345,8 +346,8 @@ def _scripts(draw: st.DrawFn, max_connectors: int, max_events: int) -> dict[str,
             event.update(call="ClearChargingProfile", payload=_clear_payload(draw, count))
         else:
             profile = draw(_ANY_PROFILES)
-            connector_id = _connector_for(profile.charging_profile_purpose, count, sorted(active), draw(_PICK))
-            payload = {"connectorId": connector_id, "csChargingProfiles": profile_to_ocpp(profile)}
+            outlet_id = _outlet_for(profile.charging_profile_purpose, count, sorted(active), draw(_PICK))
+            payload = {"connectorId": outlet_id, "csChargingProfiles": profile_to_ocpp(profile)}
             event.update(call="SetChargingProfile", payload=payload)
             offered += 1
         events.append(event)

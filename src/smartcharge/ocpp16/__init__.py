@@ -6,7 +6,6 @@ import this package.
 """
 
 from smartcharge.ocpp16.codec import (
-    OCPP16_PURPOSES,
     config_from_ocpp,
     config_to_ocpp,
     profile_from_ocpp,
@@ -17,9 +16,11 @@ from smartcharge.ocpp16.handlers import (
     handle_get_composite_schedule,
     handle_set_charging_profile,
 )
+from smartcharge.ocpp16.purposes import PURPOSES, ChargingProfilePurpose
 
 __all__ = [
-    "OCPP16_PURPOSES",
+    "PURPOSES",
+    "ChargingProfilePurpose",
     "config_from_ocpp",
     "config_to_ocpp",
     "handle_clear_charging_profile",

@@ -24,22 +24,22 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any, TypeVar
 
-from smartcharge._time import format_instant, parse_instant
-from smartcharge.errors import OcppCallError
-from smartcharge.model import (
+from smartcharge.engine.instants import format_instant, parse_instant
+from smartcharge.engine.model import (
     ChargePointConfig,
     ChargingProfile,
     ChargingProfileKind,
-    ChargingProfilePurpose,
     ChargingRateUnit,
     ChargingSchedule,
     ChargingSchedulePeriod,
+    Purpose,
     RecurrencyKind,
 )
+from smartcharge.errors import OcppCallError
+from smartcharge.ocpp16.purposes import PURPOSES
 
 __all__ = [
     "FORMAT_VIOLATION",
-    "OCPP16_PURPOSES",
     "PROPERTY_CONSTRAINT_VIOLATION",
     "child_path",
     "config_from_ocpp",
@@ -52,6 +52,7 @@ __all__ = [
     "read_number",
     "read_object",
     "read_optional",
+    "read_purpose",
     "read_required",
     "read_text",
 ]
@@ -59,12 +60,6 @@ __all__ = [
 FORMAT_VIOLATION = "FormatViolation"
 PROPERTY_CONSTRAINT_VIOLATION = "PropertyConstraintViolation"
 
-#: The purposes OCPP 1.6's schema allows (§7.10); OCPP 2.0.1's ChargingStationExternalConstraints is not one.
-OCPP16_PURPOSES: tuple[ChargingProfilePurpose, ...] = (
-    ChargingProfilePurpose.CHARGE_POINT_MAX_PROFILE,
-    ChargingProfilePurpose.TX_DEFAULT_PROFILE,
-    ChargingProfilePurpose.TX_PROFILE,
-)
 
 _T = TypeVar("_T")
 _E = TypeVar("_E", bound=Enum)
@@ -179,6 +174,17 @@ def read_enum(value: Any, path: str, enum: type[_E], allowed: Collection[_E] | N
     raise OcppCallError(PROPERTY_CONSTRAINT_VIOLATION, f"{path or 'value'} {text!r} is not one of {names}")
 
 
+def read_purpose(value: Any, path: str, purposes: Collection[Purpose] = PURPOSES) -> Purpose:
+    """The purpose of `purposes` that a string names; another string is a PropertyConstraintViolation (R14,
+    E§3.38), a non-string a FormatViolation."""
+    text = read_text(value, path)
+    for purpose in purposes:
+        if purpose.name == text:
+            return purpose
+    names = ", ".join(p.name for p in purposes)
+    raise OcppCallError(PROPERTY_CONSTRAINT_VIOLATION, f"{path or 'value'} {text!r} is not one of {names}")
+
+
 def read_required(obj: Mapping[str, Any], key: str, path: str, reader: Reader[_T]) -> _T:
     """`obj[key]` read by `reader`; FormatViolation when it is missing."""
     if key not in obj:
@@ -241,7 +247,7 @@ def _schedule_from_ocpp(value: Any, path: str) -> ChargingSchedule:
 
 
 def profile_from_ocpp(
-    payload: Mapping[str, Any], *, path: str = "chargingProfile", strict: bool = True
+    payload: Mapping[str, Any], *, path: str = "chargingProfile", purposes: Collection[Purpose] = PURPOSES
 ) -> ChargingProfile:
     """The `ChargingProfile` in an OCPP 1.6 `csChargingProfiles` (or RemoteStartTransaction `chargingProfile`)
     object (§7.8).
@@ -249,14 +255,13 @@ def profile_from_ocpp(
     Raises `OcppCallError` for shape problems (FormatViolation) and enum values outside the schema
     (PropertyConstraintViolation, R14), and lets the model's `ProfileValidationError` through for rule violations
     (R4, R11-R13: the handler answers those with Rejected). `path` names the object in error descriptions.
-    `strict` limits purposes to OCPP 1.6's three; with False, every purpose of the model is read (saved states
-    may hold OCPP 2.0.1's ChargingStationExternalConstraints).
+    `purposes` are the purposes it may name: OCPP 1.6's three unless the caller says otherwise (a saved state may
+    also hold OCPP 2.0.1's ChargingStationExternalConstraints).
     """
     obj = read_object(payload, path, _PROFILE_FIELDS)
-    allowed = OCPP16_PURPOSES if strict else tuple(ChargingProfilePurpose)
 
-    def purpose(value: Any, where: str) -> ChargingProfilePurpose:
-        return read_enum(value, where, ChargingProfilePurpose, allowed)
+    def purpose(value: Any, where: str) -> Purpose:
+        return read_purpose(value, where, purposes)
 
     profile_id = read_required(obj, "chargingProfileId", path, read_int)
     stack_level = read_required(obj, "stackLevel", path, read_int)
@@ -268,7 +273,7 @@ def profile_from_ocpp(
         stack_level=stack_level,
         charging_profile_purpose=the_purpose,
         charging_profile_kind=kind,
-        charging_schedule=schedule,
+        charging_schedules=schedule,
         transaction_id=read_optional(obj, "transactionId", path, read_int),
         recurrency_kind=read_optional(obj, "recurrencyKind", path, _recurrency),
         valid_from=read_optional(obj, "validFrom", path, read_instant),
@@ -310,7 +315,7 @@ def profile_to_ocpp(profile: ChargingProfile) -> dict[str, Any]:
             "chargingProfileId": profile.charging_profile_id,
             "transactionId": profile.transaction_id,
             "stackLevel": profile.stack_level,
-            "chargingProfilePurpose": profile.charging_profile_purpose.value,
+            "chargingProfilePurpose": profile.charging_profile_purpose.name,
             "chargingProfileKind": profile.charging_profile_kind.value,
             "recurrencyKind": None if profile.recurrency_kind is None else profile.recurrency_kind.value,
             "validFrom": _instant_or_none(profile.valid_from),
@@ -329,13 +334,13 @@ def _units_from_ocpp(value: Any, path: str) -> tuple[ChargingRateUnit, ...]:
 
 #: Replay-script config key -> (ChargePointConfig attribute, reader). Keys follow §9.4 where OCPP has one.
 _CONFIG_KEYS: dict[str, tuple[str, Reader[Any]]] = {
-    "connectorCount": ("connector_count", read_int),
+    "connectorCount": ("outlet_count", read_int),
     "voltage": ("voltage", read_number),
     "chargeProfileMaxStackLevel": ("max_stack_level", read_int),
     "chargingScheduleAllowedChargingRateUnit": ("allowed_rate_units", _units_from_ocpp),
     "chargingScheduleMaxPeriods": ("max_periods", read_int),
     "maxChargingProfilesInstalled": ("max_profiles", read_int),
-    "connectorMaxCurrent": ("connector_max_current", read_number),
+    "connectorMaxCurrent": ("outlet_max_current", read_number),
     "defaultNumberPhases": ("default_number_phases", read_int),
 }
 
@@ -358,12 +363,12 @@ def config_from_ocpp(document: Mapping[str, Any]) -> ChargePointConfig:
 def config_to_ocpp(config: ChargePointConfig) -> dict[str, Any]:
     """`config` as the replay script's ``"config"`` object, every key present; `config_from_ocpp` reads it back."""
     return {
-        "connectorCount": config.connector_count,
+        "connectorCount": config.outlet_count,
         "voltage": config.voltage,
         "chargeProfileMaxStackLevel": config.max_stack_level,
         "chargingScheduleAllowedChargingRateUnit": [unit.value for unit in config.allowed_rate_units],
         "chargingScheduleMaxPeriods": config.max_periods,
         "maxChargingProfilesInstalled": config.max_profiles,
-        "connectorMaxCurrent": config.connector_max_current,
+        "connectorMaxCurrent": config.outlet_max_current,
         "defaultNumberPhases": config.default_number_phases,
     }

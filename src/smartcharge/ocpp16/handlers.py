@@ -13,21 +13,21 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from smartcharge._time import format_instant, utc_instant
-from smartcharge.composite import composite_schedule
+from smartcharge.engine.composite import composite_schedule
+from smartcharge.engine.instants import format_instant, utc_instant
+from smartcharge.engine.model import ChargingProfile, ChargingRateUnit
+from smartcharge.engine.store import ChargePointState, clear_profiles, install_profile
 from smartcharge.errors import OcppCallError, ProfileValidationError
-from smartcharge.model import ChargingProfile, ChargingProfilePurpose, ChargingRateUnit
 from smartcharge.ocpp16.codec import (
-    OCPP16_PURPOSES,
     PROPERTY_CONSTRAINT_VIOLATION,
     profile_from_ocpp,
     read_enum,
     read_int,
     read_object,
     read_optional,
+    read_purpose,
     read_required,
 )
-from smartcharge.state import ChargePointState, clear_profiles, install_profile
 
 __all__ = [
     "MAX_COMPOSITE_DURATION",
@@ -52,13 +52,9 @@ def _unit(value: Any, path: str) -> ChargingRateUnit:
     return read_enum(value, path, ChargingRateUnit)
 
 
-def _purpose(value: Any, path: str) -> ChargingProfilePurpose:
-    return read_enum(value, path, ChargingProfilePurpose, OCPP16_PURPOSES)
-
-
-def _is_connector(state: ChargePointState, connector_id: int) -> bool:
+def _is_connector(state: ChargePointState, outlet_id: int) -> bool:
     """0 (the whole charge point) or one of the connectors 1..N (R6)."""
-    return 0 <= connector_id <= state.config.connector_count
+    return 0 <= outlet_id <= state.config.outlet_count
 
 
 def _profile_or_rule_violation(value: Any, path: str) -> ChargingProfile | ProfileValidationError:
@@ -80,15 +76,15 @@ def handle_set_charging_profile(
     installed, replacing what R15 says it replaces.
     """
     obj = read_object(payload, "", ("connectorId", "csChargingProfiles"))
-    connector_id = read_required(obj, "connectorId", "", read_int)
+    outlet_id = read_required(obj, "connectorId", "", read_int)
     parsed = read_required(obj, "csChargingProfiles", "", _profile_or_rule_violation)
-    if not _is_connector(state, connector_id):
+    if not _is_connector(state, outlet_id):
         raise OcppCallError(
-            PROPERTY_CONSTRAINT_VIOLATION, f"connectorId {connector_id} is not 0..{state.config.connector_count}"
+            PROPERTY_CONSTRAINT_VIOLATION, f"connectorId {outlet_id} is not 0..{state.config.outlet_count}"
         )
     if isinstance(parsed, ProfileValidationError):
         return state, _rejected()
-    outcome = install_profile(state, connector_id, parsed, now)
+    outcome = install_profile(state, outlet_id, parsed, now)
     return outcome.state, {"status": outcome.status.value}
 
 
@@ -113,21 +109,21 @@ def handle_get_composite_schedule(
     `scheduleStart` = X and the composite schedule without startSchedule (R31, E§3.57).
     """
     obj = read_object(payload, "", ("connectorId", "duration", "chargingRateUnit"))
-    connector_id = read_required(obj, "connectorId", "", read_int)
+    outlet_id = read_required(obj, "connectorId", "", read_int)
     duration = read_required(obj, "duration", "", read_int)
     unit = read_optional(obj, "chargingRateUnit", "", _unit)
     start = utc_instant(now, "now")
     allowed = state.config.allowed_rate_units
-    if not _is_connector(state, connector_id) or not 0 <= duration <= max_duration:
+    if not _is_connector(state, outlet_id) or not 0 <= duration <= max_duration:
         return state, _rejected()
     if unit is not None and unit not in allowed:
         return state, _rejected()
     if not _window_fits(start, duration):
         return state, _rejected()
-    schedule = composite_schedule(state, connector_id, start, duration, unit or allowed[0])
+    schedule = composite_schedule(state, outlet_id, start, duration, unit or allowed[0])
     return state, {
         "status": "Accepted",
-        "connectorId": connector_id,
+        "connectorId": outlet_id,
         "scheduleStart": format_instant(start),
         "chargingSchedule": schedule.to_ocpp(),
     }
@@ -143,8 +139,8 @@ def handle_clear_charging_profile(
     outcome = clear_profiles(
         state,
         id=read_optional(obj, "id", "", read_int),
-        connector_id=read_optional(obj, "connectorId", "", read_int),
-        purpose=read_optional(obj, "chargingProfilePurpose", "", _purpose),
+        outlet_id=read_optional(obj, "connectorId", "", read_int),
+        purpose=read_optional(obj, "chargingProfilePurpose", "", read_purpose),
         stack_level=read_optional(obj, "stackLevel", "", read_int),
     )
     return outcome.state, {"status": outcome.status.value}

@@ -15,12 +15,12 @@ from typing import Any
 
 import attrs
 
-from smartcharge._time import utc_instant
-from smartcharge.balance import station_allocation
-from smartcharge.loop import Source, StepDecision, meter_step
-from smartcharge.model import ChargingRateUnit
-from smartcharge.policy import Action, ChargingEnvironment, LocalPolicy
-from smartcharge.state import ChargePointState
+from smartcharge.charging.balancer import station_allocation
+from smartcharge.charging.local_policy import Action, ChargingEnvironment, LocalPolicy
+from smartcharge.charging.step import Source, StepDecision, meter_step
+from smartcharge.engine.instants import utc_instant
+from smartcharge.engine.model import ChargingRateUnit
+from smartcharge.engine.store import ChargePointState
 
 __all__ = ["SimulatedStep", "SimulationResult", "policy_from_document", "simulate_session", "simulate_station"]
 
@@ -120,7 +120,7 @@ class _Session:
 
 def simulate_station(
     state: ChargePointState,
-    connector_ids: Sequence[int],
+    outlet_ids: Sequence[int],
     start: datetime,
     duration_s: int,
     interval_s: int,
@@ -134,11 +134,11 @@ def simulate_station(
     balancer (`balance.station_allocation`, R28): each connector's OCPP-limited step is capped by its share.
     Every connector needs an active transaction; each stops on its own when the local policy stops it.
     `progress`, if given, is called with the fraction done after every step."""
-    missing = [c for c in connector_ids if state.transaction_on(c) is None]
+    missing = [c for c in outlet_ids if state.transaction_on(c) is None]
     if missing:
         raise ValueError(f"connectors {missing} have no active transaction to balance")
     begin = utc_instant(start, "start")
-    sessions = {c: _Session(base_steps[c]) for c in connector_ids}
+    sessions = {c: _Session(base_steps[c]) for c in outlet_ids}
     for offset in range(0, duration_s, interval_s):
         at = begin + timedelta(seconds=offset)
         shares = station_allocation(state, at, ChargingRateUnit.W)
@@ -155,7 +155,7 @@ def simulate_station(
 
 def simulate_session(
     state: ChargePointState,
-    connector_id: int,
+    outlet_id: int,
     start: datetime,
     duration_s: int,
     interval_s: int,
@@ -180,7 +180,7 @@ def simulate_session(
             break
         at = begin + timedelta(seconds=offset)
         env = environment(at) if policy else None
-        decision = meter_step(state, connector_id, at, interval_s, base, session.delivered_wh, policy, env)
+        decision = meter_step(state, outlet_id, at, interval_s, base, session.delivered_wh, policy, env)
         session.record(at, base, decision)
         if progress is not None:
             progress(min(1.0, (offset + interval_s) / duration_s))

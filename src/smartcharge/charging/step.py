@@ -17,28 +17,29 @@ from enum import Enum
 
 import attrs
 
-from smartcharge._time import epoch_seconds, utc_instant
-from smartcharge.composite import limit_span
-from smartcharge.energy import check_whole_interval, span_energy_wh
-from smartcharge.model import ChargingRateUnit
-from smartcharge.policy import (
+from smartcharge.charging.energy import check_whole_interval, span_energy_wh
+from smartcharge.charging.local_policy import (
     Action,
     ChargingEnvironment,
     LocalPolicy,
-    StationState,
+    SessionProgress,
     check_non_negative,
     evaluate_meter_value_decision,
 )
-from smartcharge.state import ChargePointState
+from smartcharge.engine.composite import limit_span
+from smartcharge.engine.instants import epoch_seconds, utc_instant
+from smartcharge.engine.model import ChargingRateUnit
+from smartcharge.engine.store import ChargePointState
 
 __all__ = ["Source", "StepDecision", "meter_step"]
 
 
 class Source(str, Enum):
-    """Who decided a step: an OCPP profile, or the local (legacy) policy."""
+    """Who decided a step: an OCPP profile, or the charge point's local policy (R33). The local policy's value is
+    ``"legacy"``, the word the contract (DESIGN) and the logs of the original simulator use for it."""
 
     OCPP = "ocpp"
-    LEGACY = "legacy"
+    LOCAL_POLICY = "legacy"
 
 
 @attrs.frozen
@@ -63,7 +64,7 @@ class StepDecision:
     def reason(self) -> str:
         """Why the step holds `energy_wh`, e.g. "OCPP profile limiting charge to 7000W (step reduced from 250 to
         175 Wh)"."""
-        if self.source is Source.LEGACY:
+        if self.source is Source.LOCAL_POLICY:
             if self.policy_reason is None:
                 return f"No OCPP limit and no local policy: full step of {self.requested_wh:.0f} Wh"
             return self.policy_reason
@@ -84,12 +85,12 @@ class StepDecision:
 
 
 _W, _INF = ChargingRateUnit.W, math.inf
-_OCPP, _LEGACY, _CONTINUE = Source.OCPP, Source.LEGACY, Action.CONTINUE
+_OCPP, _LOCAL_POLICY, _CONTINUE = Source.OCPP, Source.LOCAL_POLICY, Action.CONTINUE
 
 
 def meter_step(
     state: ChargePointState,
-    connector_id: int,
+    outlet_id: int,
     at: datetime,
     interval_s: int,
     base_step_wh: float,
@@ -98,7 +99,7 @@ def meter_step(
     env: ChargingEnvironment | None = None,
     share_w: float | None = None,
 ) -> StepDecision:
-    """The energy of the meter-value step [at, at + interval_s) on `connector_id`.
+    """The energy of the meter-value step [at, at + interval_s) on `outlet_id`.
 
     With an OCPP limit at `at` (R33): the step is ``min(base_step_wh, allowed)`` where `allowed` is the exact
     energy the composite schedule allows over the interval (R34; it equals ``limit_w x interval_s / 3600`` when
@@ -112,16 +113,16 @@ def meter_step(
         check_non_negative("base_step_wh", base_step_wh)
     check_whole_interval(interval_s)
     t = epoch_seconds(at, "at")
-    span = limit_span(state, connector_id, t, _W)
+    span = limit_span(state, outlet_id, t, _W)
     limit_w = span[0].value
     if limit_w is not None:
-        allowed = span_energy_wh(state, connector_id, t, interval_s, span)
+        allowed = span_energy_wh(state, outlet_id, t, interval_s, span)
         if share_w is not None:
             allowed = min(allowed, share_w * interval_s / 3600)
         step = base_step_wh if base_step_wh <= allowed else allowed
         return StepDecision(step, _OCPP, _CONTINUE, base_step_wh, limit_w, share_w)
     if policy is None:
-        return StepDecision(base_step_wh, _LEGACY, _CONTINUE, base_step_wh)
-    station = StationState(energy_delivered_wh, base_step_wh)
+        return StepDecision(base_step_wh, _LOCAL_POLICY, _CONTINUE, base_step_wh)
+    station = SessionProgress(energy_delivered_wh, base_step_wh)
     decision = evaluate_meter_value_decision(station, policy, env or ChargingEnvironment(hour=utc_instant(at).hour))
-    return StepDecision(decision.energy_wh, _LEGACY, decision.action, base_step_wh, policy_reason=decision.reason)
+    return StepDecision(decision.energy_wh, _LOCAL_POLICY, decision.action, base_step_wh, policy_reason=decision.reason)

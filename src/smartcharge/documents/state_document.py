@@ -20,9 +20,10 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from smartcharge._time import format_instant
+from smartcharge.engine.instants import format_instant
+from smartcharge.engine.model import Transaction
+from smartcharge.engine.store import ChargePointState, InstalledProfile
 from smartcharge.errors import OcppCallError, ProfileValidationError, SmartChargingError
-from smartcharge.model import Transaction
 from smartcharge.ocpp16.codec import (
     config_from_ocpp,
     config_to_ocpp,
@@ -33,14 +34,28 @@ from smartcharge.ocpp16.codec import (
     read_object,
     read_required,
 )
-from smartcharge.state import ChargePointState, InstalledProfile
+from smartcharge.ocpp16.purposes import PURPOSES
+from smartcharge.ocpp201.purposes import ChargingProfilePurpose as Purpose201
 
-__all__ = ["FORMAT", "VERSION", "StateDocumentError", "dumps", "loads", "state_from_json", "state_to_json"]
+__all__ = [
+    "FORMAT",
+    "STATE_PURPOSES",
+    "VERSION",
+    "StateDocumentError",
+    "dumps",
+    "loads",
+    "state_from_json",
+    "state_to_json",
+]
 
 #: The value of the document's ``"format"`` key.
 FORMAT = "smartcharge-state"
 #: The document version this module writes and reads.
 VERSION = 1
+
+#: The purposes a saved state may hold: OCPP 1.6's, and OCPP 2.0.1's external constraints, which the charge
+#: point's energy management installs itself.
+STATE_PURPOSES = (*PURPOSES, Purpose201.CHARGING_STATION_EXTERNAL_CONSTRAINTS)
 
 _DOCUMENT_KEYS = ("format", "version", "config", "profiles", "transactions")
 
@@ -54,7 +69,7 @@ class StateDocumentError(SmartChargingError, ValueError):
 
 def _installed_to_json(installed: InstalledProfile) -> dict[str, Any]:
     return {
-        "connectorId": installed.connector_id,
+        "connectorId": installed.outlet_id,
         "installedAt": format_instant(installed.installed_at),
         "chargingProfile": profile_to_ocpp(installed.profile),
     }
@@ -62,7 +77,7 @@ def _installed_to_json(installed: InstalledProfile) -> dict[str, Any]:
 
 def _transaction_to_json(transaction: Transaction) -> dict[str, Any]:
     return {
-        "connectorId": transaction.connector_id,
+        "connectorId": transaction.outlet_id,
         "transactionId": transaction.transaction_id,
         "start": format_instant(transaction.start),
     }
@@ -90,19 +105,21 @@ def dumps(state: ChargePointState, *, indent: int | None = None) -> str:
 
 def _installed_from_json(value: Any, path: str) -> InstalledProfile:
     obj = read_object(value, path, ("connectorId", "installedAt", "chargingProfile"))
-    connector_id = read_required(obj, "connectorId", path, read_int)
+    outlet_id = read_required(obj, "connectorId", path, read_int)
     installed_at = read_required(obj, "installedAt", path, read_instant)
     try:
-        profile = read_required(obj, "chargingProfile", path, lambda v, p: profile_from_ocpp(v, path=p, strict=False))
+        profile = read_required(
+            obj, "chargingProfile", path, lambda v, p: profile_from_ocpp(v, path=p, purposes=STATE_PURPOSES)
+        )
     except ProfileValidationError as exc:
         raise StateDocumentError(f"{path}.chargingProfile breaks {exc}") from None
-    return InstalledProfile(connector_id=connector_id, profile=profile, installed_at=installed_at)
+    return InstalledProfile(outlet_id=outlet_id, profile=profile, installed_at=installed_at)
 
 
 def _transaction_from_json(value: Any, path: str) -> Transaction:
     obj = read_object(value, path, ("connectorId", "transactionId", "start"))
     return Transaction(
-        connector_id=read_required(obj, "connectorId", path, read_int),
+        outlet_id=read_required(obj, "connectorId", path, read_int),
         transaction_id=read_required(obj, "transactionId", path, read_int),
         start=read_required(obj, "start", path, read_instant),
     )

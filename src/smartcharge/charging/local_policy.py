@@ -1,8 +1,9 @@
-"""The legacy local charging policy: energy cap, price ceiling, peak hours (SPEC R35).
+"""The local policy: the charge point's own rules for charging, energy cap, price ceiling, peak hours (SPEC R35,
+where it is called the legacy policy).
 
 A charge point that receives no OCPP limit still decides for itself how much to charge each meter-value step.
 These pure functions are that decision, each with a human-readable reason. They know nothing of OCPP: whether the
-policy is consulted at all (only when no OCPP profile imposes a limit, R33) is `loop`'s business.
+policy is consulted at all (only when no OCPP profile imposes a limit, R33) is `step`'s business.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ __all__ = [
     "ChargingEnvironment",
     "LocalPolicy",
     "MeterDecision",
-    "StationState",
+    "SessionProgress",
     "evaluate_meter_value_decision",
     "is_peak_hour",
 ]
@@ -76,9 +77,9 @@ class LocalPolicy:
 
 
 @attrs.frozen
-class StationState:
+class SessionProgress:
     """Where the charging session stands: `energy_delivered_wh` so far, and `base_step_wh`, the energy the
-    station would deliver in this step if nothing held it back (both Wh)."""
+    outlet would deliver in this step if nothing held it back (both Wh)."""
 
     energy_delivered_wh: float
     base_step_wh: float
@@ -129,12 +130,12 @@ def is_peak_hour(hour: int, peak_hours: Iterable[tuple[int, int]]) -> bool:
 
 
 def evaluate_meter_value_decision(
-    station_state: StationState, policy: LocalPolicy, env: ChargingEnvironment
+    progress: SessionProgress, policy: LocalPolicy, env: ChargingEnvironment
 ) -> MeterDecision:
     """R35: the local policy's decision for the station's next step, in this order: energy cap reached -> stop;
     price above the maximum -> stop (or skip); peak hour -> stop, or halve the step (floor 10 Wh) when allowed;
     finally the step is clipped so the energy cap is met, never exceeded."""
-    delivered, base_step_wh = station_state.energy_delivered_wh, station_state.base_step_wh
+    delivered, base_step_wh = progress.energy_delivered_wh, progress.base_step_wh
     cap_wh = None if policy.energy_cap_kwh is None else policy.energy_cap_kwh * 1000
     if cap_wh is not None and delivered >= cap_wh:
         return MeterDecision(

@@ -20,6 +20,8 @@ from typing import Any
 
 import attrs
 
+from smartcharge.documents.state_document import StateDocumentError, state_from_json
+from smartcharge.engine.store import ChargePointState, end_transaction, start_transaction
 from smartcharge.errors import OcppCallError, ProfileValidationError, ScriptError, TransactionError
 from smartcharge.ocpp16.codec import (
     config_from_ocpp,
@@ -35,8 +37,6 @@ from smartcharge.ocpp16.handlers import (
     handle_get_composite_schedule,
     handle_set_charging_profile,
 )
-from smartcharge.serialize import StateDocumentError, state_from_json
-from smartcharge.state import ChargePointState, end_transaction, start_transaction
 
 __all__ = ["CALLS", "ReplayResult", "replay_script"]
 

@@ -27,24 +27,20 @@ from typing import Any
 
 import attrs
 
-from smartcharge._time import from_epoch, to_epoch, utc_instant
-from smartcharge.composite import LimitSource, combine_sources, limit_at
-from smartcharge.model import ChargingProfilePurpose, ChargingRateUnit
-from smartcharge.state import ChargePointState
-from smartcharge.timeline import profile_slices
-from smartcharge.units import convert
+from smartcharge.engine.composite import LimitSource, combine_sources, limit_at
+from smartcharge.engine.instants import from_epoch, to_epoch, utc_instant
+from smartcharge.engine.model import ChargingRateUnit
+from smartcharge.engine.store import ChargePointState
+from smartcharge.engine.timeline import profile_slices
+from smartcharge.engine.units import convert
 
-__all__ = ["MIN_RATE_TOLERANCE", "ConnectorDemand", "allocate", "station_allocation", "station_allocation_schedule"]
+__all__ = ["MIN_RATE_TOLERANCE", "OutletDemand", "allocate", "station_allocation", "station_allocation_schedule"]
 
 #: A share within this relative distance below a connector's minimum rate counts as reaching it, so that a
 #: rounding error in the caller's unit conversion (30 A shared by three EVs of 10 A minimum) pauses nobody.
 MIN_RATE_TOLERANCE = 1e-9
 
 _TOLERANCE = Fraction(MIN_RATE_TOLERANCE)
-_CAPS = (
-    ChargingProfilePurpose.CHARGE_POINT_MAX_PROFILE,
-    ChargingProfilePurpose.CHARGING_STATION_EXTERNAL_CONSTRAINTS,
-)
 
 
 def _as_float(value: Any) -> Any:
@@ -57,23 +53,23 @@ def _as_float(value: Any) -> Any:
     return value
 
 
-def _finite(instance: ConnectorDemand, attribute: attrs.Attribute[float], value: Any) -> None:
+def _finite(instance: OutletDemand, attribute: attrs.Attribute[float], value: Any) -> None:
     if not isinstance(value, float) or not math.isfinite(value):
-        raise ValueError(f"ConnectorDemand.{attribute.name} must be a finite number, not {value!r}")
+        raise ValueError(f"OutletDemand.{attribute.name} must be a finite number, not {value!r}")
 
 
-def _not_negative(instance: ConnectorDemand, attribute: attrs.Attribute[float], value: float) -> None:
+def _not_negative(instance: OutletDemand, attribute: attrs.Attribute[float], value: float) -> None:
     if value < 0:
-        raise ValueError(f"ConnectorDemand.{attribute.name} must be >= 0, not {value!r}")
+        raise ValueError(f"OutletDemand.{attribute.name} must be >= 0, not {value!r}")
 
 
-def _positive(instance: ConnectorDemand, attribute: attrs.Attribute[float], value: float) -> None:
+def _positive(instance: OutletDemand, attribute: attrs.Attribute[float], value: float) -> None:
     if not value > 0:
-        raise ValueError(f"ConnectorDemand.{attribute.name} must be > 0, not {value!r}")
+        raise ValueError(f"OutletDemand.{attribute.name} must be > 0, not {value!r}")
 
 
 @attrs.frozen
-class ConnectorDemand:
+class OutletDemand:
     """What one connector asks of the shared total, in the caller's unit (A or W, the same for all).
 
     - `limit`: the most it may draw (its own Tx/TxDefault limit, or its hardware maximum; R25).
@@ -114,7 +110,7 @@ def _float_down(value: Fraction) -> float:
     return math.nextafter(result, -math.inf) if Fraction(result) > value else result
 
 
-def allocate(total: float, demands: Mapping[int, ConnectorDemand]) -> dict[int, float]:
+def allocate(total: float, demands: Mapping[int, OutletDemand]) -> dict[int, float]:
     """Share `total` between the connectors of `demands` (connector id -> demand), weighted max-min fair (R28,
     §3.13.4 "Load Balancing").
 
@@ -133,8 +129,8 @@ def allocate(total: float, demands: Mapping[int, ConnectorDemand]) -> dict[int, 
     for connector, demand in demands.items():
         if not isinstance(connector, int) or isinstance(connector, bool):
             raise ValueError(f"connector ids must be integers, not {connector!r}")
-        if not isinstance(demand, ConnectorDemand):
-            raise ValueError(f"the demand of connector {connector} must be a ConnectorDemand, not {demand!r}")
+        if not isinstance(demand, OutletDemand):
+            raise ValueError(f"the demand of connector {connector} must be a OutletDemand, not {demand!r}")
     exact = {c: (Fraction(d.limit), Fraction(d.min_rate), Fraction(d.weight)) for c, d in demands.items()}
     active = set(exact)
     while True:
@@ -153,7 +149,7 @@ def _min_rate(state: ChargePointState, source: LimitSource, unit: ChargingRateUn
     """The governing schedule's minChargingRate (§7.13) in `unit` on the governing period's phases; 0 if none."""
     for installed in state.profiles:
         profile = installed.profile
-        if installed.connector_id == source.connector_id and profile.charging_profile_id == source.profile_id:
+        if installed.outlet_id == source.outlet_id and profile.charging_profile_id == source.profile_id:
             schedule = profile.charging_schedule
             if schedule.min_charging_rate is None:
                 return 0.0
@@ -179,18 +175,18 @@ def station_allocation(
     voltage = state.config.voltage
     cap: float | None = None
     hardware = 0.0
-    demands: dict[int, ConnectorDemand] = {}
+    demands: dict[int, OutletDemand] = {}
     for transaction in state.transactions:
         if transaction.start > instant:
             continue
-        limit = limit_at(state, transaction.connector_id, instant, the_unit)
-        caps = [s for s in limit.sources if s.purpose in _CAPS]
-        own = [s for s in limit.sources if s.purpose not in _CAPS]
+        limit = limit_at(state, transaction.outlet_id, instant, the_unit)
+        caps = [s for s in limit.sources if s.purpose.role.is_cap]
+        own = [s for s in limit.sources if not s.purpose.role.is_cap]
         if caps:
             cap = combine_sources(caps, the_unit, voltage)[0]
         own_limit = combine_sources(own, the_unit, voltage)[0] if own else limit.hardware_limit
         min_rate = _min_rate(state, own[0], the_unit) if own else 0.0
-        demands[transaction.connector_id] = ConnectorDemand(own_limit, min_rate)
+        demands[transaction.outlet_id] = OutletDemand(own_limit, min_rate)
         hardware += limit.hardware_limit
     return allocate(hardware if cap is None else cap, demands)
 
@@ -216,12 +212,12 @@ def station_allocation_schedule(
         session = to_epoch(transaction.start)
         points.add(session)
         for installed in state.profiles:
-            if installed.connector_id in (0, transaction.connector_id):
+            if installed.outlet_id in (0, transaction.outlet_id):
                 slices = profile_slices(
                     installed.profile, begin, end, installed_at=to_epoch(installed.installed_at), session_start=session
                 )
                 points.update(x for s in slices for x in (s.start, s.end))
-    schedule: dict[int, list[tuple[int, float]]] = {t.connector_id: [] for t in state.transactions}
+    schedule: dict[int, list[tuple[int, float]]] = {t.outlet_id: [] for t in state.transactions}
     for point in sorted(p for p in points if begin <= p < end):
         shares = station_allocation(state, from_epoch(point), unit)
         for connector, periods in schedule.items():

@@ -23,21 +23,24 @@ from typing import Any
 
 import attrs
 
-from smartcharge.errors import OcppCallError, ProfileValidationError, ScriptError
-from smartcharge.model import (
+from smartcharge.documents.replay import replay_script
+from smartcharge.documents.state_document import STATE_PURPOSES, StateDocumentError, state_from_json
+from smartcharge.engine.model import (
     ChargePointConfig,
     ChargingProfile,
     ChargingProfileKind,
-    ChargingProfilePurpose,
     ChargingRateUnit,
     ChargingSchedule,
     ChargingSchedulePeriod,
+    Purpose,
+    PurposeRole,
     RecurrencyKind,
     Transaction,
 )
+from smartcharge.engine.store import ChargePointState, install_profile
+from smartcharge.errors import OcppCallError, ProfileValidationError, ScriptError
 from smartcharge.ocpp16.codec import (
     FORMAT_VIOLATION,
-    OCPP16_PURPOSES,
     PROPERTY_CONSTRAINT_VIOLATION,
     child_path,
     profile_from_ocpp,
@@ -46,10 +49,9 @@ from smartcharge.ocpp16.codec import (
     read_int,
     read_number,
     read_object,
+    read_purpose,
 )
-from smartcharge.replay import replay_script
-from smartcharge.serialize import StateDocumentError, state_from_json
-from smartcharge.state import ChargePointState, install_profile
+from smartcharge.ocpp16.purposes import PURPOSES
 
 __all__ = ["Problem", "document_kind", "validate_document", "validate_payload", "validate_profile"]
 
@@ -109,12 +111,12 @@ _SCHEDULE_FIELDS: dict[str, tuple[bool, Reader]] = {
 
 
 def _profile_fields(strict: bool) -> dict[str, tuple[bool, Reader]]:
-    purposes = OCPP16_PURPOSES if strict else tuple(ChargingProfilePurpose)
+    purposes = PURPOSES if strict else STATE_PURPOSES
     return {
         "chargingProfileId": (True, read_int),
         "transactionId": (False, read_int),
         "stackLevel": (True, read_int),
-        "chargingProfilePurpose": (True, _enum(ChargingProfilePurpose, purposes)),
+        "chargingProfilePurpose": (True, lambda value, path: read_purpose(value, path, purposes)),
         "chargingProfileKind": (True, _enum(ChargingProfileKind)),
         "recurrencyKind": (False, _enum(RecurrencyKind)),
         "validFrom": (False, read_instant),
@@ -251,7 +253,7 @@ class _Placement:
 
     profile_id: int
     stack_level: int
-    purpose: ChargingProfilePurpose
+    purpose: Purpose
     unit: ChargingRateUnit | None
     period_count: int
     transaction_id: int | None
@@ -320,22 +322,22 @@ def validate_profile(profile: Any, path: str = "csChargingProfiles", *, strict: 
 # --- a profile on a charge point ----------------------------------------------------------------------------------
 
 
-def _stand_in_state(connector_id: int, placement: _Placement, now: datetime) -> ChargePointState:
+def _stand_in_state(outlet_id: int, placement: _Placement, now: datetime) -> ChargePointState:
     """A charge point with the default configuration, the payload's connector, and a transaction on it for a
     TxProfile (the one the profile names), so that only the payload's own problems show."""
-    state = ChargePointState(ChargePointConfig(connector_count=max(1, connector_id)))
-    if placement.purpose is ChargingProfilePurpose.TX_PROFILE and connector_id > 0:
+    state = ChargePointState(ChargePointConfig(outlet_count=max(1, outlet_id)))
+    if placement.purpose.role is PurposeRole.TRANSACTION and outlet_id > 0:
         transaction_id = 1 if placement.transaction_id is None else placement.transaction_id
-        state = attrs.evolve(state, transactions=(Transaction(connector_id, transaction_id, now),))
+        state = attrs.evolve(state, transactions=(Transaction(outlet_id, transaction_id, now),))
     return state
 
 
 def _placement(
-    connector_id: int, placement: _Placement, state: ChargePointState | None, now: datetime, where: str
+    outlet_id: int, placement: _Placement, state: ChargePointState | None, now: datetime, where: str
 ) -> list[Problem]:
     """R6-R10, D1-D3: what `install_profile` rejects on `state` (a stand-in charge point when None)."""
-    target = _stand_in_state(connector_id, placement, now) if state is None else state
-    outcome = install_profile(target, connector_id, placement.stand_in(target.config), now)
+    target = _stand_in_state(outlet_id, placement, now) if state is None else state
+    outcome = install_profile(target, outlet_id, placement.stand_in(target.config), now)
     if outcome.accepted:
         return []
     return [Problem(outcome.rule or "R10", where, outcome.reason)]
@@ -351,20 +353,20 @@ def validate_payload(payload: Any, state: ChargePointState | None = None, now: d
     read = _read_fields(payload, "", fields, problems)
     if read is None:
         return problems
-    connector_id = read.get("connectorId")
-    if connector_id is not None:
-        count = state.config.connector_count if state is not None else None
-        if connector_id < 0 or (count is not None and connector_id > count):
+    outlet_id = read.get("connectorId")
+    if outlet_id is not None:
+        count = state.config.outlet_count if state is not None else None
+        if outlet_id < 0 or (count is not None and outlet_id > count):
             shown = "0..N" if count is None else f"0..{count}"
             problems.append(
-                Problem("R6", "connectorId", f"{PROPERTY_CONSTRAINT_VIOLATION}: {connector_id} is not {shown}")
+                Problem("R6", "connectorId", f"{PROPERTY_CONSTRAINT_VIOLATION}: {outlet_id} is not {shown}")
             )
-            connector_id = None
+            outlet_id = None
     if "csChargingProfiles" not in read:
         return problems
     placement = _profile(read["csChargingProfiles"], "csChargingProfiles", True, problems)
-    if placement is not None and connector_id is not None:
-        problems.extend(_placement(connector_id, placement, state, now, "csChargingProfiles"))
+    if placement is not None and outlet_id is not None:
+        problems.extend(_placement(outlet_id, placement, state, now, "csChargingProfiles"))
     return problems
 
 
@@ -374,8 +376,8 @@ def _bare_profile(document: Mapping[str, Any], state: ChargePointState | None) -
     problems: list[Problem] = []
     placement = _profile(document, "", True, problems)
     if placement is not None:
-        connector_id = 1 if placement.purpose is ChargingProfilePurpose.TX_PROFILE else 0
-        problems.extend(_placement(connector_id, placement, state, _NO_TIME, ""))
+        outlet_id = 1 if placement.purpose.role is PurposeRole.TRANSACTION else 0
+        problems.extend(_placement(outlet_id, placement, state, _NO_TIME, ""))
     return problems
 
 
@@ -402,8 +404,8 @@ def _state_document(document: Mapping[str, Any]) -> list[Problem]:
     for i in order:
         installed = state.profiles[i]
         profile = installed.profile
-        where = f"profile {profile.charging_profile_id} on connector {installed.connector_id}"
-        outcome = install_profile(rebuilt, installed.connector_id, profile, installed.installed_at)
+        where = f"profile {profile.charging_profile_id} on connector {installed.outlet_id}"
+        outcome = install_profile(rebuilt, installed.outlet_id, profile, installed.installed_at)
         if not outcome.accepted:
             problems.append(Problem(outcome.rule or "R10", where, outcome.reason))
             continue
@@ -433,10 +435,10 @@ def _composite_problem(payload: Mapping[str, Any], state: ChargePointState, answ
         error = answer["error"]
         rule = "R30" if error["code"] == PROPERTY_CONSTRAINT_VIOLATION else "R14"
         return Problem(rule, "", f"CALLERROR {error['code']}: {error['description']}")
-    connector_id, duration = payload.get("connectorId"), payload.get("duration")
+    outlet_id, duration = payload.get("connectorId"), payload.get("duration")
     unit = payload.get("chargingRateUnit")
-    if isinstance(connector_id, int) and not 0 <= connector_id <= state.config.connector_count:
-        reason = f"connectorId {connector_id} is not 0..{state.config.connector_count}"
+    if isinstance(outlet_id, int) and not 0 <= outlet_id <= state.config.outlet_count:
+        reason = f"connectorId {outlet_id} is not 0..{state.config.outlet_count}"
     elif isinstance(duration, int) and duration < 0:
         reason = f"duration {duration} is negative"
     elif unit is not None:

@@ -15,14 +15,16 @@ from typing import Any, TypeVar
 
 import attrs
 
-from smartcharge._time import utc_instant
-from smartcharge.errors import TransactionError
-from smartcharge.model import (
+from smartcharge.engine.instants import utc_instant
+from smartcharge.engine.model import (
     ChargePointConfig,
     ChargingProfile,
-    ChargingProfilePurpose,
+    Purpose,
+    PurposeRole,
     Transaction,
+    TransactionId,
 )
+from smartcharge.errors import TransactionError
 
 _T = TypeVar("_T")
 
@@ -36,13 +38,11 @@ __all__ = [
     "clear_profiles",
     "end_transaction",
     "install_profile",
+    "start_sessions",
     "start_transaction",
 ]
 
-_CAP_PURPOSES = (
-    ChargingProfilePurpose.CHARGE_POINT_MAX_PROFILE,
-    ChargingProfilePurpose.CHARGING_STATION_EXTERNAL_CONSTRAINTS,
-)
+_TRANSACTION = PurposeRole.TRANSACTION
 
 
 class InstallStatus(str, Enum):
@@ -65,9 +65,9 @@ def _to_installed_at(value: datetime) -> datetime:
 
 @attrs.frozen
 class InstalledProfile:
-    """A profile as installed: on `connector_id` (0 = the whole charge point) since `installed_at`."""
+    """A profile as installed: on `outlet_id` (0 = the whole charge point) since `installed_at`."""
 
-    connector_id: int
+    outlet_id: int
     profile: ChargingProfile
     installed_at: datetime = attrs.field(converter=_to_installed_at)
     _compiled: Any = attrs.field(default=None, init=False, repr=False, eq=False)
@@ -80,10 +80,17 @@ class InstalledProfile:
             object.__setattr__(self, "_compiled", build(self))
         return self._compiled  # type: ignore[no-any-return]
 
+    def reaches(self, outlet_id: int) -> bool:
+        """Does this profile bear on outlet `outlet_id` (> 0)? Caps and default profiles on outlet 0 reach every
+        outlet (§3.13.1); a default or transaction profile on an outlet reaches that outlet."""
+        return self.outlet_id == outlet_id or (
+            self.outlet_id == 0 and self.profile.charging_profile_purpose.role is not _TRANSACTION
+        )
+
     @property
     def sort_key(self) -> tuple[int, str, int, int]:
         p = self.profile
-        return (self.connector_id, p.charging_profile_purpose.value, p.stack_level, p.charging_profile_id)
+        return (self.outlet_id, p.charging_profile_purpose.name, p.stack_level, p.charging_profile_id)
 
 
 def _sorted_profiles(value: Iterable[InstalledProfile]) -> tuple[InstalledProfile, ...]:
@@ -91,7 +98,7 @@ def _sorted_profiles(value: Iterable[InstalledProfile]) -> tuple[InstalledProfil
 
 
 def _sorted_transactions(value: Iterable[Transaction]) -> tuple[Transaction, ...]:
-    return tuple(sorted(value, key=lambda t: t.connector_id))
+    return tuple(sorted(value, key=lambda t: t.outlet_id))
 
 
 @attrs.frozen(eq=False)
@@ -107,11 +114,11 @@ class ChargePointState:
     def __attrs_post_init__(self) -> None:
         seen: set[int] = set()
         for t in self.transactions:
-            if t.connector_id not in self.config.connector_ids:
-                raise ValueError(f"transaction {t.transaction_id} is on unknown connector {t.connector_id}")
-            if t.connector_id in seen:
-                raise ValueError(f"connector {t.connector_id} has more than one active transaction")
-            seen.add(t.connector_id)
+            if t.outlet_id not in self.config.outlet_ids:
+                raise ValueError(f"transaction {t.transaction_id} is on unknown outlet {t.outlet_id}")
+            if t.outlet_id in seen:
+                raise ValueError(f"outlet {t.outlet_id} has more than one active transaction")
+            seen.add(t.outlet_id)
 
     def _key(self) -> tuple[object, ...]:
         return (self.config, self.profiles, self.transactions)
@@ -124,14 +131,14 @@ class ChargePointState:
     def __hash__(self) -> int:
         return hash(self._key())
 
-    def transaction_on(self, connector_id: int) -> Transaction | None:
-        """The active transaction on `connector_id`, if any."""
+    def transaction_on(self, outlet_id: int) -> Transaction | None:
+        """The active transaction on `outlet_id`, if any."""
         for t in self.transactions:
-            if t.connector_id == connector_id:
+            if t.outlet_id == outlet_id:
                 return t
         return None
 
-    def find_transaction(self, transaction_id: int) -> Transaction | None:
+    def find_transaction(self, transaction_id: TransactionId) -> Transaction | None:
         """The active transaction with `transaction_id`, if any."""
         for t in self.transactions:
             if t.transaction_id == transaction_id:
@@ -177,23 +184,23 @@ def _reject(state: ChargePointState, rule: str, reason: str) -> InstallOutcome:
     return InstallOutcome(state=state, status=InstallStatus.REJECTED, reason=reason, rule=rule)
 
 
-def _placement_problem(state: ChargePointState, connector_id: int, profile: ChargingProfile) -> tuple[str, str] | None:
-    """(rule, reason) when `profile` may not go on `connector_id` (R6-R9, D1), else None."""
-    if not isinstance(connector_id, int) or connector_id not in range(0, state.config.connector_count + 1):
-        return "R6", f"connectorId {connector_id} is not 0..{state.config.connector_count}"
+def _placement_problem(state: ChargePointState, outlet_id: int, profile: ChargingProfile) -> tuple[str, str] | None:
+    """(rule, reason) when `profile` may not go on `outlet_id` (R6-R9, D1), else None."""
+    if not isinstance(outlet_id, int) or outlet_id not in range(0, state.config.outlet_count + 1):
+        return "R6", f"outlet {outlet_id} is not 0..{state.config.outlet_count}"
     purpose = profile.charging_profile_purpose
-    if purpose in _CAP_PURPOSES and connector_id != 0:
-        return "R7", f"a {purpose.value} goes on connector 0, not connector {connector_id}"
-    if purpose is ChargingProfilePurpose.TX_PROFILE:
-        if connector_id == 0:
-            return "R9", "a TxProfile needs a connector > 0"
-        active = state.transaction_on(connector_id)
+    if purpose.role.is_cap and outlet_id != 0:
+        return "R7", f"a {purpose.name} goes on outlet 0, not outlet {outlet_id}"
+    if purpose.role is _TRANSACTION:
+        if outlet_id == 0:
+            return "R9", "a TxProfile needs an outlet > 0"
+        active = state.transaction_on(outlet_id)
         if active is None:
-            return "R9", f"a TxProfile needs an active transaction, and connector {connector_id} has none"
+            return "R9", f"a TxProfile needs an active transaction, and outlet {outlet_id} has none"
         if profile.transaction_id is not None and profile.transaction_id != active.transaction_id:
             return "D1", (
                 f"transactionId {profile.transaction_id} is not the active transaction "
-                f"{active.transaction_id} on connector {connector_id}"
+                f"{active.transaction_id} on outlet {outlet_id}"
             )
     return None
 
@@ -217,35 +224,35 @@ def _configuration_problem(config: ChargePointConfig, profile: ChargingProfile) 
 
 
 def _replaces(new: InstalledProfile, old: InstalledProfile) -> bool:
-    """R15 (D6): same chargingProfileId anywhere, or same (purpose, stackLevel, connectorId)."""
+    """R15 (D6): same chargingProfileId anywhere, or same (purpose, stackLevel, outlet)."""
     a, b = new.profile, old.profile
     if a.charging_profile_id == b.charging_profile_id:
         return True
     return (
-        new.connector_id == old.connector_id
-        and a.charging_profile_purpose is b.charging_profile_purpose
+        new.outlet_id == old.outlet_id
+        and a.charging_profile_purpose == b.charging_profile_purpose
         and a.stack_level == b.stack_level
     )
 
 
 def install_profile(
-    state: ChargePointState, connector_id: int, profile: ChargingProfile, now: datetime
+    state: ChargePointState, outlet_id: int, profile: ChargingProfile, now: datetime
 ) -> InstallOutcome:
-    """SetChargingProfile (§5.16, §3.13): install `profile` on `connector_id` at `now`.
+    """SetChargingProfile (§5.16, §3.13): install `profile` on `outlet_id` at `now`.
 
-    Rejected (the same `state` returned, R16) when the connector or purpose does not fit (R6-R9, D1) or the
+    Rejected (the same `state` returned, R16) when the outlet or purpose does not fit (R6-R9, D1) or the
     configuration forbids it (R10, D2, D3). Otherwise profiles with the same id, or the same purpose, stackLevel
-    and connector, are replaced (R15, D6). A TxProfile without transactionId binds to the active transaction (D1).
+    and outlet, are replaced (R15, D6). A TxProfile without transactionId binds to the active transaction (D1).
     """
     now = utc_instant(now, "now")
-    problem = _placement_problem(state, connector_id, profile) or _configuration_problem(state.config, profile)
+    problem = _placement_problem(state, outlet_id, profile) or _configuration_problem(state.config, profile)
     if problem is not None:
         return _reject(state, *problem)
-    if profile.charging_profile_purpose is ChargingProfilePurpose.TX_PROFILE and profile.transaction_id is None:
-        active = state.transaction_on(connector_id)
+    if profile.charging_profile_purpose.role is _TRANSACTION and profile.transaction_id is None:
+        active = state.transaction_on(outlet_id)
         assert active is not None  # checked by _placement_problem
         profile = attrs.evolve(profile, transaction_id=active.transaction_id)
-    new = InstalledProfile(connector_id=connector_id, profile=profile, installed_at=now)
+    new = InstalledProfile(outlet_id=outlet_id, profile=profile, installed_at=now)
     kept = [old for old in state.profiles if not _replaces(new, old)]
     if len(kept) >= state.config.max_profiles:
         return _reject(
@@ -264,22 +271,21 @@ def clear_profiles(
     state: ChargePointState,
     *,
     id: int | None = None,
-    connector_id: int | None = None,
-    purpose: ChargingProfilePurpose | str | None = None,
+    outlet_id: int | None = None,
+    purpose: Purpose | None = None,
     stack_level: int | None = None,
 ) -> ClearOutcome:
     """ClearChargingProfile (§5.5, §6.13, R32): with `id`, that profile (other criteria ignored); with no
     criterion, every profile; otherwise the profiles matching every given criterion. `Unknown` when nothing
     matched."""
-    wanted = None if purpose is None else ChargingProfilePurpose(purpose)
 
     def matches(ip: InstalledProfile) -> bool:
         p = ip.profile
         if id is not None:
             return p.charging_profile_id == id
         return (
-            (connector_id is None or ip.connector_id == connector_id)
-            and (wanted is None or p.charging_profile_purpose is wanted)
+            (outlet_id is None or ip.outlet_id == outlet_id)
+            and (purpose is None or p.charging_profile_purpose == purpose)
             and (stack_level is None or p.stack_level == stack_level)
         )
 
@@ -292,43 +298,61 @@ def clear_profiles(
 
 def start_transaction(
     state: ChargePointState,
-    connector_id: int,
-    transaction_id: int,
+    outlet_id: int,
+    transaction_id: TransactionId,
     start: datetime,
     profile: ChargingProfile | None = None,
 ) -> ChargePointState:
-    """A transaction starts on `connector_id` at `start` (the anchor of Relative profiles, R22).
+    """A transaction starts on `outlet_id` at `start` (the anchor of Relative profiles, R22).
 
     `profile` is RemoteStartTransaction's chargingProfile (§5.16.2, R19): a TxProfile without transactionId
     that binds to this transaction; it is installed like a SetChargingProfile at `start`. Raises
-    `TransactionError` for an unknown or busy connector, a transaction id already active,
+    `TransactionError` for an unknown or busy outlet, a transaction id already active,
     or a `profile` that cannot be installed.
     """
     start = utc_instant(start, "start")
-    if connector_id not in state.config.connector_ids:
-        raise TransactionError(f"connectorId {connector_id} is not 1..{state.config.connector_count}")
-    if state.transaction_on(connector_id) is not None:
-        raise TransactionError(f"connector {connector_id} already has an active transaction")
+    if outlet_id not in state.config.outlet_ids:
+        raise TransactionError(f"outlet {outlet_id} is not 1..{state.config.outlet_count}")
+    if state.transaction_on(outlet_id) is not None:
+        raise TransactionError(f"outlet {outlet_id} already has an active transaction")
     if state.find_transaction(transaction_id) is not None:
         raise TransactionError(f"transaction {transaction_id} is already active")
     new_state = attrs.evolve(
-        state, transactions=(*state.transactions, Transaction(connector_id, transaction_id, start))
+        state, transactions=(*state.transactions, Transaction(outlet_id, transaction_id, start))
     )
     if profile is None:
         return new_state
-    if profile.charging_profile_purpose is not ChargingProfilePurpose.TX_PROFILE:
+    if profile.charging_profile_purpose.role is not _TRANSACTION:
         raise TransactionError(
-            f"RemoteStartTransaction's profile must be a TxProfile, not {profile.charging_profile_purpose.value}"
+            "RemoteStartTransaction's profile must be a transaction profile (TxProfile), "
+            f"not {profile.charging_profile_purpose}"
         )
     if profile.transaction_id is not None and profile.transaction_id != transaction_id:
         raise TransactionError("RemoteStartTransaction's profile must not name another transactionId (R19)")
-    outcome = install_profile(new_state, connector_id, profile, start)
+    outcome = install_profile(new_state, outlet_id, profile, start)
     if not outcome.accepted:
         raise TransactionError(f"RemoteStartTransaction's profile was rejected: {outcome.reason}")
     return outcome.state
 
 
-def end_transaction(state: ChargePointState, transaction_id: int) -> ChargePointState:
+def start_sessions(
+    state: ChargePointState, start: datetime, outlet_ids: Iterable[int] | None = None
+) -> ChargePointState:
+    """`state` with a transaction started at `start` on every outlet of `outlet_ids` (default: all) that has none,
+    each under an integer id no active transaction uses: the state "as if a transaction started now" on which a
+    window's composite is evaluated (D8)."""
+    used = {t.transaction_id for t in state.transactions}
+    next_id = 1
+    for outlet_id in state.config.outlet_ids if outlet_ids is None else outlet_ids:
+        if state.transaction_on(outlet_id) is None:
+            while next_id in used:
+                next_id += 1
+            state = start_transaction(state, outlet_id, next_id, start)
+            used.add(next_id)
+    return state
+
+
+def end_transaction(state: ChargePointState, transaction_id: TransactionId) -> ChargePointState:
     """The transaction `transaction_id` ends: it and its TxProfiles are gone (R18). Unknown ids raise
     `TransactionError`."""
     ending = state.find_transaction(transaction_id)
@@ -338,8 +362,8 @@ def end_transaction(state: ChargePointState, transaction_id: int) -> ChargePoint
         ip
         for ip in state.profiles
         if not (
-            ip.profile.charging_profile_purpose is ChargingProfilePurpose.TX_PROFILE
-            and ip.connector_id == ending.connector_id
+            ip.profile.charging_profile_purpose.role is _TRANSACTION
+            and ip.outlet_id == ending.outlet_id
         )
     )
     transactions = tuple(t for t in state.transactions if t.transaction_id != transaction_id)

@@ -23,21 +23,15 @@ from typing import Any
 
 import attrs
 
-from smartcharge._time import format_instant, from_epoch, to_epoch, utc_instant
-from smartcharge.composite import Limit, LimitSource, combine_sources, composite_schedule, limit_at
-from smartcharge.model import ChargingProfilePurpose, ChargingRateUnit
-from smartcharge.state import ChargePointState, InstalledProfile, start_transaction
-from smartcharge.timeline import Slice, profile_slices
-from smartcharge.units import convert
+from smartcharge.engine.composite import Limit, LimitSource, combine_sources, composite_schedule, limit_at
+from smartcharge.engine.instants import format_instant, from_epoch, to_epoch, utc_instant
+from smartcharge.engine.model import ChargingRateUnit, Purpose, PurposeRole
+from smartcharge.engine.store import ChargePointState, InstalledProfile, start_sessions
+from smartcharge.engine.timeline import Slice, profile_slices
+from smartcharge.engine.units import convert
 
 __all__ = ["Contender", "Explanation", "Interval", "explain"]
 
-_CAPS = (
-    ChargingProfilePurpose.CHARGE_POINT_MAX_PROFILE,
-    ChargingProfilePurpose.CHARGING_STATION_EXTERNAL_CONSTRAINTS,
-)
-_TX = ChargingProfilePurpose.TX_PROFILE
-_TX_DEFAULT = ChargingProfilePurpose.TX_DEFAULT_PROFILE
 _RELATIVE_TOLERANCE = 1e-9
 
 
@@ -45,9 +39,9 @@ _RELATIVE_TOLERANCE = 1e-9
 class Contender:
     """A profile whose schedule covers an interval, and what became of it there.
 
-    `profile_id`, `purpose`, `stack_level` and `connector_id` (the connector it is installed on) name the profile;
+    `profile_id`, `purpose`, `stack_level` and `outlet_id` (the connector it is installed on) name the profile;
     `limit` `unit` on `number_phases` phases is its governing period's limit, and `value` the same limit in the
-    explanation's unit. `for_connector` is the connector whose limit it bears on (for connector 0's explanation a
+    explanation's unit. `for_outlet` is the connector whose limit it bears on (for connector 0's explanation a
     Tx/TxDefault profile is listed once per connector it reaches; caps are listed for connector 0).
 
     `governs` is True when it is the profile its purpose uses there (R24, D10, R25); `binds` is True when, in
@@ -55,10 +49,10 @@ class Contender:
     """
 
     profile_id: int
-    purpose: ChargingProfilePurpose
+    purpose: Purpose
     stack_level: int
-    connector_id: int
-    for_connector: int
+    outlet_id: int
+    for_outlet: int
     limit: float
     unit: ChargingRateUnit
     number_phases: int
@@ -92,11 +86,11 @@ class Interval:
 
 @attrs.frozen
 class Explanation:
-    """The explanation of `connector_id`'s limit over [`start`, `start` + `duration`) in `unit`: consecutive
+    """The explanation of `outlet_id`'s limit over [`start`, `start` + `duration`) in `unit`: consecutive
     `intervals` that cover the window (one at `start` when `duration` is 0), and the connector's
     `hardware_limit` in `unit` (what it may draw where no profile limits)."""
 
-    connector_id: int
+    outlet_id: int
     start: datetime
     duration: int
     unit: ChargingRateUnit
@@ -113,7 +107,7 @@ class Explanation:
         """The explanation as a JSON-able document (camelCase, times as ``YYYY-MM-DDTHH:MM:SSZ``), what
         ``smartcharge explain --format json`` prints."""
         return {
-            "connectorId": self.connector_id,
+            "connectorId": self.outlet_id,
             "start": format_instant(self.start),
             "duration": self.duration,
             "unit": self.unit.value,
@@ -135,10 +129,10 @@ class Explanation:
 def _contender_json(c: Contender) -> dict[str, Any]:
     return {
         "profileId": c.profile_id,
-        "purpose": c.purpose.value,
+        "purpose": c.purpose.name,
         "stackLevel": c.stack_level,
-        "connectorId": c.connector_id,
-        "forConnector": c.for_connector,
+        "connectorId": c.outlet_id,
+        "forConnector": c.for_outlet,
         "limit": c.limit,
         "unit": c.unit.value,
         "numberPhases": c.number_phases,
@@ -151,24 +145,16 @@ def _contender_json(c: Contender) -> dict[str, Any]:
 # --- which profiles cover when -----------------------------------------------------------------------------------
 
 
-def _reaches(installed: InstalledProfile, connector_id: int) -> bool:
-    """Does `installed` bear on connector `connector_id` > 0? Caps and TxDefault profiles on connector 0 reach every
-    connector (§3.13.1); a TxDefault or TxProfile on a connector reaches that connector."""
-    return installed.connector_id in (0, connector_id) and not (
-        installed.connector_id == 0 and installed.profile.charging_profile_purpose is _TX
-    )
-
-
 def _is_cap(installed: InstalledProfile) -> bool:
-    return installed.profile.charging_profile_purpose in _CAPS
+    return installed.profile.charging_profile_purpose.role.is_cap
 
 
 @attrs.frozen
 class _Coverage:
-    """Where one installed profile covers the window, as seen from connector `for_connector`."""
+    """Where one installed profile covers the window, as seen from connector `for_outlet`."""
 
     installed: InstalledProfile
-    for_connector: int
+    for_outlet: int
     slices: tuple[Slice, ...]
     starts: tuple[int, ...]
 
@@ -180,38 +166,26 @@ class _Coverage:
         return None
 
 
-def _as_if_charging(state: ChargePointState, at: datetime) -> ChargePointState:
-    """`state` with a transaction starting at `at` on every connector that has none: the composite of a window is
-    evaluated "as if a transaction started now" (D8), and `limit_at` at a later instant of the window must see the
-    same start of charging."""
-    next_id = max((t.transaction_id for t in state.transactions), default=0) + 1
-    for connector_id in state.config.connector_ids:
-        if state.transaction_on(connector_id) is None:
-            state = start_transaction(state, connector_id, next_id, at)
-            next_id += 1
-    return state
-
-
-def _coverages(state: ChargePointState, connector_id: int, lo: int, hi: int) -> list[_Coverage]:
-    """Every (profile, connector it bears on) pair whose profile reaches `connector_id` (0: caps for connector 0,
+def _coverages(state: ChargePointState, outlet_id: int, lo: int, hi: int) -> list[_Coverage]:
+    """Every (profile, connector it bears on) pair whose profile reaches `outlet_id` (0: caps for connector 0,
     Tx/TxDefault profiles once per connector they reach), with its slices in [lo, hi) (R21-R23)."""
     pairs: list[tuple[InstalledProfile, int]] = []
     for installed in state.profiles:
-        if connector_id != 0:
-            if _reaches(installed, connector_id):
-                pairs.append((installed, connector_id))
+        if outlet_id != 0:
+            if installed.reaches(outlet_id):
+                pairs.append((installed, outlet_id))
         elif _is_cap(installed):
             pairs.append((installed, 0))
         else:
-            pairs.extend((installed, c) for c in state.config.connector_ids if _reaches(installed, c))
+            pairs.extend((installed, c) for c in state.config.outlet_ids if installed.reaches(c))
     coverages = []
-    for installed, for_connector in pairs:
-        transaction = state.transaction_on(for_connector if for_connector else 1)
+    for installed, for_outlet in pairs:
+        transaction = state.transaction_on(for_outlet if for_outlet else 1)
         session = lo if transaction is None else to_epoch(transaction.start)
         slices = profile_slices(
             installed.profile, lo, hi, installed_at=to_epoch(installed.installed_at), session_start=session
         )
-        coverages.append(_Coverage(installed, for_connector, tuple(slices), tuple(s.start for s in slices)))
+        coverages.append(_Coverage(installed, for_outlet, tuple(slices), tuple(s.start for s in slices)))
     return coverages
 
 
@@ -227,7 +201,7 @@ def _source_value(source: LimitSource, unit: ChargingRateUnit, voltage: float, p
 
 
 def _winner_reason(source: LimitSource, binds: bool, station: bool) -> str:
-    if source.purpose in _CAPS:
+    if source.purpose.role.is_cap:
         if station:
             return "below the connectors' sum, so the cap is the limit (R27)" if binds else "above the sum (R27)"
         return "the cap is the limit (R25)" if binds else "above the Tx limit (R25)"
@@ -236,7 +210,7 @@ def _winner_reason(source: LimitSource, binds: bool, station: bool) -> str:
     return "the limit (R24, R25)" if binds else "a cap is lower (R25, R26)"
 
 
-def _loser_reason(installed: InstalledProfile, winners: Sequence[LimitSource], for_connector: int) -> str:
+def _loser_reason(installed: InstalledProfile, winners: Sequence[LimitSource], for_outlet: int) -> str:
     """Why `installed` does not govern: a profile of its purpose ranks higher (R24, D10), or a TxProfile governs
     instead of the TxDefaultProfiles (R25)."""
     profile = installed.profile
@@ -247,14 +221,14 @@ def _loser_reason(installed: InstalledProfile, winners: Sequence[LimitSource], f
         if winner.stack_level > profile.stack_level:
             levels = f"stack level {profile.stack_level} is below {winner.stack_level}"
             return f"by profile {winner.profile_id}: {levels} (R24)"
-        if winner.stack_level == profile.stack_level and winner.connector_id != installed.connector_id:
+        if winner.stack_level == profile.stack_level and winner.outlet_id != installed.outlet_id:
             return (
-                f"by profile {winner.profile_id}: same stack level, and the one on connector {for_connector} "
+                f"by profile {winner.profile_id}: same stack level, and the one on connector {for_outlet} "
                 "itself governs it (D10)"
             )
         return f"by profile {winner.profile_id} of the same purpose and stack level (R24)"
-    if purpose is _TX_DEFAULT:
-        tx = [w for w in winners if w.purpose is _TX]
+    if purpose.role is PurposeRole.DEFAULT:
+        tx = [w for w in winners if w.purpose.role is PurposeRole.TRANSACTION]
         if tx:
             return f"by TxProfile {tx[0].profile_id}: a TxProfile that covers goes before TxDefaultProfiles (R25)"
     return "does not govern here"
@@ -263,11 +237,11 @@ def _loser_reason(installed: InstalledProfile, winners: Sequence[LimitSource], f
 def _contender(
     installed: InstalledProfile,
     index: int,
-    for_connector: int,
+    for_outlet: int,
     unit: ChargingRateUnit,
     voltage: float,
     default_phases: int,
-) -> tuple[int, ChargingProfilePurpose, int, int, int, float, ChargingRateUnit, int, float]:
+) -> tuple[int, Purpose, int, int, int, float, ChargingRateUnit, int, float]:
     profile = installed.profile
     period = profile.charging_schedule.charging_schedule_period[index]
     phases = default_phases if period.number_phases is None else period.number_phases
@@ -276,8 +250,8 @@ def _contender(
         profile.charging_profile_id,
         profile.charging_profile_purpose,
         profile.stack_level,
-        installed.connector_id,
-        for_connector,
+        installed.outlet_id,
+        for_outlet,
         period.limit,
         native,
         phases,
@@ -287,7 +261,7 @@ def _contender(
 
 def _label(
     state: ChargePointState,
-    connector_id: int,
+    outlet_id: int,
     t: int,
     unit: ChargingRateUnit,
     coverages: Sequence[_Coverage],
@@ -295,9 +269,9 @@ def _label(
     """The limit at `t` and every profile covering `t`, labelled governing / binding / overridden."""
     at = from_epoch(t)
     voltage, default_phases = state.config.voltage, state.config.default_number_phases
-    limit = limit_at(state, connector_id, at, unit)
-    station = connector_id == 0
-    winners_for, caps_bind = ({connector_id: limit.sources}, False)
+    limit = limit_at(state, outlet_id, at, unit)
+    station = outlet_id == 0
+    winners_for, caps_bind = ({outlet_id: limit.sources}, False)
     if station:
         winners_for, caps_bind = _station_winners(state, limit, at, unit)
     governing: list[Contender] = []
@@ -306,15 +280,15 @@ def _label(
         index = coverage.period_at(t)
         if index is None:
             continue
-        fields = _contender(coverage.installed, index, coverage.for_connector, unit, voltage, default_phases)
-        winners = winners_for[coverage.for_connector]
+        fields = _contender(coverage.installed, index, coverage.for_outlet, unit, voltage, default_phases)
+        winners = winners_for[coverage.for_outlet]
         source = next((w for w in winners if w.profile_id == fields[0]), None)
         if source is None:
-            reason = _loser_reason(coverage.installed, winners, coverage.for_connector)
+            reason = _loser_reason(coverage.installed, winners, coverage.for_outlet)
             overridden.append(Contender(*fields, governs=False, binds=False, reason=reason))
             continue
         if station:
-            binds = caps_bind if source.purpose in _CAPS else not caps_bind
+            binds = caps_bind if source.purpose.role.is_cap else not caps_bind
         else:
             binds = limit.value is not None and _close(
                 _source_value(source, unit, voltage, limit.number_phases), limit.value
@@ -331,28 +305,28 @@ def _station_winners(
     one; and whether the caps bind, which they do only when strictly below the connectors' sum (R27; at equality
     the sum governs, as in `composite`)."""
     voltage = state.config.voltage
-    caps = tuple(s for s in limit.sources if s.purpose in _CAPS)
+    caps = tuple(s for s in limit.sources if s.purpose.role.is_cap)
     winners_for = {0: caps}
     total = 0.0
-    for c in state.config.connector_ids:
+    for c in state.config.outlet_ids:
         own = limit_at(state, c, at, unit)
-        tx = winners_for[c] = tuple(s for s in own.sources if s.purpose not in _CAPS)
+        tx = winners_for[c] = tuple(s for s in own.sources if not s.purpose.role.is_cap)
         total = min(total + (combine_sources(tx, unit, voltage)[0] if tx else own.hardware_limit), sys.float_info.max)
     return winners_for, bool(caps) and combine_sources(caps, unit, voltage)[0] < total
 
 
-_PURPOSE_ORDER = {
-    ChargingProfilePurpose.CHARGE_POINT_MAX_PROFILE: 0,
-    ChargingProfilePurpose.CHARGING_STATION_EXTERNAL_CONSTRAINTS: 1,
-    _TX: 2,
-    _TX_DEFAULT: 3,
-}
+_ROLES = tuple(PurposeRole)
+
+
+def purpose_order(purpose: Purpose) -> tuple[int, str]:
+    """How explanations and pictures order purposes: by role (caps, transaction, default), then by name."""
+    return _ROLES.index(purpose.role), purpose.name
 
 
 def _ordered(contenders: Iterable[Contender]) -> list[Contender]:
     return sorted(
         contenders,
-        key=lambda c: (c.for_connector, _PURPOSE_ORDER[c.purpose], -c.stack_level, c.connector_id, c.profile_id),
+        key=lambda c: (c.for_outlet, purpose_order(c.purpose), -c.stack_level, c.outlet_id, c.profile_id),
     )
 
 
@@ -361,24 +335,24 @@ def _ordered(contenders: Iterable[Contender]) -> list[Contender]:
 
 def explain(
     state: ChargePointState,
-    connector_id: int,
+    outlet_id: int,
     start: datetime,
     duration: int,
     unit: ChargingRateUnit | str | None = None,
 ) -> Explanation:
-    """Explain the composite schedule of `connector_id` (0: the whole charge point) over
+    """Explain the composite schedule of `outlet_id` (0: the whole charge point) over
     [`start`, `start` + `duration`) in `unit` (default: the first allowed unit, R30), interval by interval.
 
     A connector without a transaction is explained "as if a transaction started at `start`" (D8), exactly as its
     composite schedule is computed, so the intervals' limits are the composite's (§3.13.4, §5.7, R21-R28).
     Adjacent intervals with the same limit and the same contenders are merged.
     """
-    schedule = composite_schedule(state, connector_id, start, duration, unit)
+    schedule = composite_schedule(state, outlet_id, start, duration, unit)
     the_unit = schedule.unit
     begin = to_epoch(utc_instant(start, "start"))
     hi = begin + max(duration, 1)
-    charging = _as_if_charging(state, from_epoch(begin))
-    coverages = _coverages(charging, connector_id, begin, hi)
+    charging = start_sessions(state, from_epoch(begin))  # D8: limit_at later in the window sees one start
+    coverages = _coverages(charging, outlet_id, begin, hi)
     bounds = {begin, hi}
     bounds.update(begin + p.start_period for p in schedule.periods)
     for coverage in coverages:
@@ -386,7 +360,7 @@ def explain(
     ordered = sorted(b for b in bounds if begin <= b <= hi)
     intervals: list[Interval] = []
     for lo, up in itertools.pairwise(ordered):
-        limit, contenders = _label(charging, connector_id, lo, the_unit, coverages)
+        limit, contenders = _label(charging, outlet_id, lo, the_unit, coverages)
         end = from_epoch(min(up, begin + duration))
         previous = intervals[-1] if intervals else None
         if (
@@ -399,7 +373,7 @@ def explain(
             continue
         intervals.append(Interval(from_epoch(lo), end, limit.value, limit.number_phases, contenders))
     return Explanation(
-        connector_id,
+        outlet_id,
         from_epoch(begin),
         duration,
         the_unit,

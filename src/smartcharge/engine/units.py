@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from smartcharge.model import ChargingRateUnit
+from smartcharge.engine.model import ChargingRateUnit
 
 __all__ = ["amps_to_watts", "convert", "watts_to_amps"]
 

@@ -1,9 +1,14 @@
-"""The charging-profile model: OCPP 1.6's ChargingProfile and its parts as frozen values.
+"""The charging-profile model: a charging profile and its parts as frozen values, in words both OCPP 1.6 and
+OCPP 2.0.1 share.
 
 Everything a single profile must satisfy on its own lives here (SPEC R4, R5, R11, R12, R13, D4, D11): a
 `ChargingProfile` that exists is valid, because construction validates and raises `ProfileValidationError`
-naming the rule. What depends on the charge point (connector ids, configuration limits, transactions,
-other installed profiles) is not known here; that is `state`'s business. Names mirror OCPP 1.6 in snake_case.
+naming the rule. What depends on the charge point (outlet ids, configuration limits, transactions, other
+installed profiles) is not known here; that is `store`'s business. Field names follow OCPP in snake_case.
+
+This module knows no protocol's names: a purpose is a `Purpose` with a role (the names each protocol gives its
+purposes live in `smartcharge.ocpp16` and `smartcharge.ocpp201`), an outlet is a number where 0 is the whole
+charge point, and a transaction id is whatever the protocol uses (an int in 1.6, a string in 2.0.1).
 """
 
 from __future__ import annotations
@@ -19,33 +24,78 @@ from typing import Any, TypeVar
 
 import attrs
 
-from smartcharge._time import utc_instant
-from smartcharge.errors import ProfileValidationError
+from smartcharge.engine.instants import utc_instant
+from smartcharge.errors import InvalidArgumentError, ProfileValidationError
 
 __all__ = [
     "ChargePointConfig",
     "ChargingProfile",
     "ChargingProfileKind",
-    "ChargingProfilePurpose",
     "ChargingRateUnit",
     "ChargingSchedule",
     "ChargingSchedulePeriod",
+    "Purpose",
+    "PurposeRole",
     "RecurrencyKind",
     "Transaction",
+    "TransactionId",
 ]
 
 
 _E = TypeVar("_E", bound=Enum)
 
 
-class ChargingProfilePurpose(str, Enum):
-    """§7.10 ChargingProfilePurposeType (R1). `CHARGING_STATION_EXTERNAL_CONSTRAINTS` is OCPP 2.0.1's
-    external cap; the engine combines it by minimum, like `CHARGE_POINT_MAX_PROFILE`."""
+class PurposeRole(Enum):
+    """What a purpose does in the stack (R1, R25): the engine decides by role, never by a protocol's name.
 
-    CHARGE_POINT_MAX_PROFILE = "ChargePointMaxProfile"
-    TX_DEFAULT_PROFILE = "TxDefaultProfile"
-    TX_PROFILE = "TxProfile"
-    CHARGING_STATION_EXTERNAL_CONSTRAINTS = "ChargingStationExternalConstraints"
+    - `CAP`: the central system's cap on the whole charge point (1.6 ChargePointMaxProfile, 2.0.1
+      ChargingStationMaxProfile). Installed on outlet 0 only (R7); runs from its installation when it runs from
+      the start of charging (D9).
+    - `EXTERNAL_CAP`: a cap set from outside the central system, by the charge point's energy management (2.0.1
+      ChargingStationExternalConstraints). Combines like `CAP`.
+    - `DEFAULT`: the limit of every session on its outlet, or on every outlet from outlet 0 (TxDefaultProfile).
+    - `TRANSACTION`: the limit of one transaction, on its outlet (TxProfile); it overrides `DEFAULT` while its
+      schedule covers the instant (R25) and ends with the transaction (R18).
+
+    Caps (`is_cap`) combine by minimum with the transaction's limit (R25). The members are in that order: caps
+    first, then the transaction's purpose over the default.
+    """
+
+    CAP = "cap"
+    EXTERNAL_CAP = "external cap"
+    TRANSACTION = "transaction"
+    DEFAULT = "default"
+
+    @property
+    def is_cap(self) -> bool:
+        """True for the roles that cap an outlet's limit rather than set it."""
+        return self is PurposeRole.CAP or self is PurposeRole.EXTERNAL_CAP
+
+
+@attrs.frozen(slots=True)
+class Purpose:
+    """A charging profile purpose: the protocol's `name` for it and its `role` in the stack.
+
+    An open set: the protocol adapters name theirs (`smartcharge.ocpp16.ChargingProfilePurpose`), and any other
+    purpose with one of the four roles works with the engine unchanged. Two purposes are the same purpose when
+    name and role agree; profiles of different purposes never replace each other (R15) and are stacked apart.
+    """
+
+    name: str
+    role: PurposeRole
+
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name:
+            raise ProfileValidationError("R14", f"a purpose's name must be a non-empty string, not {self.name!r}")
+        if not isinstance(self.role, PurposeRole):
+            raise ProfileValidationError("R14", f"a purpose's role must be a PurposeRole, not {self.role!r}")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+#: A transaction id as the central system gives it: an int in OCPP 1.6, a string in OCPP 2.0.1.
+TransactionId = int | str
 
 
 class ChargingProfileKind(str, Enum):
@@ -112,8 +162,14 @@ def _to_unit(value: Any) -> ChargingRateUnit:
     return _enum_value(ChargingRateUnit, "chargingRateUnit", value)
 
 
-def _to_purpose(value: Any) -> ChargingProfilePurpose:
-    return _enum_value(ChargingProfilePurpose, "chargingProfilePurpose", value)
+def _to_purpose(value: Any) -> Purpose:
+    if not isinstance(value, Purpose):
+        raise ProfileValidationError(
+            "R14",
+            f"chargingProfilePurpose must be a Purpose (e.g. smartcharge.ChargingProfilePurpose.TX_PROFILE), "
+            f"not {value!r}",
+        )
+    return value
 
 
 def _to_kind(value: Any) -> ChargingProfileKind:
@@ -126,6 +182,10 @@ def _to_recurrency(value: Any) -> RecurrencyKind | None:
 
 def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_transaction_id(value: object) -> bool:
+    return _is_int(value) or (isinstance(value, str) and value != "")
 
 
 def _is_number(value: object) -> bool:
@@ -241,17 +301,42 @@ class ChargingSchedule:
         object.__setattr__(self, "charging_schedule_period", tuple(map(_shared, periods)))  # valid: now share
 
 
+def _schedules(value: ChargingSchedule | Iterable[ChargingSchedule]) -> tuple[ChargingSchedule, ...]:
+    """One schedule, or a sequence of them, as a tuple; each must be a `ChargingSchedule` and there must be one."""
+    if isinstance(value, ChargingSchedule):
+        return (value,)
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        raise ProfileValidationError(
+            "R4", f"chargingSchedule must be a ChargingSchedule or a sequence of them, not {value!r}"
+        )
+    schedules = tuple(value)
+    if not schedules:
+        raise ProfileValidationError("R4", "chargingSchedule is empty: a profile needs a schedule")
+    for i, schedule in enumerate(schedules):
+        if not isinstance(schedule, ChargingSchedule):
+            raise ProfileValidationError(
+                "R4", f"chargingSchedule[{i}] is a {type(schedule).__name__}, not a ChargingSchedule"
+            )
+    return schedules
+
+
 @attrs.frozen
 class ChargingProfile:
-    """§7.8 ChargingProfile. Construction validates the rules a profile obeys on its own (R4, R5, R11, R12, R13,
-    D4, D11); anything invalid raises `ProfileValidationError` with the rule id."""
+    """A charging profile (1.6 §7.8, 2.0.1 §2.10 ChargingProfileType). Construction validates the rules a profile
+    obeys on its own (R4, R5, R11, R12, R13, D4, D11); anything invalid raises `ProfileValidationError` with the
+    rule id.
+
+    `charging_schedules` holds one schedule or more (OCPP 2.0.1 lets a profile offer up to three to an ISO 15118
+    vehicle); the engine evaluates the first, `charging_schedule`. One `ChargingSchedule` may be given where a
+    sequence is expected. `transaction_id` is an int (1.6) or a non-empty string (2.0.1).
+    """
 
     charging_profile_id: int
     stack_level: int
-    charging_profile_purpose: ChargingProfilePurpose = attrs.field(converter=_to_purpose)
+    charging_profile_purpose: Purpose = attrs.field(converter=_to_purpose)
     charging_profile_kind: ChargingProfileKind = attrs.field(converter=_to_kind)
-    charging_schedule: ChargingSchedule
-    transaction_id: int | None = None
+    charging_schedules: tuple[ChargingSchedule, ...] = attrs.field(converter=_schedules)
+    transaction_id: TransactionId | None = None
     recurrency_kind: RecurrencyKind | None = attrs.field(default=None, converter=_to_recurrency)
     valid_from: datetime | None = attrs.field(default=None, converter=_to_valid_from)
     valid_to: datetime | None = attrs.field(default=None, converter=_to_valid_to)
@@ -259,21 +344,26 @@ class ChargingProfile:
     def __attrs_post_init__(self) -> None:
         _require_int("R4", "chargingProfileId", self.charging_profile_id)
         _require_int("R4", "stackLevel", self.stack_level, minimum=0)
-        if self.transaction_id is not None:
-            _require_int("R4", "transactionId", self.transaction_id)
-        if not isinstance(self.charging_schedule, ChargingSchedule):
-            raise ProfileValidationError("R4", "chargingSchedule must be a ChargingSchedule")
+        if self.transaction_id is not None and not _is_transaction_id(self.transaction_id):
+            raise ProfileValidationError(
+                "R4", f"transactionId must be an integer or a non-empty string, not {self.transaction_id!r}"
+            )
         kind = self.charging_profile_kind
         if kind is ChargingProfileKind.RECURRING:
             if self.recurrency_kind is None:
                 raise ProfileValidationError("R11", "a Recurring profile needs recurrencyKind (Daily or Weekly)")
-            if self.charging_schedule.start_schedule is None:
+            if any(s.start_schedule is None for s in self.charging_schedules):
                 raise ProfileValidationError("R12", "a Recurring profile needs chargingSchedule.startSchedule (D4)")
         if self.valid_from is not None and self.valid_to is not None and self.valid_from >= self.valid_to:
             raise ProfileValidationError(
                 "R11",
                 f"validFrom {self.valid_from.isoformat()} is not before validTo {self.valid_to.isoformat()}",
             )
+
+    @property
+    def charging_schedule(self) -> ChargingSchedule:
+        """The schedule the engine evaluates: the first of `charging_schedules`."""
+        return self.charging_schedules[0]
 
     @property
     def recurrence_seconds(self) -> int | None:
@@ -294,16 +384,24 @@ class ChargingProfile:
 
 @attrs.frozen
 class Transaction:
-    """A charging session on `connector_id` (1..N) with the central system's `transaction_id`, started at
+    """A charging session on outlet `outlet_id` (1..N) with the central system's `transaction_id`, started at
     `start` (the anchor of Relative profiles, R22)."""
 
-    connector_id: int
-    transaction_id: int
+    outlet_id: int
+    transaction_id: TransactionId
     start: datetime = attrs.field(converter=_to_transaction_start)
 
+    def __attrs_post_init__(self) -> None:
+        if not _is_int(self.outlet_id) or self.outlet_id < 1:
+            raise InvalidArgumentError(f"Transaction.outlet_id must be an outlet 1..N, not {self.outlet_id!r}")
+        if not _is_transaction_id(self.transaction_id):
+            raise InvalidArgumentError(
+                f"Transaction.transaction_id must be an integer or a non-empty string, not {self.transaction_id!r}"
+            )
 
-#: The most connectors a `ChargePointConfig` may have (a charge point with more is refused when configured).
-MAX_CONNECTOR_COUNT = 1_000
+
+#: The most outlets a `ChargePointConfig` may have (a charge point with more is refused when configured).
+MAX_OUTLET_COUNT = 1_000
 
 
 def _units(value: Iterable[str | ChargingRateUnit]) -> tuple[ChargingRateUnit, ...]:
@@ -314,18 +412,18 @@ def _units(value: Iterable[str | ChargingRateUnit]) -> tuple[ChargingRateUnit, .
 class ChargePointConfig:
     """The charge point's smart-charging configuration (§9.4 keys, plus electrical facts of the station).
 
-    - `connector_count`: connectors 1..N (NumberOfConnectors), at most `MAX_CONNECTOR_COUNT`: connector 0's
+    - `outlet_count`: connectors 1..N (NumberOfConnectors), at most `MAX_OUTLET_COUNT`: connector 0's
       answers visit every connector, so the count bounds their cost.
     - `voltage`: nominal voltage per phase, V, for A<->W (R3).
     - `max_stack_level`: ChargeProfileMaxStackLevel; a higher stackLevel is Rejected (R10, D2).
     - `allowed_rate_units`: ChargingScheduleAllowedChargingRateUnit (R10, R30).
     - `max_periods`: ChargingScheduleMaxPeriods (R10).
     - `max_profiles`: MaxChargingProfilesInstalled (R10, D3).
-    - `connector_max_current`: the hardware maximum per connector, A per phase (R25).
+    - `outlet_max_current`: the hardware maximum per connector, A per phase (R25).
     - `default_number_phases`: phases assumed where a period gives none (§7.14: 3).
     """
 
-    connector_count: int = 1
+    outlet_count: int = 1
     voltage: float = attrs.field(default=230.0, converter=float)
     max_stack_level: int = 10
     allowed_rate_units: tuple[ChargingRateUnit, ...] = attrs.field(
@@ -333,23 +431,23 @@ class ChargePointConfig:
     )
     max_periods: int = 48
     max_profiles: int = 64
-    connector_max_current: float = attrs.field(default=32.0, converter=float)
+    outlet_max_current: float = attrs.field(default=32.0, converter=float)
     default_number_phases: int = 3
 
     def __attrs_post_init__(self) -> None:
-        for name in ("connector_count", "max_stack_level", "max_periods", "max_profiles"):
+        for name in ("outlet_count", "max_stack_level", "max_periods", "max_profiles"):
             value = getattr(self, name)
             if not _is_int(value) or value < 0:
                 raise ValueError(f"ChargePointConfig.{name} must be a non-negative integer, not {value!r}")
-        if self.connector_count > MAX_CONNECTOR_COUNT:
+        if self.outlet_count > MAX_OUTLET_COUNT:
             raise ValueError(
-                f"ChargePointConfig.connector_count {self.connector_count} exceeds the maximum {MAX_CONNECTOR_COUNT}"
+                f"ChargePointConfig.outlet_count {self.outlet_count} exceeds the maximum {MAX_OUTLET_COUNT}"
             )
         if not (math.isfinite(self.voltage) and self.voltage > 0):
             raise ValueError(f"ChargePointConfig.voltage must be a positive number, not {self.voltage!r}")
-        if not (math.isfinite(self.connector_max_current) and self.connector_max_current >= 0):
+        if not (math.isfinite(self.outlet_max_current) and self.outlet_max_current >= 0):
             raise ValueError(
-                f"ChargePointConfig.connector_max_current must be >= 0, not {self.connector_max_current!r}"
+                f"ChargePointConfig.outlet_max_current must be >= 0, not {self.outlet_max_current!r}"
             )
         if self.default_number_phases not in (1, 2, 3):
             raise ValueError(
@@ -359,6 +457,6 @@ class ChargePointConfig:
             raise ValueError("ChargePointConfig.allowed_rate_units must name at least one unit")
 
     @property
-    def connector_ids(self) -> range:
+    def outlet_ids(self) -> range:
         """The connectors 1..N (connector 0, the whole charge point, is not among them)."""
-        return range(1, self.connector_count + 1)
+        return range(1, self.outlet_count + 1)

@@ -17,8 +17,8 @@ from operator import attrgetter
 
 import attrs
 
-from smartcharge._time import to_epoch
-from smartcharge.model import ChargingProfile, ChargingProfilePurpose
+from smartcharge.engine.instants import to_epoch
+from smartcharge.engine.model import ChargingProfile
 
 __all__ = [
     "FOREVER",
@@ -37,11 +37,6 @@ recurrence_period = 604_800
 #: Beyond every representable instant (datetimes span about +-2.5e11 epoch seconds): an open end of a span.
 FOREVER = 1 << 62
 
-_ANCHORED_AT_INSTALL = (
-    ChargingProfilePurpose.CHARGE_POINT_MAX_PROFILE,
-    ChargingProfilePurpose.CHARGING_STATION_EXTERNAL_CONSTRAINTS,
-)
-
 _START_PERIOD = attrgetter("start_period")
 
 
@@ -59,7 +54,8 @@ def profile_anchor(profile: ChargingProfile, installed_at: int, session_start: i
 
     Absolute: its startSchedule. Relative (R13: startSchedule ignored) and Absolute without startSchedule (D4):
     the start of charging, `session_start` (the transaction's start, or the window's start when there is no
-    transaction, D8) -- except a ChargePointMaxProfile, which has no session and runs from `installed_at` (D9).
+    transaction, D8) -- except a cap (ChargePointMaxProfile, external constraints), which has no session and runs
+    from `installed_at` (D9).
     """
     anchor = _fixed_anchor(profile, installed_at)
     return session_start if anchor is None else anchor
@@ -71,7 +67,7 @@ def _fixed_anchor(profile: ChargingProfile, installed_at: int) -> int | None:
         start = profile.charging_schedule.start_schedule
         assert start is not None  # Absolute with startSchedule
         return to_epoch(start)
-    if profile.charging_profile_purpose in _ANCHORED_AT_INSTALL:
+    if profile.charging_profile_purpose.role.is_cap:
         return installed_at
     return None
 

@@ -29,11 +29,11 @@ from typing import Any, TypeVar
 
 import attrs
 
-from smartcharge._time import epoch_seconds, from_epoch, to_epoch
-from smartcharge.model import ChargePointConfig, ChargingProfilePurpose, ChargingRateUnit
-from smartcharge.state import ChargePointState, InstalledProfile
-from smartcharge.timeline import FOREVER, ProfileTimeline, recurrence_period
-from smartcharge.units import convert
+from smartcharge.engine.instants import epoch_seconds, from_epoch, to_epoch
+from smartcharge.engine.model import ChargePointConfig, ChargingRateUnit, Purpose, PurposeRole
+from smartcharge.engine.store import ChargePointState, InstalledProfile
+from smartcharge.engine.timeline import FOREVER, ProfileTimeline, recurrence_period
+from smartcharge.engine.units import convert
 
 __all__ = [
     "CompositePeriod",
@@ -46,11 +46,6 @@ __all__ = [
     "round_down_to_tenth",
 ]
 
-_CAPS = (
-    ChargingProfilePurpose.CHARGE_POINT_MAX_PROFILE,
-    ChargingProfilePurpose.CHARGING_STATION_EXTERNAL_CONSTRAINTS,
-)
-_TX, _TX_DEFAULT = ChargingProfilePurpose.TX_PROFILE, ChargingProfilePurpose.TX_DEFAULT_PROFILE
 _A, _W = ChargingRateUnit.A, ChargingRateUnit.W
 _T = TypeVar("_T")
 
@@ -58,12 +53,12 @@ _T = TypeVar("_T")
 @attrs.frozen(slots=True)
 class LimitSource:
     """One governing period that contributes to a limit: profile `profile_id` (`purpose`, `stack_level`,
-    installed on `connector_id`) allows `limit` `unit` on `number_phases` phases."""
+    installed on `outlet_id`) allows `limit` `unit` on `number_phases` phases."""
 
     profile_id: int
-    purpose: ChargingProfilePurpose
+    purpose: Purpose
     stack_level: int
-    connector_id: int
+    outlet_id: int
     limit: float
     unit: ChargingRateUnit
     number_phases: int
@@ -110,13 +105,13 @@ def round_down_to_tenth(value: float) -> float:
 
 @attrs.frozen
 class CompositeSchedule:
-    """The composite schedule of `connector_id` over [`start`, `start` + `duration`) in `unit` (§3.13.4, §5.7).
+    """The composite schedule of `outlet_id` over [`start`, `start` + `duration`) in `unit` (§3.13.4, §5.7).
 
     `periods` never is empty, starts at 0 and has no two equal neighbours. Where a period's limit is None no
     profile limits the connector; `hardware_limit` is what it may draw then (and what OCPP reports).
     """
 
-    connector_id: int
+    outlet_id: int
     start: datetime
     duration: int
     unit: ChargingRateUnit
@@ -150,7 +145,7 @@ class _Profile:
         # R24 by stackLevel; D10: on equal stackLevel a profile on the connector itself (the only connector other
         # than 0 it reaches) beats one on connector 0; then the id, and the position in the state for two
         # profiles with one id (which `install_profile` never leaves). Negated, so that the highest sorts first.
-        specific = 1 if installed.connector_id != 0 else 0
+        specific = 1 if installed.outlet_id != 0 else 0
         self.priority = (-profile.stack_level, -specific, -profile.charging_profile_id, position)
         self.timeline: ProfileTimeline = installed.compiled(_timeline)
         self.unit = installed.profile.charging_schedule.charging_rate_unit
@@ -171,7 +166,7 @@ class _Profile:
             profile.charging_profile_id,
             profile.charging_profile_purpose,
             profile.stack_level,
-            self.installed.connector_id,
+            self.installed.outlet_id,
             limit,
             unit,
             phases,
@@ -201,14 +196,6 @@ def _timeline(installed: InstalledProfile) -> ProfileTimeline:
 _Piece = tuple[float, ChargingRateUnit, int]
 #: The period of a profile that governs: (profile, period index).
 _Governing = tuple[_Profile, int]
-
-
-def _reaches(installed: InstalledProfile, connector_id: int) -> bool:
-    """Does `installed` bear on `connector_id` (> 0)? Caps and TxDefault on connector 0 reach every connector
-    (§3.13.1); a TxDefault or TxProfile on a connector reaches that connector."""
-    return installed.connector_id in (0, connector_id) and not (
-        installed.connector_id == 0 and installed.profile.charging_profile_purpose is _TX
-    )
 
 
 class _Lane:
@@ -265,17 +252,17 @@ class _Target:
         "_answers",
         "caps",
         "config",
-        "connector_hardware",
-        "connector_id",
         "hardware",
         "lanes",
+        "outlet_hardware",
+        "outlet_id",
         "window_independent",
     )
 
-    def __init__(self, engine: _Engine, connector_id: int) -> None:
-        self.connector_id = connector_id
+    def __init__(self, engine: _Engine, outlet_id: int) -> None:
+        self.outlet_id = outlet_id
         self.config = engine.config
-        connectors = list(engine.config.connector_ids) if connector_id == 0 else [connector_id]
+        connectors = list(engine.config.outlet_ids) if outlet_id == 0 else [outlet_id]
         # The caps are the same for every connector (they live on connector 0): the first connector's.
         self.caps = engine.stacks(connectors[0])[0] if connectors else []
         self.lanes = [engine.lane(c) for c in connectors]
@@ -285,9 +272,9 @@ class _Target:
             or not any(p.timeline.runs_from_session for p in (*lane.tx, *lane.tx_default))
             for lane in self.lanes
         )
-        count = 1 if connector_id else len(connectors)
+        count = 1 if outlet_id else len(connectors)
         # Hardware maxima (R25), in W and in A (indexed by `unit is _A`: an enum member hashes slowly).
-        self.connector_hardware = engine.hardware
+        self.outlet_hardware = engine.hardware
         self.hardware = (count * engine.hardware[0], count * engine.hardware[1])
         self._answers = (_Answers(), _Answers())  # in W, in A
 
@@ -314,9 +301,9 @@ class _Target:
     ) -> tuple[float | None, int]:
         """The limit (None: none) and phases the governing periods give in `unit` (R25-R27)."""
         pieces = [profile.piece(index) for profile, index in caps]
-        if self.connector_id == 0:
+        if self.outlet_id == 0:
             tx_pieces = [None if g is None else g[0].piece(g[1]) for g in tx]
-            return _station_value(pieces, tx_pieces, unit, self.config, self.connector_hardware[unit is _A])
+            return _station_value(pieces, tx_pieces, unit, self.config, self.outlet_hardware[unit is _A])
         if tx[0] is not None:
             pieces.append(tx[0][0].piece(tx[0][1]))
         if not pieces:
@@ -368,38 +355,44 @@ class _Engine:
         self._lanes: dict[int, _Lane] = {}
         self._targets: dict[int, _Target] = {}
 
-    def stacks(self, connector_id: int) -> tuple[list[list[_Profile]], list[_Profile], list[_Profile]]:
-        """The profiles reaching `connector_id` (> 0): one stack per cap purpose, the TxProfiles and the
-        TxDefaultProfiles, each highest priority first."""
-        found = self._stacks.get(connector_id)
+    def stacks(self, outlet_id: int) -> tuple[list[list[_Profile]], list[_Profile], list[_Profile]]:
+        """The profiles reaching `outlet_id` (> 0): one stack per cap purpose (R25), the transaction profiles and
+        the default profiles, each highest priority first."""
+        found = self._stacks.get(outlet_id)
         if found is None:
-            groups: dict[ChargingProfilePurpose, list[_Profile]] = {p: [] for p in (*_CAPS, _TX, _TX_DEFAULT)}
+            caps: dict[Purpose, list[_Profile]] = {}
+            tx: list[_Profile] = []
+            tx_default: list[_Profile] = []
             for profile in self.profiles:
-                if _reaches(profile.installed, connector_id):
+                if profile.installed.reaches(outlet_id):
                     purpose = profile.installed.profile.charging_profile_purpose
-                    groups[purpose].append(profile)
-            for group in groups.values():
+                    if purpose.role.is_cap:
+                        caps.setdefault(purpose, []).append(profile)
+                    else:
+                        (tx if purpose.role is PurposeRole.TRANSACTION else tx_default).append(profile)
+            cap_stacks = [caps[p] for p in sorted(caps, key=lambda p: (p.role.value, p.name))]
+            for group in (*cap_stacks, tx, tx_default):
                 group.sort(key=attrgetter("priority"))
-            found = self._stacks[connector_id] = ([groups[p] for p in _CAPS], groups[_TX], groups[_TX_DEFAULT])
+            found = self._stacks[outlet_id] = (cap_stacks, tx, tx_default)
         return found
 
-    def lane(self, connector_id: int) -> _Lane:
-        found = self._lanes.get(connector_id)
+    def lane(self, outlet_id: int) -> _Lane:
+        found = self._lanes.get(outlet_id)
         if found is None:
-            _, tx, tx_default = self.stacks(connector_id)
-            session = next((to_epoch(t.start) for t in self.transactions if t.connector_id == connector_id), None)
-            found = self._lanes[connector_id] = _Lane(tx, tx_default, session)
+            _, tx, tx_default = self.stacks(outlet_id)
+            session = next((to_epoch(t.start) for t in self.transactions if t.outlet_id == outlet_id), None)
+            found = self._lanes[outlet_id] = _Lane(tx, tx_default, session)
         return found
 
-    def target(self, connector_id: int) -> _Target:
-        """The target `connector_id` (0: the whole charge point); ValueError for one the state does not have."""
-        if connector_id.__class__ is int:
-            found = self._targets.get(connector_id)
+    def target(self, outlet_id: int) -> _Target:
+        """The target `outlet_id` (0: the whole charge point); ValueError for one the state does not have."""
+        if outlet_id.__class__ is int:
+            found = self._targets.get(outlet_id)
             if found is not None:
                 return found
-        if not isinstance(connector_id, int) or not 0 <= connector_id <= self.config.connector_count:
-            raise ValueError(f"connector_id {connector_id!r} is not 0..{self.config.connector_count}")
-        found = self._targets[connector_id] = _Target(self, connector_id)
+        if not isinstance(outlet_id, int) or not 0 <= outlet_id <= self.config.outlet_count:
+            raise ValueError(f"outlet_id {outlet_id!r} is not 0..{self.config.outlet_count}")
+        found = self._targets[outlet_id] = _Target(self, outlet_id)
         return found
 
 
@@ -524,7 +517,7 @@ def combine_sources(sources: Sequence[LimitSource], unit: ChargingRateUnit, volt
 
 def _hardware(config: ChargePointConfig, unit: ChargingRateUnit) -> float:
     """A connector's hardware maximum in `unit`, on the default number of phases (R25)."""
-    return convert(config.connector_max_current, ChargingRateUnit.A, unit, config.voltage, config.default_number_phases)
+    return convert(config.outlet_max_current, ChargingRateUnit.A, unit, config.voltage, config.default_number_phases)
 
 
 def _station_value(
@@ -561,40 +554,40 @@ def _unit(unit: ChargingRateUnit | str) -> ChargingRateUnit:
 
 
 def limit_at(
-    state: ChargePointState, connector_id: int, at: datetime, unit: ChargingRateUnit = ChargingRateUnit.W
+    state: ChargePointState, outlet_id: int, at: datetime, unit: ChargingRateUnit = ChargingRateUnit.W
 ) -> Limit:
-    """The limit of `connector_id` (0: the whole charge point, R27) at instant `at`, in `unit` (R21-R28).
+    """The limit of `outlet_id` (0: the whole charge point, R27) at instant `at`, in `unit` (R21-R28).
 
     Relative profiles on a connector without a transaction run from `at` itself (D8). The answer equals the
     composite schedule's value at `at` whenever the connector has a transaction or no such profile applies.
     """
-    target = _engine(state).target(connector_id)
+    target = _engine(state).target(outlet_id)
     unit = _unit(unit)
     return target.limit(epoch_seconds(at, "at"), unit)[0]
 
 
 def limit_span(
-    state: ChargePointState, connector_id: int, at: int, unit: ChargingRateUnit = ChargingRateUnit.W
+    state: ChargePointState, outlet_id: int, at: int, unit: ChargingRateUnit = ChargingRateUnit.W
 ) -> tuple[Limit, int]:
     """`limit_at`'s answer at epoch second `at`, and an epoch second up to which (excluded) it holds at least:
     no governing period changes before it, in the window that starts at `at` (D8). The value may well stay the
     same after it. For callers inside the library that need both at once, e.g. the energy of a meter step."""
-    return _engine(state).target(connector_id).limit(at, _unit(unit))
+    return _engine(state).target(outlet_id).limit(at, _unit(unit))
 
 
 def composite_schedule(
     state: ChargePointState,
-    connector_id: int,
+    outlet_id: int,
     start: datetime,
     duration: int,
     unit: ChargingRateUnit | str | None = None,
 ) -> CompositeSchedule:
-    """The composite schedule of `connector_id` (0: the whole charge point) over [start, start + duration)
+    """The composite schedule of `outlet_id` (0: the whole charge point) over [start, start + duration)
     (§3.13.4, §5.7, R21-R28). `unit` defaults to the first of the configuration's allowed units (R30).
 
     `duration` 0 gives the one period in force at `start` (R31). Periods with equal limit and phases are merged.
     """
-    target = _engine(state).target(connector_id)
+    target = _engine(state).target(outlet_id)
     if not isinstance(duration, int) or isinstance(duration, bool) or duration < 0:
         raise ValueError(f"duration must be a non-negative whole number of seconds, not {duration!r}")
     the_unit = state.config.allowed_rate_units[0] if unit is None else _unit(unit)
@@ -613,7 +606,7 @@ def composite_schedule(
         last = value, phases
         periods.append(CompositePeriod(span_start - begin, value, phases))
     return CompositeSchedule(
-        connector_id, from_epoch(begin), duration, the_unit, tuple(periods), target.hardware[the_unit is _A]
+        outlet_id, from_epoch(begin), duration, the_unit, tuple(periods), target.hardware[the_unit is _A]
     )
 
 
@@ -628,14 +621,14 @@ def _fixed_instants(target: _Target, window_start: int) -> list[int]:
     return sorted(instants)
 
 
-def next_change(state: ChargePointState, connector_id: int, after: datetime) -> datetime | None:
-    """The first instant after `after` at which the limit of `connector_id` (value or phases) changes, in the
+def next_change(state: ChargePointState, outlet_id: int, after: datetime) -> datetime | None:
+    """The first instant after `after` at which the limit of `outlet_id` (value or phases) changes, in the
     window that starts at `after` (D8); None if it never changes.
 
     The search walks forward in chunks; where no fixed instant (validity bounds, absolute starts and ends,
     recurrence origins) lies ahead, the pattern repeats weekly, so a quiet fortnight skips to the next one.
     """
-    target = _engine(state).target(connector_id)
+    target = _engine(state).target(outlet_id)
     origin = epoch_seconds(after, "after")
     fixed = _fixed_instants(target, origin)
     first: tuple[float | None, int] | None = None

@@ -15,10 +15,10 @@ from xml.sax.saxutils import escape, quoteattr
 
 import attrs
 
-from smartcharge._time import format_instant, to_epoch
-from smartcharge.composite import CompositeSchedule, Limit
-from smartcharge.explain import Contender, Explanation, Interval
-from smartcharge.model import ChargingProfilePurpose, ChargingRateUnit
+from smartcharge.engine.composite import CompositeSchedule, Limit
+from smartcharge.engine.instants import format_instant, to_epoch
+from smartcharge.engine.model import ChargingRateUnit, Purpose, PurposeRole
+from smartcharge.tools.explain import Contender, Explanation, Interval, purpose_order
 
 __all__ = ["explanation_text", "limit_text", "schedule_table", "stack_svg", "terminal_chart"]
 
@@ -93,14 +93,14 @@ def _who(c: Contender | object) -> str:
     """``TxDefaultProfile 2 (stack level 1, on connector 0)``."""
     purpose = getattr(c, "purpose")  # noqa: B009 - Contender and LimitSource share these fields
     return (
-        f"{purpose.value} {getattr(c, 'profile_id')} "  # noqa: B009
-        f"(stack level {getattr(c, 'stack_level')}, on connector {getattr(c, 'connector_id')})"  # noqa: B009
+        f"{purpose.name} {getattr(c, 'profile_id')} "  # noqa: B009
+        f"(stack level {getattr(c, 'stack_level')}, on connector {getattr(c, 'outlet_id')})"  # noqa: B009
     )
 
 
-def limit_text(limit: Limit, connector_id: int, at: datetime) -> str:
-    """The limit of `connector_id` at `at` and the governing period of each purpose that produced it (R25)."""
-    head = f"Connector {connector_id} at {format_instant(at)}: "
+def limit_text(limit: Limit, outlet_id: int, at: datetime) -> str:
+    """The limit of `outlet_id` at `at` and the governing period of each purpose that produced it (R25)."""
+    head = f"Connector {outlet_id} at {format_instant(at)}: "
     if limit.value is None:
         lines = [
             head + f"no profile limits; the hardware maximum {_amount(limit.hardware_limit, limit.unit)} applies "
@@ -123,7 +123,7 @@ def explanation_text(explanation: Explanation) -> str:
     override, each with its reason (R24-R27)."""
     unit = explanation.unit
     lines = [
-        f"Connector {explanation.connector_id} from {format_instant(explanation.start)} to "
+        f"Connector {explanation.outlet_id} from {format_instant(explanation.start)} to "
         f"{format_instant(explanation.end)}, limits in {unit.value} "
         f"(hardware maximum {_amount(explanation.hardware_limit, unit)})"
     ]
@@ -137,7 +137,7 @@ def explanation_text(explanation: Explanation) -> str:
         lines += ["", f"{span}  {value}"]
         for c in interval.contenders:
             verb = ("binds" if c.binds else "governs") if c.governs else "overridden"
-            target = f" for connector {c.for_connector}" if explanation.connector_id == 0 and c.for_connector else ""
+            target = f" for connector {c.for_outlet}" if explanation.outlet_id == 0 and c.for_outlet else ""
             lines.append(
                 f"  {verb:<10} {_who(c)}{target}: {_amount(c.limit, c.unit)}, {_phases(c.number_phases)}: {c.reason}"
             )
@@ -149,12 +149,11 @@ def explanation_text(explanation: Explanation) -> str:
 # --- SVG: the stack -------------------------------------------------------------------------------------------
 
 _COLOURS = {
-    ChargingProfilePurpose.CHARGE_POINT_MAX_PROFILE: "#c62828",
-    ChargingProfilePurpose.CHARGING_STATION_EXTERNAL_CONSTRAINTS: "#6a1b9a",
-    ChargingProfilePurpose.TX_PROFILE: "#1565c0",
-    ChargingProfilePurpose.TX_DEFAULT_PROFILE: "#2e7d32",
+    PurposeRole.CAP: "#c62828",
+    PurposeRole.EXTERNAL_CAP: "#6a1b9a",
+    PurposeRole.TRANSACTION: "#1565c0",
+    PurposeRole.DEFAULT: "#2e7d32",
 }
-_ORDER = {purpose: i for i, purpose in enumerate(_COLOURS)}
 _COMPOSITE = "#37474f"
 _HARDWARE = "#90a4ae"
 _MUTED = "#607d8b"
@@ -173,7 +172,7 @@ class _Segment:
     contender: Contender
 
 
-_LaneKey = tuple[int, int, int, int]
+_LaneKey = tuple[int, tuple[int, str], int, int]
 
 
 def _lanes(explanation: Explanation) -> dict[_LaneKey, list[_Segment]]:
@@ -183,7 +182,7 @@ def _lanes(explanation: Explanation) -> dict[_LaneKey, list[_Segment]]:
     for interval in explanation.intervals:
         lo, hi = to_epoch(interval.start), to_epoch(interval.end)
         for c in interval.contenders:
-            segments = lanes.setdefault((c.for_connector, _ORDER[c.purpose], -c.stack_level, c.connector_id), [])
+            segments = lanes.setdefault((c.for_outlet, purpose_order(c.purpose), -c.stack_level, c.outlet_id), [])
             if segments and segments[-1].end == lo and segments[-1].contender == c:
                 segments[-1] = attrs.evolve(segments[-1], end=hi)
             else:
@@ -243,7 +242,7 @@ def _ticks(frame: _Frame) -> list[int]:
 
 
 def _title(explanation: Explanation) -> str:
-    what = "the whole charge point" if explanation.connector_id == 0 else f"connector {explanation.connector_id}"
+    what = "the whole charge point" if explanation.outlet_id == 0 else f"connector {explanation.outlet_id}"
     return f"Profile stack of {what}, {format_instant(explanation.start)} to {format_instant(explanation.end)}"
 
 
@@ -254,6 +253,11 @@ def _style(colour: str, hatch: str, *, governs: bool, binds: bool) -> str:
     if binds:
         return f'fill="{colour}" fill-opacity="0.85"'
     return f'fill="{colour}" fill-opacity="0.3" stroke="{colour}" stroke-dasharray="3 2"'
+
+
+def _role_id(role: PurposeRole) -> str:
+    """`role` as a word for an SVG id: ``cap``, ``external-cap``, ``transaction``, ``default``."""
+    return role.value.replace(" ", "-")
 
 
 def _hatch(name: str, colour: str) -> str:
@@ -302,7 +306,7 @@ def _composite_lane(explanation: Explanation, frame: _Frame) -> list[str]:
         _text(
             16,
             _TOP + 40,
-            "the limit of the charge point" if explanation.connector_id == 0 else "the limit the connector gets",
+            "the limit of the charge point" if explanation.outlet_id == 0 else "the limit the connector gets",
             size=11,
             fill=_MUTED,
         ),
@@ -330,21 +334,21 @@ def _composite_lane(explanation: Explanation, frame: _Frame) -> list[str]:
 
 
 def _lane_title(explanation: Explanation, c: Contender) -> tuple[str, str, str]:
-    third = f"bears on connector {c.for_connector}" if explanation.connector_id == 0 and c.for_connector else ""
-    return f"{c.purpose.value} {c.profile_id}", f"stack level {c.stack_level}, on connector {c.connector_id}", third
+    third = f"bears on connector {c.for_outlet}" if explanation.outlet_id == 0 and c.for_outlet else ""
+    return f"{c.purpose.name} {c.profile_id}", f"stack level {c.stack_level}, on connector {c.outlet_id}", third
 
 
 def _lane(explanation: Explanation, segments: Sequence[_Segment], frame: _Frame, y: float) -> list[str]:
     first = segments[0].contender
-    colour = _COLOURS[first.purpose]
+    colour = _COLOURS[first.purpose.role]
     base, room = y + _LANE_H, _LANE_H - 18
-    names = sorted({f"{s.contender.purpose.value} {s.contender.profile_id}" for s in segments})
+    names = sorted({f"{s.contender.purpose.name} {s.contender.profile_id}" for s in segments})
     title, second, third = _lane_title(explanation, first)
     if len(names) > 1:
-        title = f"{first.purpose.value} " + ", ".join(n.rsplit(" ", 1)[1] for n in names)
+        title = f"{first.purpose.name} " + ", ".join(n.rsplit(" ", 1)[1] for n in names)
     parts = [
-        f'<g class="lane" data-purpose="{first.purpose.value}" data-stack-level="{first.stack_level}" '
-        f'data-connector="{first.connector_id}">',
+        f'<g class="lane" data-purpose="{first.purpose.name}" data-stack-level="{first.stack_level}" '
+        f'data-connector="{first.outlet_id}">',
         f'<rect x="{_LEFT}" y="{y}" width="{frame.width - _LEFT - _RIGHT}" height="{_LANE_H}" fill="#ffffff" '
         'stroke="#eceff1"/>',
         f'<rect x="8" y="{y + 6}" width="5" height="{_LANE_H - 12}" fill="{colour}"/>',
@@ -354,7 +358,7 @@ def _lane(explanation: Explanation, segments: Sequence[_Segment], frame: _Frame,
     ]
     for segment in segments:
         c = segment.contender
-        style = _style(colour, c.purpose.value, governs=c.governs, binds=c.binds)
+        style = _style(colour, _role_id(c.purpose.role), governs=c.governs, binds=c.binds)
         parts.append(_bar(frame, segment.start, segment.end, c.value, base, room, style))
         parts += _bar_label(frame, segment.start, segment.end, c.value, base, room, _amount(c.limit, c.unit), colour)
     parts.append("</g>")
@@ -381,9 +385,9 @@ def _axis(frame: _Frame, y: float, grid_top: float) -> list[str]:
     return parts
 
 
-def _legend(purposes: Sequence[ChargingProfilePurpose], width: int, y: float) -> tuple[list[str], int]:
+def _legend(purposes: Sequence[Purpose], width: int, y: float) -> tuple[list[str], int]:
     """The legend's parts and height: one swatch per purpose drawn, the three fills, the composite."""
-    items: list[tuple[str, str]] = [(f'fill="{_COLOURS[p]}" fill-opacity="0.85"', p.value) for p in purposes]
+    items: list[tuple[str, str]] = [(f'fill="{_COLOURS[p.role]}" fill-opacity="0.85"', p.name) for p in purposes]
     items += [
         (_style(_NEUTRAL, "neutral", governs=True, binds=True), "governs and binds"),
         (_style(_NEUTRAL, "neutral", governs=True, binds=False), "governs, does not bind"),
@@ -425,7 +429,7 @@ def stack_svg(explanation: Explanation, *, width: int = 1000) -> str:
     frame = _Frame(to_epoch(explanation.start), max(explanation.duration, 1), width, top)
     lanes_top = _TOP + _COMPOSITE_H + _GAP
     axis_y = lanes_top + max(len(lanes), 1) * (_LANE_H + _GAP)
-    purposes = sorted({s.contender.purpose for segments in lanes.values() for s in segments}, key=_ORDER.__getitem__)
+    purposes = sorted({s.contender.purpose for segments in lanes.values() for s in segments}, key=purpose_order)
     legend, legend_h = _legend(purposes, width, axis_y + 48)
     height = int(axis_y + 48 + legend_h + 12)
     title = _title(explanation)
@@ -434,7 +438,7 @@ def stack_svg(explanation: Explanation, *, width: int = 1000) -> str:
         'font-family="Helvetica, Arial, sans-serif">',
         f"<title>{escape(title)}</title>",
         "<defs>",
-        *(_hatch(purpose.value, colour) for purpose, colour in _COLOURS.items()),
+        *(_hatch(_role_id(role), colour) for role, colour in _COLOURS.items()),
         _hatch("neutral", _NEUTRAL),
         "</defs>",
         f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>',

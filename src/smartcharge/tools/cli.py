@@ -24,17 +24,17 @@ from datetime import datetime
 from typing import Any, NoReturn, TextIO
 
 from smartcharge import __version__
-from smartcharge._time import format_instant, parse_instant
-from smartcharge.composite import composite_schedule, limit_at
-from smartcharge.demo import run_demo
+from smartcharge.charging.simulation import SimulationResult, policy_from_document, simulate_session, simulate_station
+from smartcharge.documents.replay import replay_script
+from smartcharge.documents.state_document import state_from_json
+from smartcharge.engine.composite import composite_schedule, limit_at
+from smartcharge.engine.instants import format_instant, parse_instant
+from smartcharge.engine.store import ChargePointState, start_sessions
 from smartcharge.errors import ScriptError, SmartChargingError
-from smartcharge.explain import explain
-from smartcharge.render import explanation_text, limit_text, schedule_table, stack_svg, terminal_chart
-from smartcharge.replay import replay_script
-from smartcharge.serialize import state_from_json
-from smartcharge.simulation import SimulationResult, policy_from_document, simulate_session, simulate_station
-from smartcharge.state import ChargePointState, start_transaction
-from smartcharge.validate import document_kind, validate_document
+from smartcharge.tools.demo import run_demo
+from smartcharge.tools.explain import explain
+from smartcharge.tools.render import explanation_text, limit_text, schedule_table, stack_svg, terminal_chart
+from smartcharge.tools.validate import document_kind, validate_document
 
 __all__ = ["main"]
 
@@ -225,16 +225,6 @@ def _connectors(text: str) -> list[int]:
     return ids
 
 
-def _with_sessions(state: ChargePointState, connector_ids: Sequence[int], start: datetime) -> ChargePointState:
-    """`state` with a transaction started at `start` on every listed connector that has none."""
-    next_id = max((t.transaction_id for t in state.transactions), default=0) + 1
-    for connector_id in connector_ids:
-        if state.transaction_on(connector_id) is None:
-            state = start_transaction(state, connector_id, next_id, start)
-            next_id += 1
-    return state
-
-
 _CSV_FIELDS = ("connector", "time", "base_step_wh", "energy_wh", "delivered_wh", "source", "action", "reason")
 
 
@@ -307,21 +297,21 @@ def _progress_bar(stream: TextIO) -> Callable[[float], None] | None:
 
 def _run_simulate(args: argparse.Namespace) -> int:
     try:
-        connector_ids = _connectors(args.connector)
+        outlet_ids = _connectors(args.connector)
         start = parse_instant(args.start)
         if args.duration <= 0 or args.interval <= 0:
             raise ValueError("--duration and --interval must be positive whole seconds")
-        state = _with_sessions(load_station(args.state), connector_ids, start)
+        state = start_sessions(load_station(args.state), start, outlet_ids)
         policy, environment = policy_from_document(_load_json(args.policy)) if args.policy else (None, None)
-        steps = {c: _base_steps(args.base_step, args.seed + c) for c in connector_ids}
+        steps = {c: _base_steps(args.base_step, args.seed + c) for c in outlet_ids}
         options: dict[str, Any] = {"policy": policy, "progress": _progress_bar(sys.stderr)}
         if environment is not None:
             options["environment"] = environment
-        if len(connector_ids) == 1:
-            (c,) = connector_ids
+        if len(outlet_ids) == 1:
+            (c,) = outlet_ids
             results = {c: simulate_session(state, c, start, args.duration, args.interval, steps[c], **options)}
         else:
-            results = simulate_station(state, connector_ids, start, args.duration, args.interval, steps, **options)
+            results = simulate_station(state, outlet_ids, start, args.duration, args.interval, steps, **options)
     except (SmartChargingError, ValueError) as exc:
         return _error("simulate", str(exc), sys.stderr)
     _print_lines(_simulation_lines(results, args.format))
@@ -406,7 +396,7 @@ def _composite_json(schedule: Any) -> dict[str, Any]:
     """GetCompositeSchedule.conf for `schedule` (§6.22, R31)."""
     return {
         "status": "Accepted",
-        "connectorId": schedule.connector_id,
+        "connectorId": schedule.outlet_id,
         "scheduleStart": format_instant(schedule.start),
         "chargingSchedule": schedule.to_ocpp(),
     }
@@ -425,7 +415,7 @@ def _run_composite(args: argparse.Namespace) -> int:
         _print_lines([json.dumps(_composite_json(schedule))])
         return EXIT_OK
     title = (
-        f"Composite schedule of connector {schedule.connector_id} from {format_instant(schedule.start)} "
+        f"Composite schedule of connector {schedule.outlet_id} from {format_instant(schedule.start)} "
         f"for {schedule.duration} s, in {schedule.unit.value}"
     )
     _print_lines([title, "", schedule_table(schedule), "", terminal_chart(schedule)])
@@ -458,9 +448,9 @@ def _limit_json(limit: Any) -> dict[str, Any]:
         "sources": [
             {
                 "profileId": s.profile_id,
-                "purpose": s.purpose.value,
+                "purpose": s.purpose.name,
                 "stackLevel": s.stack_level,
-                "connectorId": s.connector_id,
+                "connectorId": s.outlet_id,
                 "limit": s.limit,
                 "unit": s.unit.value,
                 "numberPhases": s.number_phases,

@@ -13,11 +13,11 @@ from datetime import datetime
 
 import attrs
 
-from smartcharge._time import epoch_seconds, from_epoch
-from smartcharge.composite import Limit, composite_schedule, limit_span
-from smartcharge.model import ChargingRateUnit
-from smartcharge.policy import check_non_negative
-from smartcharge.state import ChargePointState
+from smartcharge.charging.local_policy import check_non_negative
+from smartcharge.engine.composite import Limit, composite_schedule, limit_span
+from smartcharge.engine.instants import epoch_seconds, from_epoch
+from smartcharge.engine.model import ChargingRateUnit
+from smartcharge.engine.store import ChargePointState
 
 __all__ = ["StepLimit", "energy_step", "max_energy_wh"]
 
@@ -55,24 +55,24 @@ def energy_step(base_step_wh: float, limit_w: float, interval_s: float) -> StepL
     return StepLimit(min(base_step_wh, max_step), max_step, max_step < base_step_wh)
 
 
-def max_energy_wh(state: ChargePointState, connector_id: int, start: datetime, interval_s: int) -> float:
-    """R34 beyond the point sample: the energy (Wh) the composite schedule of `connector_id` allows over
+def max_energy_wh(state: ChargePointState, outlet_id: int, start: datetime, interval_s: int) -> float:
+    """R34 beyond the point sample: the energy (Wh) the composite schedule of `outlet_id` allows over
     [start, start + interval_s), the sum of each composite period's power (A limits reach W through R26) times
     its length. Where no profile limits, the connector's hardware maximum counts."""
     check_whole_interval(interval_s)
     t = epoch_seconds(start, "start")
-    return span_energy_wh(state, connector_id, t, interval_s, limit_span(state, connector_id, t, ChargingRateUnit.W))
+    return span_energy_wh(state, outlet_id, t, interval_s, limit_span(state, outlet_id, t, ChargingRateUnit.W))
 
 
 def span_energy_wh(
-    state: ChargePointState, connector_id: int, t: int, interval_s: int, span: tuple[Limit, int]
+    state: ChargePointState, outlet_id: int, t: int, interval_s: int, span: tuple[Limit, int]
 ) -> float:
     """`max_energy_wh` from epoch second `t`, given `limit_span`'s answer there in W: when that answer holds for
     the whole interval (it almost always does) the energy is its value times the interval, with no composite."""
     limit, holds_until = span
     if holds_until >= t + interval_s:
         return limit.effective * interval_s / 3600
-    schedule = composite_schedule(state, connector_id, from_epoch(t), interval_s, ChargingRateUnit.W)
+    schedule = composite_schedule(state, outlet_id, from_epoch(t), interval_s, ChargingRateUnit.W)
     ends = [p.start_period for p in schedule.periods[1:]] + [interval_s]
     joules = sum(
         (schedule.hardware_limit if p.limit is None else p.limit) * (end - p.start_period)

@@ -37,10 +37,10 @@ import tempfile
 from pathlib import Path
 from typing import Any, NoReturn
 
+from smartcharge.documents.state_document import FORMAT as STATE_FORMAT
+from smartcharge.documents.state_document import StateDocumentError, state_from_json, state_to_json
+from smartcharge.engine.store import ChargePointState
 from smartcharge.errors import SmartChargingError
-from smartcharge.serialize import FORMAT as STATE_FORMAT
-from smartcharge.serialize import StateDocumentError, state_from_json, state_to_json
-from smartcharge.state import ChargePointState
 
 __all__ = ["FORMAT", "VERSION", "PersistenceError", "load_state", "save_state", "state_checksum"]
 

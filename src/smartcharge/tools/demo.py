@@ -14,11 +14,11 @@ from datetime import timedelta
 from importlib import resources
 from typing import Any
 
-from smartcharge.composite import composite_schedule
+from smartcharge.charging.simulation import SimulationResult, policy_from_document, simulate_session
+from smartcharge.documents.replay import replay_script
+from smartcharge.engine.composite import composite_schedule
 from smartcharge.ocpp16.handlers import handle_clear_charging_profile
-from smartcharge.render import schedule_table, terminal_chart
-from smartcharge.replay import replay_script
-from smartcharge.simulation import SimulationResult, policy_from_document, simulate_session
+from smartcharge.tools.render import schedule_table, terminal_chart
 
 __all__ = ["example_document", "run_demo"]
 
@@ -28,7 +28,7 @@ SEED = 2026
 
 def example_document(name: str) -> Any:
     """A JSON document bundled in `smartcharge/examples`."""
-    return json.loads(resources.files("smartcharge.examples").joinpath(name).read_text(encoding="utf-8"))
+    return json.loads(resources.files("smartcharge.tools.examples").joinpath(name).read_text(encoding="utf-8"))
 
 
 def _step_lines(result: SimulationResult) -> list[str]:
@@ -43,7 +43,7 @@ def run_demo() -> list[str]:
     replayed = replay_script(example_document("demo.json"))
     state = replayed.state
     transaction = state.transactions[0]
-    start, connector = transaction.start, transaction.connector_id
+    start, connector = transaction.start, transaction.outlet_id
     policy, environment = policy_from_document(example_document("demo-policy.json"))
     generator = random.Random(SEED)
 

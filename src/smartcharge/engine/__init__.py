@@ -1,0 +1,15 @@
+"""The rules engine: what OCPP says a charging profile is and what limit the installed profiles give.
+
+Protocol-neutral: an outlet id where 0 is the whole charge point (an OCPP 1.6 connector, an OCPP 2.0.1 EVSE),
+purposes by their role (cap, default, transaction, external cap), transaction ids as str or int.
+
+- `model`: the profile and its parts as frozen values, validated on construction; the configuration.
+- `instants`: aware datetimes in, epoch seconds inside (R5).
+- `units`: A <-> W (R3).
+- `store`: the charge point's state and the install / replace / clear / transaction rules (R6-R20).
+- `timeline`: where one profile applies in time (R21-R23).
+- `composite`: stacking, purpose precedence and the limit over time (R24-R28).
+
+This package imports nothing else of smartcharge but `smartcharge.errors`: no protocol adapter, no charging loop,
+no tool.
+"""
