@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Mutation testing of the engine modules with mutmut 3 (docs/testing.md).
 
-    python scripts/mutation.py                       # units energy policy state timeline composite
-    python scripts/mutation.py units energy --jobs 2
-    python scripts/mutation.py composite --workdir scratch-dir   # keep mutmut's cache there
-    python scripts/mutation.py state --ref HEAD --include tests/test_mutation_killers.py
+    python scripts/mutation.py                       # every module of MODULES
+    python scripts/mutation.py engine.units charging.energy --jobs 2
+    python scripts/mutation.py engine.composite --workdir scratch-dir   # keep mutmut's cache there
+    python scripts/mutation.py engine.store --ref HEAD --include tests/test_state.py
+
+Modules are named by their dotted path below `smartcharge` (``engine.units`` is src/smartcharge/engine/units.py).
 
 It copies the repository (tracked and untracked, not ignored, files; or a commit's tree with `--ref`) into a
 scratch directory so mutmut's ``mutants/`` tree never lands in the checkout, narrows ``[tool.mutmut]
@@ -27,7 +29,15 @@ import sys
 import tempfile
 from pathlib import Path
 
-MODULES = ("units", "energy", "policy", "state", "timeline", "composite")
+#: The modules whose mutation scores docs/testing.md records: the engine's rules and the charging loop's arithmetic.
+MODULES = (
+    "engine.units",
+    "engine.store",
+    "engine.timeline",
+    "engine.composite",
+    "charging.energy",
+    "charging.local_policy",
+)
 ROOT = Path(__file__).resolve().parents[1]
 KILLED = {"killed", "timeout"}
 NOT_COUNTED = {"skipped", "not checked", "check was interrupted by user"}
@@ -64,10 +74,15 @@ settings.load_profile("mutation")
 """
 
 
+def source(module: str) -> Path:
+    """The file of `module`, a dotted path below `smartcharge` (``engine.units``)."""
+    return ROOT / "src" / "smartcharge" / f"{module.replace('.', '/')}.py"
+
+
 def narrow(workdir: Path, modules: list[str]) -> None:
     pyproject = workdir / "pyproject.toml"
     text = pyproject.read_text(encoding="utf-8")
-    wanted = ", ".join(f'"src/smartcharge/{m}.py"' for m in modules)
+    wanted = ", ".join(f'"{source(m).relative_to(ROOT).as_posix()}"' for m in modules)
     text, count = re.subn(r"only_mutate = \[[^\]]*\]", f"only_mutate = [{wanted}]", text)
     if count != 1:
         raise SystemExit("pyproject.toml has no [tool.mutmut] only_mutate list")
@@ -83,7 +98,7 @@ def results(workdir: Path) -> dict[str, collections.Counter[str]]:
     ).stdout  # fmt: skip
     per_module: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
     for line in out.splitlines():
-        match = re.match(r"\s*smartcharge\.(\w+)\.\S+__mutmut_\d+: (.+)$", line)
+        match = re.match(r"\s*smartcharge\.(\S+)\.[^.\s]+__mutmut_\d+: (.+)$", line)
         if match:
             per_module[match.group(1)][match.group(2).strip()] += 1
     return per_module
@@ -115,9 +130,9 @@ def main() -> None:
     parser.add_argument("--include", nargs="*", default=[], help="working-tree files to add to --ref's tree")
     args = parser.parse_args()
     args.modules = args.modules or list(MODULES)
-    unknown = [m for m in args.modules if not (ROOT / "src" / "smartcharge" / f"{m}.py").is_file()]
+    unknown = [m for m in args.modules if not source(m).is_file()]
     if unknown:
-        parser.error(f"no module src/smartcharge/{unknown[0]}.py")
+        parser.error(f"no module {source(unknown[0]).relative_to(ROOT)}")
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="smartcharge-mutation-"))
     workdir.mkdir(parents=True, exist_ok=True)
     copy_repository(workdir, args.ref, args.include)
