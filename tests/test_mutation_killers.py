@@ -16,179 +16,18 @@ from builders import T0, at, installed, profile
 from smartcharge import (
     ChargePointConfig,
     ChargePointState,
-    ChargingProfile,
     ChargingRateUnit,
     NaiveDatetimeError,
-    Transaction,
-    TransactionError,
     composite_schedule,
-    end_transaction,
-    install_profile,
     limit_at,
     next_change,
     start_transaction,
 )
-from smartcharge.engine.store import InstalledProfile, InstallStatus
+from smartcharge.engine.store import InstalledProfile
 from smartcharge.engine.timeline import Slice, change_instants, profile_anchor, profile_slices
 from smartcharge.ocpp16 import ChargingProfilePurpose
 
 NAIVE = datetime(2026, 1, 8, 10, 0)
-
-# --- state (R6-R20): reasons, messages and the edges of each check --------------------------------------------------
-
-
-def _two() -> ChargePointState:
-    return ChargePointState(ChargePointConfig(outlet_count=2, max_stack_level=3, max_periods=2, max_profiles=2))
-
-
-def _reject(state: ChargePointState, outlet_id: int, candidate: ChargingProfile) -> tuple[str | None, str]:
-    outcome = install_profile(state, outlet_id, candidate, T0)
-    assert outcome.status is InstallStatus.REJECTED
-    assert outcome.state is state
-    assert outcome.replaced == ()
-    return outcome.rule, outcome.reason
-
-
-@pytest.mark.parametrize("outlet_id", [-1, 3, "1"])
-def test_r6_reason_names_the_connector(outlet_id: object) -> None:
-    assert _reject(_two(), outlet_id, profile(1)) == ("R6", f"outlet {outlet_id} is not 0..2")  # type: ignore[arg-type]
-
-
-def test_r7_reason() -> None:
-    assert _reject(_two(), 1, profile(1, purpose=ChargingProfilePurpose.CHARGE_POINT_MAX_PROFILE)) == (
-        "R7",
-        "a ChargePointMaxProfile goes on outlet 0, not outlet 1",
-    )
-
-
-def test_r9_reasons() -> None:
-    tx = profile(1, purpose=ChargingProfilePurpose.TX_PROFILE, kind="Relative", start=None)
-    assert _reject(_two(), 0, tx) == ("R9", "a TxProfile needs an outlet > 0")
-    assert _reject(_two(), 2, tx) == ("R9", "a TxProfile needs an active transaction, and outlet 2 has none")
-    charging = start_transaction(_two(), 2, 7, T0)
-    other = profile(1, purpose=ChargingProfilePurpose.TX_PROFILE, kind="Relative", start=None, transaction_id=8)
-    assert _reject(charging, 2, other) == (
-        "D1",
-        "transactionId 8 is not the active transaction 7 on outlet 2",
-    )
-
-
-def test_r10_reasons_and_their_edges() -> None:
-    state = _two()
-    assert _reject(state, 0, profile(1, stack=4)) == ("R10", "stackLevel 4 exceeds ChargeProfileMaxStackLevel 3")
-    assert install_profile(state, 0, profile(1, stack=3), T0).accepted  # D2: the maximum itself is allowed
-    three = profile(1, periods=((0, 6.0), (60, 7.0), (120, 8.0)))
-    assert _reject(state, 0, three) == ("R10", "3 periods exceed ChargingScheduleMaxPeriods 2")
-    assert install_profile(state, 0, profile(1, periods=((0, 6.0), (60, 7.0))), T0).accepted
-    watts_only = ChargePointState(ChargePointConfig(allowed_rate_units=("W",)))
-    assert _reject(watts_only, 0, profile(1, unit="A")) == (
-        "R10",
-        "unit A is not in ChargingScheduleAllowedChargingRateUnit W",
-    )
-    both = ChargePointState(ChargePointConfig(allowed_rate_units=("W", "A"), max_stack_level=10))
-    assert install_profile(both, 0, profile(1, unit="A"), T0).accepted
-    full = installed(_two(), (0, profile(1, stack=0)), (0, profile(2, stack=1)))
-    assert _reject(full, 0, profile(3, stack=2)) == (
-        "R10",
-        "MaxChargingProfilesInstalled 2 profiles are installed already",
-    )
-
-
-def test_r15_accepted_reasons_name_what_was_replaced() -> None:
-    state = installed(_two(), (0, profile(1, stack=0)), (0, profile(2, stack=1)))
-    outcome = install_profile(state, 0, profile(1, stack=1), T0)  # same id as 1, same stack level as 2
-    assert (outcome.status, outcome.reason, outcome.replaced, outcome.rule) == (
-        InstallStatus.ACCEPTED,
-        "installed, replacing 1, 2",
-        (1, 2),
-        None,
-    )
-    fresh = install_profile(_two(), 0, profile(1), T0)
-    assert (fresh.reason, fresh.replaced, fresh.accepted) == ("installed", (), True)
-
-
-def test_r15_same_key_on_another_connector_or_purpose_is_not_replaced() -> None:
-    state = installed(_two(), (1, profile(1, stack=1)))
-    for outlet_id, candidate in (
-        (2, profile(2, stack=1)),
-        (0, profile(3, stack=1, purpose=ChargingProfilePurpose.CHARGE_POINT_MAX_PROFILE)),
-    ):
-        outcome = install_profile(state, outlet_id, candidate, T0)
-        assert outcome.replaced == ()
-        assert len(outcome.state.profiles) == 2
-
-
-def test_d3_replacing_at_capacity_works() -> None:
-    full = installed(_two(), (0, profile(1, stack=0)), (0, profile(2, stack=1)))
-    outcome = install_profile(full, 0, profile(2, stack=2), T0)
-    assert outcome.accepted and outcome.replaced == (2,)
-
-
-@pytest.mark.parametrize(("name", "call"), [
-    ("now", lambda s: install_profile(s, 0, profile(1), NAIVE)),
-    ("start", lambda s: start_transaction(s, 1, 7, NAIVE)),
-    ("installed_at", lambda s: InstalledProfile(outlet_id=0, profile=profile(1), installed_at=NAIVE)),
-])  # fmt: skip
-def test_r5_naive_instants_are_named(name: str, call: Any) -> None:
-    with pytest.raises(NaiveDatetimeError, match=rf"^{name} 2026-01-08T10:00:00 has no UTC offset"):
-        call(_two())
-
-
-def test_transaction_errors_say_why() -> None:
-    state = start_transaction(_two(), 1, 7, T0)
-    with pytest.raises(TransactionError, match=r"^outlet 3 is not 1\.\.2$"):
-        start_transaction(state, 3, 8, T0)
-    with pytest.raises(TransactionError, match=r"^outlet 0 is not 1\.\.2$"):
-        start_transaction(state, 0, 8, T0)
-    with pytest.raises(TransactionError, match=r"^outlet 1 already has an active transaction$"):
-        start_transaction(state, 1, 8, T0)
-    with pytest.raises(TransactionError, match=r"^transaction 7 is already active$"):
-        start_transaction(state, 2, 7, T0)
-    with pytest.raises(TransactionError, match=r"^transaction 8 is not active$"):
-        end_transaction(state, 8)
-    default = profile(1)
-    with pytest.raises(
-        TransactionError,
-        match=r"^RemoteStartTransaction's profile must be a transaction profile \(TxProfile\), not TxDefaultProfile$",
-    ):
-        start_transaction(state, 2, 8, T0, default)
-    other = profile(1, purpose=ChargingProfilePurpose.TX_PROFILE, kind="Relative", start=None, transaction_id=9)
-    with pytest.raises(
-        TransactionError, match=r"^RemoteStartTransaction's profile must not name another transactionId \(R19\)$"
-    ):
-        start_transaction(state, 2, 8, T0, other)
-    too_high = profile(1, purpose=ChargingProfilePurpose.TX_PROFILE, kind="Relative", start=None, stack=9)
-    with pytest.raises(TransactionError, match=r"^RemoteStartTransaction's profile was rejected: stackLevel 9 exceeds"):
-        start_transaction(state, 2, 8, T0, too_high)
-    same = profile(1, purpose=ChargingProfilePurpose.TX_PROFILE, kind="Relative", start=None, transaction_id=8)
-    assert start_transaction(state, 2, 8, T0, same).profiles[0].profile.transaction_id == 8
-
-
-def test_state_invariants_say_why() -> None:
-    config = ChargePointConfig(outlet_count=2)
-    with pytest.raises(ValueError, match=r"^transaction 7 is on unknown outlet 3$"):
-        ChargePointState(config, transactions=[Transaction(3, 7, T0)])
-    with pytest.raises(ValueError, match=r"^outlet 1 has more than one active transaction$"):
-        ChargePointState(config, transactions=[Transaction(1, 7, T0), Transaction(1, 8, T0)])
-    both = ChargePointState(config, transactions=[Transaction(2, 8, T0), Transaction(1, 7, T0)])
-    assert [t.outlet_id for t in both.transactions] == [1, 2]
-
-
-def test_states_hash_by_value() -> None:
-    states = [installed(_two(), (0, profile(i, stack=1))) for i in range(1, 41)]
-    assert hash(states[0]) == hash(installed(_two(), (0, profile(1, stack=1))))
-    assert len({hash(s) for s in states}) > 30
-    assert ChargePointState(ChargePointConfig()).__eq__(object()) is NotImplemented
-
-
-def test_r10_reason_lists_every_allowed_unit() -> None:
-    """The list is comma-separated (a configuration may name a unit twice)."""
-    twice = ChargePointState(ChargePointConfig(allowed_rate_units=("W", "W")))
-    assert _reject(twice, 0, profile(1, unit="A")) == (
-        "R10",
-        "unit A is not in ChargingScheduleAllowedChargingRateUnit W,W",
-    )
-
 
 # --- timeline and composite (R21-R31): anchors, far-ahead changes, merging after rounding -------------------------
 
