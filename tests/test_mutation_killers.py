@@ -24,8 +24,6 @@ from smartcharge import (
     start_transaction,
 )
 from smartcharge.engine.store import InstalledProfile
-from smartcharge.engine.timeline import Slice, change_instants, profile_anchor, profile_slices
-from smartcharge.ocpp16 import ChargingProfilePurpose
 
 NAIVE = datetime(2026, 1, 8, 10, 0)
 
@@ -36,28 +34,6 @@ DAY = 86_400
 
 def _epoch(instant: datetime) -> int:
     return int(instant.timestamp())
-
-
-def test_r22_d8_d9_anchors() -> None:
-    """Absolute: its startSchedule; Relative: the start of charging; a Relative cap: when it was installed."""
-    absolute = profile(1, start=at(3_600))
-    relative = profile(2, kind="Relative", start=None)
-    cap = profile(3, kind="Relative", start=None, purpose=ChargingProfilePurpose.CHARGE_POINT_MAX_PROFILE)
-    assert profile_anchor(absolute, installed_at=100, session_start=500) == _epoch(at(3_600))
-    assert profile_anchor(relative, installed_at=100, session_start=500) == 500
-    assert profile_anchor(cap, installed_at=100, session_start=500) == 100
-
-
-def test_change_instants_of_one_profile() -> None:
-    one_shot = profile(1, periods=((0, 6.0), (600, 8.0)), duration=1_800, valid_from=at(-60), valid_to=at(7_200))
-    t0 = _epoch(T0)
-    assert sorted(change_instants(one_shot, installed_at=0, session_start=0)) == [
-        t0 - 60, t0, t0 + 600, t0 + 1_800, t0 + 7_200
-    ]  # fmt: skip
-    relative = profile(2, kind="Relative", start=None, periods=((0, 6.0), (600, 8.0)), duration=900)
-    assert sorted(change_instants(relative, installed_at=0, session_start=1_000)) == [1_000, 1_600, 1_900]
-    daily = profile(3, kind="Recurring", recurrency="Daily", periods=((0, 6.0), (600, 8.0)))
-    assert change_instants(daily, installed_at=0, session_start=1_000) == [t0]
 
 
 def test_next_change_finds_period_starts_weeks_ahead() -> None:
@@ -93,39 +69,10 @@ def test_r31_every_run_of_neighbours_equal_after_rounding_is_merged() -> None:
     assert [(p["startPeriod"], p["limit"]) for p in schedule] == [(0, 10.0), (120, 16.0), (240, 6.0)]
 
 
-def test_r23_slices_end_exactly_where_the_duration_ends() -> None:
-    """No empty slice: not when a period starts exactly at the end of the duration, nor for a window that
-    begins where the duration ends."""
-    limited = profile(1, periods=((0, 6.0), (600, 8.0), (1_200, 10.0)), duration=600)
-    t0 = _epoch(T0)
-    assert profile_slices(limited, t0 - 60, t0 + 3_600, installed_at=0, session_start=0) == [Slice(t0, t0 + 600, 0)]
-    assert profile_slices(limited, t0 + 600, t0 + 1_200, installed_at=0, session_start=0) == []
-    three = profile(2, periods=((0, 6.0), (600, 8.0), (1_200, 10.0)))
-    assert profile_slices(three, t0, t0 + 1_800, installed_at=0, session_start=0) == [
-        Slice(t0, t0 + 600, 0), Slice(t0 + 600, t0 + 1_200, 1), Slice(t0 + 1_200, t0 + 1_800, 2)
-    ]  # fmt: skip
-
-
-def test_d9_a_relative_cap_runs_from_its_installation() -> None:
-    cap = profile(1, kind="Relative", start=None, purpose="ChargePointMaxProfile", periods=((0, 6.0), (60, 8.0)))
-    assert profile_slices(cap, 0, 10_000, installed_at=1_000, session_start=5_000) == [
-        Slice(1_000, 1_060, 0), Slice(1_060, 10_000, 1)
-    ]  # fmt: skip
-    assert sorted(change_instants(cap, installed_at=1_000, session_start=5_000)) == [1_000, 1_060]
-
-
 def test_r5_naive_instants_in_queries_are_named() -> None:
     state = installed(None, (0, profile(1)))
     with pytest.raises(NaiveDatetimeError, match=r"^after 2026-01-08T10:00:00 has no UTC offset"):
         next_change(state, 1, NAIVE)
-
-
-def test_r23_a_recurrence_starting_in_the_last_second_of_the_window_is_there() -> None:
-    daily = profile(1, kind="Recurring", recurrency="Daily", periods=((0, 6.0), (3_600, 8.0)))
-    t0 = _epoch(T0)
-    assert profile_slices(daily, t0 + DAY - 10, t0 + DAY + 1, installed_at=0, session_start=0) == [
-        Slice(t0 + DAY - 10, t0 + DAY, 1), Slice(t0 + DAY, t0 + DAY + 1, 0)
-    ]  # fmt: skip
 
 
 def test_d8_a_relative_profile_of_duration_zero_never_limits() -> None:
