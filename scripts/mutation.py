@@ -4,7 +4,7 @@
     python scripts/mutation.py                       # units energy policy state timeline composite
     python scripts/mutation.py units energy --jobs 2
     python scripts/mutation.py composite --workdir scratch-dir   # keep mutmut's cache there
-    python scripts/mutation.py state --ref HEAD --include tests/test_mutation_killers.py
+    python scripts/mutation.py state --ref HEAD --include tests/test_state.py
 
 It copies the repository (tracked and untracked, not ignored, files; or a commit's tree with `--ref`) into a
 scratch directory so mutmut's ``mutants/`` tree never lands in the checkout, narrows ``[tool.mutmut]
