@@ -1,4 +1,5 @@
-"""The profile store (SPEC R6-R10, R15, R16, R18-R20, R32 and D1-D3, D6)."""
+"""The profile store (SPEC R5-R10, R15-R20, R32 and D1-D3, D6, D12): what it accepts, and the rule and words of
+each refusal."""
 
 from __future__ import annotations
 

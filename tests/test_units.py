@@ -1,4 +1,4 @@
-"""A <-> W conversion (SPEC R3): named examples and the round-trip property."""
+"""A <-> W conversion (SPEC R3): named examples, the defaults and error messages, and the round-trip property."""
 
 from __future__ import annotations
 
