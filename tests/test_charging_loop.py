@@ -4,13 +4,20 @@
 from __future__ import annotations
 
 import math
+from datetime import datetime
 
 import pytest
 from builders import T0, at, installed, profile
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from smartcharge import ChargePointConfig, ChargePointState, composite_schedule, start_transaction
+from smartcharge import (
+    ChargePointConfig,
+    ChargePointState,
+    NaiveDatetimeError,
+    composite_schedule,
+    start_transaction,
+)
 from smartcharge.charging.energy import energy_step, max_energy_wh
 from smartcharge.charging.local_policy import (
     Action,
@@ -22,6 +29,7 @@ from smartcharge.charging.local_policy import (
 )
 from smartcharge.charging.step import Source, meter_step
 
+NAIVE = datetime(2026, 1, 8, 10, 0)
 STOPPING_POLICY = LocalPolicy(energy_cap_kwh=0.001, max_price=0.0, peak_hours=((0, 24),))
 
 
@@ -184,6 +192,156 @@ def test_r35_cap_is_never_exceeded_over_a_session(cap, bases, policy_peak):
         if decision.action is Action.STOP:
             break
     assert math.isfinite(delivered)
+
+
+# --- energy_step and max_energy_wh: their arguments and the edge of the allowance (R34) -------------------------
+
+
+@pytest.mark.parametrize("interval", [0, -1, math.inf, math.nan])
+def test_r34_interval_must_be_positive_and_finite(interval: float) -> None:
+    with pytest.raises(ValueError, match=r"^interval_s must be a positive number of seconds, not "):
+        energy_step(100.0, 1_000.0, interval)
+
+
+@pytest.mark.parametrize("base", [-1.0, math.inf, math.nan])
+def test_r34_base_step_must_be_finite_and_not_negative(base: float) -> None:
+    with pytest.raises(ValueError, match=r"^base_step_wh must be a finite number >= 0, not "):
+        energy_step(base, 1_000.0, 60)
+
+
+@pytest.mark.parametrize("limit", [-1.0, math.inf, math.nan])
+def test_r34_limit_must_be_finite_and_not_negative(limit: float) -> None:
+    with pytest.raises(ValueError, match=r"^limit_w must be a finite number >= 0, not "):
+        energy_step(100.0, limit, 60)
+
+
+def test_r34_zero_base_and_zero_limit_are_allowed() -> None:
+    assert energy_step(0.0, 0.0, 60).step_wh == 0.0
+    step = energy_step(100.0, 0.0, 60)
+    assert (step.step_wh, step.max_step_wh, step.limited) == (0.0, 0.0, True)
+
+
+def test_r34_a_step_exactly_at_the_allowance_is_not_limited() -> None:
+    step = energy_step(100.0, 6_000.0, 60)  # 6 kW for a minute: exactly 100 Wh
+    assert (step.step_wh, step.max_step_wh, step.limited) == (100.0, 100.0, False)
+
+
+@pytest.mark.parametrize("interval", [60.0, True, "60"])
+def test_r34_max_energy_wants_whole_seconds(interval: object) -> None:
+    state = installed(None, (0, profile(1)))
+    with pytest.raises(ValueError, match=r"^interval_s must be a whole number of seconds, not "):
+        max_energy_wh(state, 1, T0, interval)  # type: ignore[arg-type]
+
+
+def test_r5_a_naive_start_of_max_energy_wh_is_named() -> None:
+    state = installed(None, (0, profile(1)))
+    with pytest.raises(NaiveDatetimeError, match=r"^start 2026-01-08T10:00:00 has no UTC offset"):
+        max_energy_wh(state, 1, NAIVE, 60)
+
+
+# --- the legacy policy: its arguments, its boundaries and the words of its reasons (R35) ------------------------
+
+
+def decide(delivered: float, base: float, policy: LocalPolicy, hour: int = 12, price: float | None = None) -> object:
+    decision = evaluate_meter_value_decision(SessionProgress(delivered, base), policy, ChargingEnvironment(hour, price))
+    return decision.action, decision.energy_wh, decision.reason
+
+
+@pytest.mark.parametrize("hours", [(23, 24), (22, 0), (0, 24), (5, 5)])
+def test_r35_peak_ranges_at_the_bounds_are_accepted(hours: tuple[int, int]) -> None:
+    assert LocalPolicy(peak_hours=[hours]).peak_hours == (hours,)
+
+
+def test_r35_the_range_23_24_holds_hour_23_only() -> None:
+    assert is_peak_hour(23, [(23, 24)])
+    assert not is_peak_hour(22, [(23, 24)])
+    assert is_peak_hour(23, [(22, 0)]) and not is_peak_hour(0, [(22, 0)])
+
+
+@pytest.mark.parametrize("hours", [(0, 25), (24, 1), (-1, 5), (1, -1), (24, 30)])
+def test_r35_peak_ranges_out_of_bounds_are_refused(hours: tuple[int, int]) -> None:
+    start, end = hours
+    message = rf"^peak hour range \({start}, {end}\) must have start 0\.\.23 and end 0\.\.24$"
+    with pytest.raises(ValueError, match=message):
+        LocalPolicy(peak_hours=[hours])
+
+
+@pytest.mark.parametrize("field", ["energy_cap_kwh", "max_price"])
+@pytest.mark.parametrize("value", [-0.5, math.inf, math.nan])
+def test_r35_cap_and_price_must_be_finite_and_not_negative(field: str, value: float) -> None:
+    with pytest.raises(ValueError, match=rf"^{field} must be a finite number >= 0 or None, not "):
+        LocalPolicy(**{field: value})  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("field", ["energy_delivered_wh", "base_step_wh"])
+@pytest.mark.parametrize("value", [-1.0, math.inf, math.nan])
+def test_r35_session_progress_must_be_finite_and_not_negative(field: str, value: float) -> None:
+    values = {"energy_delivered_wh": 0.0, "base_step_wh": 0.0, field: value}
+    with pytest.raises(ValueError, match=rf"^{field} must be a finite number >= 0, not "):
+        SessionProgress(**values)
+
+
+@pytest.mark.parametrize("hour", [-1, 24])
+def test_r35_hour_is_0_to_23(hour: int) -> None:
+    with pytest.raises(ValueError, match=rf"^hour must be 0\.\.23, not {hour}$"):
+        ChargingEnvironment(hour)
+    assert ChargingEnvironment(23).hour == 23
+
+
+def test_r35_cap_reached_exactly_stops_before_the_price_is_looked_at() -> None:
+    policy = LocalPolicy(energy_cap_kwh=1.0, max_price=0.3)
+    assert decide(1_000.0, 100.0, policy, price=0.5) == (Action.STOP, 0.0, "Energy cap reached (1.0/1.0 kWh)")
+
+
+def test_r35_cap_passed_stops_with_nothing_delivered_and_says_how_much() -> None:
+    assert decide(1_500.0, 100.0, LocalPolicy(energy_cap_kwh=1.0)) == (
+        Action.STOP,
+        0.0,
+        "Energy cap reached (1.5/1.0 kWh)",
+    )
+
+
+def test_r35_the_last_step_is_clipped_to_the_cap() -> None:
+    assert decide(950.0, 100.0, LocalPolicy(energy_cap_kwh=1.0)) == (
+        Action.STOP,
+        50.0,
+        "Energy cap reached (1.0/1.0 kWh)",
+    )
+
+
+def test_r35_cap_reason_shows_delivered_kwh() -> None:
+    assert decide(1_550.0, 100.0, LocalPolicy(energy_cap_kwh=1.0))[2] == "Energy cap reached (1.6/1.0 kWh)"
+    assert decide(2_049.0, 100.0, LocalPolicy(energy_cap_kwh=2.0))[2] == "Energy cap reached (2.0/2.0 kWh)"
+
+
+def test_r35_a_price_equal_to_the_maximum_is_not_above_it() -> None:
+    assert decide(0.0, 100.0, LocalPolicy(max_price=0.3), price=0.3) == (
+        Action.CONTINUE,
+        100.0,
+        "Within policy: full step of 100 Wh",
+    )
+
+
+def test_r35_a_price_above_the_maximum_stops_or_skips_the_step_naming_price_and_maximum() -> None:
+    assert decide(0.0, 100.0, LocalPolicy(max_price=0.3), price=0.5) == (
+        Action.STOP,
+        0.0,
+        "Price 0.5 above maximum 0.3",
+    )
+    assert decide(0.0, 100.0, LocalPolicy(max_price=0.3, skip_when_expensive=True), price=0.5) == (
+        Action.CONTINUE,
+        0.0,
+        "Price 0.5 above maximum 0.3 — skipping this step",
+    )
+
+
+def test_r35_a_peak_hour_stops_or_halves_the_step_to_at_least_10_wh_naming_the_hour() -> None:
+    stop = LocalPolicy(peak_hours=[(17, 20)])
+    assert decide(0.0, 100.0, stop, hour=18) == (Action.STOP, 0.0, "Peak hour 18:00 and peak charging not allowed")
+    halve = LocalPolicy(peak_hours=[(17, 20)], allow_peak=True)
+    assert decide(0.0, 100.0, halve, hour=18) == (Action.CONTINUE, 50.0, "Peak hour 18:00: step halved to 50 Wh")
+    assert decide(0.0, 12.0, halve, hour=18) == (Action.CONTINUE, 10.0, "Peak hour 18:00: step halved to 10 Wh")
+    assert decide(0.0, 6.0, halve, hour=18) == (Action.CONTINUE, 6.0, "Peak hour 18:00: step halved to 6 Wh")
 
 
 # --- the decision's fields and its text, written when read -------------------------------------------------------

@@ -1,4 +1,5 @@
-"""The profile store (SPEC R6-R10, R15, R16, R18-R20, R32 and D1-D3, D6)."""
+"""The profile store (SPEC R5-R10, R15-R20, R32 and D1-D3, D6, D12): what it accepts, and the rule and words of
+each refusal."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import attrs
+import builders
 import pytest
+from builders import T0
 from hypothesis import event, given
 from hypothesis import strategies as st
 
@@ -19,9 +22,12 @@ from smartcharge import (
     ChargingSchedule,
     ChargingSchedulePeriod,
     ClearStatus,
+    InstalledProfile,
     InstallOutcome,
     InstallStatus,
+    NaiveDatetimeError,
     Purpose,
+    Transaction,
     TransactionError,
     clear_profiles,
     end_transaction,
@@ -85,6 +91,20 @@ def where(state: ChargePointState, id: int) -> int:
     return connector
 
 
+def small() -> ChargePointState:
+    """Two outlets, stack levels up to 3, two periods a schedule, two profiles installed at most."""
+    return station(2, max_stack_level=3, max_periods=2, max_profiles=2)
+
+
+def refusal(state: ChargePointState, outlet_id: int, candidate: ChargingProfile) -> tuple[str | None, str]:
+    """The rule and reason of a rejected install, which leaves `state` as it was and replaces nothing (R16)."""
+    outcome = install_profile(state, outlet_id, candidate, T0)
+    assert outcome.status is InstallStatus.REJECTED
+    assert outcome.state is state
+    assert outcome.replaced == ()
+    return outcome.rule, outcome.reason
+
+
 # --- R6 connector ids -------------------------------------------------------------------------------------
 
 
@@ -99,6 +119,11 @@ def test_r6_connector_zero_and_one_to_n_accepted(outlet_id: int) -> None:
     assert where(state, 1) == outlet_id
 
 
+@pytest.mark.parametrize("outlet_id", [-1, 3, "1"])
+def test_r6_an_unknown_outlet_is_rejected_naming_it_and_the_outlets_there_are(outlet_id: object) -> None:
+    assert refusal(small(), outlet_id, builders.profile(1)) == ("R6", f"outlet {outlet_id} is not 0..2")  # type: ignore[arg-type]
+
+
 # --- R7 ChargePointMaxProfile -----------------------------------------------------------------------------
 
 
@@ -107,6 +132,13 @@ def test_r7_charge_point_max_only_on_connector_zero(purpose: Purpose) -> None:
     rejected(station(2), 1, make(purpose=purpose), "R7")
     rejected(station(2), 2, make(purpose=purpose), "R7")
     assert ids(accepted(station(2), 0, make(purpose=purpose))) == {1}
+
+
+def test_r7_a_cap_on_an_outlet_is_rejected_naming_both_outlets() -> None:
+    assert refusal(small(), 1, builders.profile(1, purpose=CPMAX)) == (
+        "R7",
+        "a ChargePointMaxProfile goes on outlet 0, not outlet 1",
+    )
 
 
 # --- R8 TxDefaultProfile ----------------------------------------------------------------------------------
@@ -148,6 +180,18 @@ def test_d1_tx_profile_for_another_transaction_rejected() -> None:
     assert "8" in outcome.reason and "7" in outcome.reason
     state = accepted(state, 1, make(purpose=TX, transaction_id=7))
     assert state.profiles[0].profile.transaction_id == 7
+
+
+def test_r9_d1_a_refused_tx_profile_says_which_outlet_or_transaction_is_wrong() -> None:
+    tx = builders.profile(1, purpose=TX, kind="Relative", start=None)
+    assert refusal(small(), 0, tx) == ("R9", "a TxProfile needs an outlet > 0")
+    assert refusal(small(), 2, tx) == ("R9", "a TxProfile needs an active transaction, and outlet 2 has none")
+    charging = start_transaction(small(), 2, 7, T0)
+    other = builders.profile(1, purpose=TX, kind="Relative", start=None, transaction_id=8)
+    assert refusal(charging, 2, other) == (
+        "D1",
+        "transactionId 8 is not the active transaction 7 on outlet 2",
+    )
 
 
 # --- R10 configuration limits (D2, D3) ---------------------------------------------------------------------
@@ -194,6 +238,45 @@ def test_r10_d3_replacement_at_capacity_works() -> None:
     assert ids(by_key.state) == {1, 9}
 
 
+def test_r10_d2_each_limit_is_refused_naming_value_and_limit_and_the_limit_itself_is_allowed() -> None:
+    state = small()
+    assert refusal(state, 0, builders.profile(1, stack=4)) == (
+        "R10",
+        "stackLevel 4 exceeds ChargeProfileMaxStackLevel 3",
+    )
+    assert install_profile(state, 0, builders.profile(1, stack=3), T0).accepted  # D2: the maximum itself is allowed
+    three = builders.profile(1, periods=((0, 6.0), (60, 7.0), (120, 8.0)))
+    assert refusal(state, 0, three) == ("R10", "3 periods exceed ChargingScheduleMaxPeriods 2")
+    assert install_profile(state, 0, builders.profile(1, periods=((0, 6.0), (60, 7.0))), T0).accepted
+    watts_only = ChargePointState(ChargePointConfig(allowed_rate_units=("W",)))
+    assert refusal(watts_only, 0, builders.profile(1, unit="A")) == (
+        "R10",
+        "unit A is not in ChargingScheduleAllowedChargingRateUnit W",
+    )
+    both = ChargePointState(ChargePointConfig(allowed_rate_units=("W", "A"), max_stack_level=10))
+    assert install_profile(both, 0, builders.profile(1, unit="A"), T0).accepted
+    full = builders.installed(small(), (0, builders.profile(1, stack=0)), (0, builders.profile(2, stack=1)))
+    assert refusal(full, 0, builders.profile(3, stack=2)) == (
+        "R10",
+        "MaxChargingProfilesInstalled 2 profiles are installed already",
+    )
+
+
+def test_r10_reason_lists_every_allowed_unit() -> None:
+    """The list is comma-separated (a configuration may name a unit twice)."""
+    twice = ChargePointState(ChargePointConfig(allowed_rate_units=("W", "W")))
+    assert refusal(twice, 0, builders.profile(1, unit="A")) == (
+        "R10",
+        "unit A is not in ChargingScheduleAllowedChargingRateUnit W,W",
+    )
+
+
+def test_d3_at_capacity_a_profile_replacing_one_by_id_is_accepted() -> None:
+    full = builders.installed(small(), (0, builders.profile(1, stack=0)), (0, builders.profile(2, stack=1)))
+    outcome = install_profile(full, 0, builders.profile(2, stack=2), T0)
+    assert outcome.accepted and outcome.replaced == (2,)
+
+
 # --- R15 replacement (D6) ---------------------------------------------------------------------------------
 
 
@@ -236,6 +319,30 @@ def test_r15_d6_other_connector_or_purpose_or_level_not_replaced() -> None:
     state = accepted(state, 1, make(4, TXDEFAULT, 2))  # another stack level
     state = accepted(state, 0, make(5, CPMAX, 3))  # another purpose
     assert ids(state) == {1, 2, 3, 4, 5}
+
+
+def test_r15_accepted_reasons_name_what_was_replaced() -> None:
+    state = builders.installed(small(), (0, builders.profile(1, stack=0)), (0, builders.profile(2, stack=1)))
+    outcome = install_profile(state, 0, builders.profile(1, stack=1), T0)  # same id as 1, same stack level as 2
+    assert (outcome.status, outcome.reason, outcome.replaced, outcome.rule) == (
+        InstallStatus.ACCEPTED,
+        "installed, replacing 1, 2",
+        (1, 2),
+        None,
+    )
+    fresh = install_profile(small(), 0, builders.profile(1), T0)
+    assert (fresh.reason, fresh.replaced, fresh.accepted) == ("installed", (), True)
+
+
+def test_r15_same_key_on_another_connector_or_purpose_is_not_replaced() -> None:
+    state = builders.installed(small(), (1, builders.profile(1, stack=1)))
+    for outlet_id, candidate in (
+        (2, builders.profile(2, stack=1)),
+        (0, builders.profile(3, stack=1, purpose=CPMAX)),
+    ):
+        outcome = install_profile(state, outlet_id, candidate, T0)
+        assert outcome.replaced == ()
+        assert len(outcome.state.profiles) == 2
 
 
 # --- R16 atomicity ----------------------------------------------------------------------------------------
@@ -315,6 +422,36 @@ def test_r19_start_transaction_profile_must_be_a_tx_profile() -> None:
         start_transaction(station(2), 1, 7, NOW, profile=make(1, TX, 0, transaction_id=8))
 
 
+def test_r18_r19_d12_a_refused_start_or_end_of_a_transaction_says_why() -> None:
+    state = start_transaction(small(), 1, 7, T0)
+    with pytest.raises(TransactionError, match=r"^outlet 3 is not 1\.\.2$"):
+        start_transaction(state, 3, 8, T0)
+    with pytest.raises(TransactionError, match=r"^outlet 0 is not 1\.\.2$"):
+        start_transaction(state, 0, 8, T0)
+    with pytest.raises(TransactionError, match=r"^outlet 1 already has an active transaction$"):
+        start_transaction(state, 1, 8, T0)
+    with pytest.raises(TransactionError, match=r"^transaction 7 is already active$"):
+        start_transaction(state, 2, 7, T0)
+    with pytest.raises(TransactionError, match=r"^transaction 8 is not active$"):
+        end_transaction(state, 8)
+    default = builders.profile(1)
+    with pytest.raises(
+        TransactionError,
+        match=r"^RemoteStartTransaction's profile must be a transaction profile \(TxProfile\), not TxDefaultProfile$",
+    ):
+        start_transaction(state, 2, 8, T0, default)
+    other = builders.profile(1, purpose=TX, kind="Relative", start=None, transaction_id=9)
+    with pytest.raises(
+        TransactionError, match=r"^RemoteStartTransaction's profile must not name another transactionId \(R19\)$"
+    ):
+        start_transaction(state, 2, 8, T0, other)
+    too_high = builders.profile(1, purpose=TX, kind="Relative", start=None, stack=9)
+    with pytest.raises(TransactionError, match=r"^RemoteStartTransaction's profile was rejected: stackLevel 9 exceeds"):
+        start_transaction(state, 2, 8, T0, too_high)
+    same = builders.profile(1, purpose=TX, kind="Relative", start=None, transaction_id=8)
+    assert start_transaction(state, 2, 8, T0, same).profiles[0].profile.transaction_id == 8
+
+
 # --- R20 TxDefaultProfile during a transaction ------------------------------------------------------------
 
 
@@ -381,6 +518,44 @@ def test_r32_nothing_cleared_is_unknown() -> None:
         assert outcome.cleared == ()
         assert outcome.state is state
     assert clear_profiles(station(2)).status is ClearStatus.UNKNOWN
+
+
+# --- R5 instants given to the store -----------------------------------------------------------------------
+
+NAIVE = datetime(2026, 1, 8, 10, 0)
+
+
+@pytest.mark.parametrize(("name", "call"), [
+    ("now", lambda s: install_profile(s, 0, builders.profile(1), NAIVE)),
+    ("start", lambda s: start_transaction(s, 1, 7, NAIVE)),
+    ("installed_at", lambda s: InstalledProfile(outlet_id=0, profile=builders.profile(1), installed_at=NAIVE)),
+])  # fmt: skip
+def test_r5_a_naive_instant_given_to_the_store_is_refused_naming_the_argument(name: str, call: Any) -> None:
+    with pytest.raises(NaiveDatetimeError, match=rf"^{name} 2026-01-08T10:00:00 has no UTC offset"):
+        call(small())
+
+
+# --- states built by hand, compared by value --------------------------------------------------------------
+
+
+def test_a_state_built_by_hand_refuses_a_transaction_on_an_unknown_or_busy_outlet_saying_why() -> None:
+    """R6: a transaction is on one of the outlets 1..N, one at a time; the state keeps its transactions in outlet
+    order."""
+    config = ChargePointConfig(outlet_count=2)
+    with pytest.raises(ValueError, match=r"^transaction 7 is on unknown outlet 3$"):
+        ChargePointState(config, transactions=[Transaction(3, 7, T0)])
+    with pytest.raises(ValueError, match=r"^outlet 1 has more than one active transaction$"):
+        ChargePointState(config, transactions=[Transaction(1, 7, T0), Transaction(1, 8, T0)])
+    both = ChargePointState(config, transactions=[Transaction(2, 8, T0), Transaction(1, 7, T0)])
+    assert [t.outlet_id for t in both.transactions] == [1, 2]
+
+
+def test_states_hash_by_value() -> None:
+    """R17 compares states by value (`from_json(to_json(x)) == x`): equal states hash alike, others mostly not."""
+    states = [builders.installed(small(), (0, builders.profile(i, stack=1))) for i in range(1, 41)]
+    assert hash(states[0]) == hash(builders.installed(small(), (0, builders.profile(1, stack=1))))
+    assert len({hash(s) for s in states}) > 30
+    assert ChargePointState(ChargePointConfig()).__eq__(object()) is NotImplemented
 
 
 # --- properties ---------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""A <-> W conversion (SPEC R3): named examples and the round-trip property."""
+"""A <-> W conversion (SPEC R3): named examples, the defaults and error messages, and the round-trip property."""
 
 from __future__ import annotations
 
@@ -59,6 +59,44 @@ def test_r3_invalid_phases_raise_value_error(phases: int) -> None:
         watts_to_amps(1_000.0, 230.0, phases)
     with pytest.raises(ValueError, match="phases"):
         convert(16.0, ChargingRateUnit.W, ChargingRateUnit.A, 230.0, phases)
+
+
+# --- R3 edges: the defaults of every function, every phase count, the exact error messages ------------------------
+
+
+def test_r3_every_conversion_defaults_to_230_volts_and_three_phases() -> None:
+    assert amps_to_watts(10.0) == 6_900.0
+    assert watts_to_amps(6_900.0) == 10.0
+    assert convert(10.0, ChargingRateUnit.A, ChargingRateUnit.W) == 6_900.0
+    assert convert(6_900.0, ChargingRateUnit.W, ChargingRateUnit.A) == 10.0
+
+
+@pytest.mark.parametrize("phases", [1, 2, 3])
+def test_r3_every_phase_count_converts(phases: int) -> None:
+    assert amps_to_watts(16.0, 230.0, phases) == 16.0 * 230.0 * phases
+    assert watts_to_amps(16.0 * 230.0 * phases, 230.0, phases) == 16.0
+    assert convert(7.0, ChargingRateUnit.A, ChargingRateUnit.A, 230.0, phases) == 7.0
+
+
+@pytest.mark.parametrize("voltage", [0.0, -230.0, math.inf, math.nan])
+def test_r3_voltage_must_be_positive_and_finite(voltage: float) -> None:
+    for convert_ in (amps_to_watts, watts_to_amps):
+        with pytest.raises(ValueError, match=r"^voltage must be a positive number, not "):
+            convert_(1.0, voltage, 3)
+    with pytest.raises(ValueError, match=r"^voltage must be a positive number"):
+        convert(1.0, ChargingRateUnit.W, ChargingRateUnit.W, voltage, 3)
+
+
+@pytest.mark.parametrize("phases", [0, 4, -1])
+def test_r3_phases_must_be_1_2_or_3(phases: int) -> None:
+    with pytest.raises(ValueError, match=rf"^phases must be 1, 2 or 3, not {phases}$"):
+        amps_to_watts(1.0, 230.0, phases)
+    with pytest.raises(ValueError, match=r"^phases must be 1, 2 or 3"):
+        convert(1.0, ChargingRateUnit.A, ChargingRateUnit.A, 230.0, phases)
+
+
+def test_r3_a_voltage_below_one_volt_converts() -> None:
+    assert amps_to_watts(2.0, 0.5, 1) == 1.0
 
 
 @given(amps=st.floats(0.0, 1_000.0), voltage=voltages, phases=phase_counts)
