@@ -130,10 +130,10 @@ def _contender_label(c: Contender) -> str:
 
 
 def explanation_text(explanation: Explanation) -> str:
-    """Interval by interval: the limit and every profile that covers the interval, labelled "sets the limit" (it governs and
-    binds), "caps, not binding" (a cap that governs above the limit), "capped" (a Tx or TxDefault profile that
-    governs, but a cap is lower) or "overridden" (it covers the interval but does not govern), each with its
-    reason (R24-R27)."""
+    """Interval by interval: the limit and every profile that covers the interval, labelled "sets the limit" (it
+    governs and binds), "caps, not binding" (a cap that governs above the limit), "capped" (a Tx or TxDefault
+    profile that governs, but a cap is lower) or "overridden" (it covers the interval but does not govern), each
+    with its reason (R24-R27)."""
     unit = explanation.unit
     lines = [
         f"Connector {explanation.outlet_id} from {format_instant(explanation.start)} to "
