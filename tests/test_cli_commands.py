@@ -173,8 +173,8 @@ def test_d10_explain_says_the_connector_specific_profile_governs_on_equal_stack_
     script = write(tmp_path, {"config": {"connectorCount": 2}, "events": [default(1, 0, 10), default(2, 1, 20)]})
     code, out, _ = run(capsys, "explain", script, "--connector", "1", "--duration", "60")
     assert code == 0
-    assert "binds      TxDefaultProfile 2 (stack level 2, on connector 1): 20 A" in out
-    assert "overridden TxDefaultProfile 1 (stack level 2, on connector 0): 10 A, 3 phases: by profile 2: same " in out
+    assert "sets the limit    TxDefaultProfile 2 (stack level 2, on connector 1): 20 A" in out
+    assert "overridden        TxDefaultProfile 1 (stack level 2, on connector 0): 10 A, 3 phases: by profile 2: " in out
     assert "(D10)" in out
 
 

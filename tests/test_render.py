@@ -48,7 +48,7 @@ def test_demo_svg_parses_with_lanes_clock_axis_and_legend(demo_state):
     assert texts(root, "lane-label") == ["Composite schedule", "TxDefaultProfile 1"]
     assert texts(root, "tick") == ["09:30", "09:45", "10:00", "10:15", "10:30", "10:45", "11:00", "11:15", "11:30"]
     assert {"7 kW", "11 kW"} <= set(texts(root, "limit"))  # each period labelled with its unit
-    assert {"TxDefaultProfile", "composite limit", "covers, overridden"} <= set(texts(root, "legend-item"))
+    assert {"TxDefaultProfile", "composite limit", "sets the limit", "overridden"} <= set(texts(root, "legend-item"))
     assert "<script" not in svg and 'href="http' not in svg  # self-contained
 
 
@@ -80,18 +80,32 @@ def test_svg_escapes_and_handles_an_empty_window(demo_state):
     assert any("no profile covers" in (t.text or "") for t in root.iter(f"{SVG}text"))
 
 
-def test_explanation_text_names_who_governs_and_who_is_overridden(evening_state):
+def test_explanation_text_names_who_sets_the_limit_who_caps_and_who_is_overridden(evening_state):
     text = explanation_text(explain(evening_state, 1, utc(18), 3600))
     assert text.splitlines() == [
         "Connector 1 from 2026-01-08T18:00:00Z to 2026-01-08T19:00:00Z, limits in A (hardware maximum 32 A)",
         "",
         "18:00:00Z - 19:00:00Z  16 A on 3 phases",
-        "  binds      TxDefaultProfile 3 (stack level 1, on connector 0): 16 A, 3 phases: the limit (R24, R25)",
-        "  governs    ChargePointMaxProfile 1 (stack level 0, on connector 0): 20 A, 3 phases: above the Tx limit "
-        "(R25)",
-        "  overridden TxDefaultProfile 2 (stack level 0, on connector 0): 11 kW, 3 phases: by profile 3: stack level "
-        "0 is below 1 (R24)",
+        "  sets the limit    TxDefaultProfile 3 (stack level 1, on connector 0): 16 A, 3 phases: the limit (R24, R25)",
+        "  caps, not binding ChargePointMaxProfile 1 (stack level 0, on connector 0): 20 A, 3 phases: above the Tx "
+        "limit (R25)",
+        "  overridden        TxDefaultProfile 2 (stack level 0, on connector 0): 11 kW, 3 phases: by profile 3: stack "
+        "level 0 is below 1 (R24)",
     ]
+
+
+def test_a_transaction_profile_under_a_lower_cap_reads_capped_and_the_cap_sets_the_limit(evening_state):
+    text = explanation_text(explain(evening_state, 1, utc(17, 30), 60))
+    assert "  sets the limit    ChargePointMaxProfile 1 (stack level 0, on connector 0): 20 A" in text
+    assert "  capped            TxProfile 4 (stack level 0, on connector 1): 24 A, 3 phases: a cap is lower" in text
+    assert "governs" not in text and "binds" not in text
+
+
+def test_the_legend_names_the_three_fills_in_plain_words(evening_state):
+    root = ET.fromstring(stack_svg(explain(evening_state, 1, utc(16), 6 * 3600)))
+    legend = texts(root, "legend-item")
+    assert {"sets the limit", "caps or capped, not binding", "overridden"} <= set(legend)
+    assert not [item for item in legend if "governs" in item or "binds" in item]
 
 
 def test_limit_text_lists_the_sources(evening_state):

@@ -76,6 +76,7 @@ from smartcharge.ocpp16 import (
 from smartcharge.tools.explain import Contender, Explanation, Interval, explain
 from smartcharge.tools.validate import Problem, validate_document
 
+#: The package's version.
 __version__ = "0.1.0"
 
 __all__ = [

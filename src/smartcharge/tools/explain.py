@@ -46,6 +46,9 @@ class Contender:
 
     `governs` is True when it is the profile its purpose uses there (R24, D10, R25); `binds` is True when, in
     addition, the resulting limit is its own (the least of the purposes, R25-R27). `reason` says why in words.
+    People read the pair as `render` words it: "sets the limit" (governs and binds), "caps, not binding" (a cap
+    that governs above the limit), "capped" (a Tx or TxDefault profile that governs under a lower cap) and
+    "overridden" (covers, does not govern).
     """
 
     profile_id: int
@@ -224,14 +227,14 @@ def _loser_reason(installed: InstalledProfile, winners: Sequence[LimitSource], f
         if winner.stack_level == profile.stack_level and winner.outlet_id != installed.outlet_id:
             return (
                 f"by profile {winner.profile_id}: same stack level, and the one on connector {for_outlet} "
-                "itself governs it (D10)"
+                "itself goes first (D10)"
             )
         return f"by profile {winner.profile_id} of the same purpose and stack level (R24)"
     if purpose.role is PurposeRole.DEFAULT:
         tx = [w for w in winners if w.purpose.role is PurposeRole.TRANSACTION]
         if tx:
             return f"by TxProfile {tx[0].profile_id}: a TxProfile that covers goes before TxDefaultProfiles (R25)"
-    return "does not govern here"
+    return "another profile goes first here"
 
 
 def _contender(

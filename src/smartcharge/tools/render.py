@@ -118,9 +118,22 @@ def _clock_format(explanation: Explanation) -> str:
     return "%H:%M:%SZ" if one_day or explanation.duration == 0 else "%Y-%m-%d %H:%M:%SZ"
 
 
+def _contender_label(c: Contender) -> str:
+    """What became of a profile in an interval, in words: "sets the limit" (it governs and binds), "caps, not
+    binding" (a cap that governs, but the limit is lower), "capped" (a Tx or TxDefault profile that governs, but a
+    cap is lower) or "overridden" (it covers the interval but does not govern)."""
+    if not c.governs:
+        return "overridden"
+    if c.binds:
+        return "sets the limit"
+    return "caps, not binding" if c.purpose.role.is_cap else "capped"
+
+
 def explanation_text(explanation: Explanation) -> str:
-    """Interval by interval: the limit, the profiles that govern (and whether they bind) and the ones they
-    override, each with its reason (R24-R27)."""
+    """Interval by interval: the limit and every profile that covers the interval, labelled "sets the limit" (it
+    governs and binds), "caps, not binding" (a cap that governs above the limit), "capped" (a Tx or TxDefault
+    profile that governs, but a cap is lower) or "overridden" (it covers the interval but does not govern), each
+    with its reason (R24-R27)."""
     unit = explanation.unit
     lines = [
         f"Connector {explanation.outlet_id} from {format_instant(explanation.start)} to "
@@ -136,10 +149,10 @@ def explanation_text(explanation: Explanation) -> str:
             value = f"{_amount(interval.limit, unit)} on {_phases(interval.number_phases)}"
         lines += ["", f"{span}  {value}"]
         for c in interval.contenders:
-            verb = ("binds" if c.binds else "governs") if c.governs else "overridden"
+            verb = _contender_label(c)
             target = f" for connector {c.for_outlet}" if explanation.outlet_id == 0 and c.for_outlet else ""
             lines.append(
-                f"  {verb:<10} {_who(c)}{target}: {_amount(c.limit, c.unit)}, {_phases(c.number_phases)}: {c.reason}"
+                f"  {verb:<17} {_who(c)}{target}: {_amount(c.limit, c.unit)}, {_phases(c.number_phases)}: {c.reason}"
             )
         if not interval.contenders:
             lines.append("  no profile covers this interval")
@@ -247,7 +260,8 @@ def _title(explanation: Explanation) -> str:
 
 
 def _style(colour: str, hatch: str, *, governs: bool, binds: bool) -> str:
-    """Solid where a profile governs and binds, pale where it governs without binding, hatched where overridden."""
+    """Solid where a profile sets the limit, pale where it governs without binding (a cap above the limit, or a
+    Tx/TxDefault profile a cap holds down), hatched where it is overridden."""
     if not governs:
         return f'fill="url(#hatch-{hatch})" stroke="{colour}" stroke-opacity="0.35"'
     if binds:
@@ -389,9 +403,9 @@ def _legend(purposes: Sequence[Purpose], width: int, y: float) -> tuple[list[str
     """The legend's parts and height: one swatch per purpose drawn, the three fills, the composite."""
     items: list[tuple[str, str]] = [(f'fill="{_COLOURS[p.role]}" fill-opacity="0.85"', p.name) for p in purposes]
     items += [
-        (_style(_NEUTRAL, "neutral", governs=True, binds=True), "governs and binds"),
-        (_style(_NEUTRAL, "neutral", governs=True, binds=False), "governs, does not bind"),
-        (_style(_NEUTRAL, "neutral", governs=False, binds=False), "covers, overridden"),
+        (_style(_NEUTRAL, "neutral", governs=True, binds=True), "sets the limit"),
+        (_style(_NEUTRAL, "neutral", governs=True, binds=False), "caps or capped, not binding"),
+        (_style(_NEUTRAL, "neutral", governs=False, binds=False), "overridden"),
         (f'fill="{_COMPOSITE}" fill-opacity="0.85"', "composite limit"),
         (
             f'fill="{_HARDWARE}" fill-opacity="0.25" stroke="{_HARDWARE}" stroke-dasharray="4 3"',
@@ -415,8 +429,9 @@ def stack_svg(explanation: Explanation, *, width: int = 1000) -> str:
     """The stack of profiles over the explained window as a self-contained SVG document (§3.13.2, R24-R27).
 
     The composite limit is on top; below it one lane per purpose, stack level and connector, highest precedence
-    first. A lane is solid where its profile governs and binds, pale where it governs without binding (a cap above
-    the limit), hatched where it covers the time but is overridden. Bars share one scale in the explanation's
+    first. A lane is solid where its profile sets the limit, pale where it governs without binding (a cap above
+    the limit, or a Tx/TxDefault profile a lower cap holds down), hatched where it covers the time but is
+    overridden. Bars share one scale in the explanation's
     unit; labels give each period's limit in its own unit. The time axis shows UTC clock times and dates; a legend
     explains colours and fills.
     """
