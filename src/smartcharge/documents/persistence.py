@@ -106,10 +106,17 @@ def _mode_for(path: Path) -> int:
         return _NEW_FILE_MODE
 
 
+def _path(path: str | os.PathLike[str]) -> Path:
+    try:
+        return Path(path)
+    except TypeError:
+        raise InvalidArgumentError(f"path must be a str or an os.PathLike, not {type(path).__name__}") from None
+
+
 def save_state(path: str | os.PathLike[str], state: ChargePointState) -> None:
     """Writes `state` to `path` atomically (module docstring): after it returns the new state is on disk; if it
     raises, the file at `path` is exactly what it was before."""
-    target = Path(path)
+    target = _path(path)
     directory = target.parent
     data = _encode(state)
     fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
@@ -184,7 +191,7 @@ def load_state(path: str | os.PathLike[str]) -> ChargePointState:
     Raises `PersistenceError` for a truncated or corrupted file, a checksum mismatch, an unknown format or a
     newer version; `OSError` when the file cannot be read.
     """
-    source = Path(path)
+    source = _path(path)
     document = _parse(source, source.read_bytes())
     if not isinstance(document, dict):
         _refuse(source, f"corrupted: a saved state is a JSON object, not {type(document).__name__}")

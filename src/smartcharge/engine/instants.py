@@ -59,8 +59,11 @@ def epoch_seconds(value: datetime, name: str = "datetime") -> int:
 
 
 def from_epoch(seconds: int) -> datetime:
-    """The UTC datetime `seconds` after the epoch."""
-    return _EPOCH + timedelta(0, seconds)
+    """The UTC datetime `seconds` after the epoch; `InvalidArgumentError` when no datetime is that far off."""
+    try:
+        return _EPOCH + timedelta(0, seconds)
+    except (TypeError, ValueError, OverflowError):  # no number, NaN, beyond year 1..9999
+        raise InvalidArgumentError(f"seconds must be a number within datetime's range, not {seconds!r}") from None
 
 
 def parse_instant(text: str) -> datetime:
