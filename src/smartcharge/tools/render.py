@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape, quoteattr
 import attrs
 
 from smartcharge.engine.composite import CompositeSchedule, Limit
-from smartcharge.engine.instants import format_instant, to_epoch
+from smartcharge.engine.instants import format_instant, to_epoch, utc_instant
 from smartcharge.engine.model import ChargingRateUnit, Purpose, PurposeRole
 from smartcharge.errors import InvalidArgumentError
 from smartcharge.tools.explain import Contender, Explanation, Interval, purpose_order
@@ -108,7 +108,7 @@ def _who(c: Contender | object) -> str:
 
 def limit_text(limit: Limit, outlet_id: int, at: datetime) -> str:
     """The limit of `outlet_id` at `at` and the governing period of each purpose that produced it (R25)."""
-    head = f"Connector {outlet_id} at {format_instant(at)}: "
+    head = f"Connector {outlet_id} at {format_instant(utc_instant(at, 'at'))}: "
     if limit.value is None:
         lines = [
             head + f"no profile limits; the hardware maximum {_amount(limit.hardware_limit, limit.unit)} applies "
