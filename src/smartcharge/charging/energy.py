@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 from datetime import datetime
-from numbers import Real
 
 import attrs
 
@@ -36,8 +35,8 @@ class StepLimit:
 
 def _check_interval(interval_s: float) -> None:
     try:
-        valid = isinstance(interval_s, Real) and interval_s > 0 and math.isfinite(interval_s)
-    except OverflowError:  # an int beyond float's range
+        valid = interval_s > 0 and math.isfinite(interval_s)
+    except (TypeError, OverflowError):  # no number; an int beyond float's range
         valid = False
     if not valid:
         raise InvalidArgumentError(f"interval_s must be a positive number of seconds, not {interval_s!r}")
