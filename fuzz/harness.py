@@ -36,7 +36,7 @@ from smartcharge.documents import replay
 from smartcharge.documents.state_document import state_from_json, state_to_json
 from smartcharge.engine.instants import parse_instant
 from smartcharge.engine.store import ChargePointState
-from smartcharge.errors import OcppCallError, ScriptError
+from smartcharge.errors import InvalidArgumentError, OcppCallError, ScriptError
 from smartcharge.ocpp16 import codec
 
 __all__ = ["NOW", "RICH_STATE", "check_handler", "exercise"]
@@ -182,7 +182,7 @@ def _run_handler(document: list[Any]) -> None:
     if rest:
         try:
             now = parse_instant(rest[0])
-        except (TypeError, ValueError):
+        except InvalidArgumentError:
             return
     with suppress(OcppCallError):
         check_handler(action, replay.CALLS[action], RICH_STATE, payload, now)

@@ -10,8 +10,16 @@
 - `InvalidArgumentError`: a public function was called with an argument it cannot take (a naive or non-datetime
   instant, an outlet the charge point does not have, a negative duration, a configuration value out of range).
 
+The documents layer adds two more: `StateDocumentError` (a malformed state document) and `PersistenceError` (a
+saved state that cannot be loaded).
+
 All derive from `SmartChargingError`, so ``except SmartChargingError`` catches everything the library raises
-on purpose.
+on purpose: every public function and constructor refuses bad input with one of them, never with a bare
+`ValueError`, `TypeError` or `KeyError`. All but `OcppCallError` and `PersistenceError` are also `ValueError`s
+(`InvalidArgumentError` a `TypeError` too), so code written against the built-in errors keeps working.
+Arguments of the library's own types (a `ChargePointState`, a `ChargingProfile`, a `LocalPolicy`, ...) are not
+checked again: each checked its values when it was built, and another type there is a mistake a type checker
+reports. Files that cannot be read or written raise the `OSError` the operating system gave.
 """
 
 from __future__ import annotations

@@ -26,6 +26,8 @@ from smartcharge.engine.store import (
     install_profile,
     start_transaction,
 )
+from smartcharge.engine.units import rate_unit
+from smartcharge.errors import InvalidArgumentError, TransactionError
 from smartcharge.ocpp16.codec import profile_from_ocpp, read_purpose
 
 __all__ = ["ChargingProfileManager", "Clock"]
@@ -59,7 +61,7 @@ class ChargingProfileManager:
         clock: Clock = _system_clock,
     ) -> None:
         if state is not None and config is not None and state.config != config:
-            raise ValueError("give either a config or a state, or a state whose config is that config")
+            raise InvalidArgumentError("give either a config or a state, or a state whose config is that config")
         self.state = state if state is not None else ChargePointState(config or ChargePointConfig())
         self._clock = clock
 
@@ -106,7 +108,7 @@ class ChargingProfileManager:
 
     def limit(self, outlet_id: int, unit: ChargingRateUnit | str = ChargingRateUnit.W) -> Limit:
         """The limit of `outlet_id` now, with the profiles that produced it."""
-        return limit_at(self.state, outlet_id, self.now(), ChargingRateUnit(unit))
+        return limit_at(self.state, outlet_id, self.now(), rate_unit(unit))
 
     def get_current_limit(
         self, outlet_id: int, transaction_id: int | None = None, unit: ChargingRateUnit | str = ChargingRateUnit.W
@@ -114,12 +116,12 @@ class ChargingProfileManager:
         """The limit of `outlet_id` now in `unit` (W by default), or None when no OCPP profile imposes one.
 
         `transaction_id`, when given, must be the connector's active transaction (a guard against asking about
-        a session that has ended); a mismatch raises `ValueError`.
+        a session that has ended); a mismatch raises `TransactionError`.
         """
         if transaction_id is not None:
             active = self.state.transaction_on(outlet_id)
             if active is None or active.transaction_id != transaction_id:
-                raise ValueError(f"transaction {transaction_id} is not active on connector {outlet_id}")
+                raise TransactionError(f"transaction {transaction_id} is not active on connector {outlet_id}")
         return self.limit(outlet_id, unit).value
 
     def next_change(self, outlet_id: int) -> datetime | None:

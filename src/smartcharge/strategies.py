@@ -38,6 +38,7 @@ from smartcharge.engine.model import (
     RecurrencyKind,
 )
 from smartcharge.engine.store import ChargePointState, install_profile, start_transaction
+from smartcharge.errors import InvalidArgumentError
 from smartcharge.ocpp16.codec import config_to_ocpp, profile_to_ocpp
 from smartcharge.ocpp16.purposes import PURPOSES, ChargingProfilePurpose
 
@@ -250,8 +251,11 @@ def set_charging_profile_payloads(outlet_count: int = 3) -> st.SearchStrategy[di
     profile (`charging_profiles`) on a connector its purpose may use (R6-R8). A handler answers each one
     ``Accepted`` or ``Rejected`` for a rule of the charge point (a TxProfile without a transaction, R9; the
     configuration's limits, R10), never a CALLERROR."""
-    if outlet_count < 1:
-        raise ValueError("a charge point with payloads to receive has at least one connector")
+    if not isinstance(outlet_count, int) or outlet_count < 1:
+        raise InvalidArgumentError(
+            f"outlet_count must be 1 or more (a charge point with payloads to receive has a connector), "
+            f"not {outlet_count!r}"
+        )
     return _payloads(outlet_count)
 
 

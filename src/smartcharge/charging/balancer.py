@@ -32,7 +32,8 @@ from smartcharge.engine.instants import from_epoch, to_epoch, utc_instant
 from smartcharge.engine.model import ChargingRateUnit
 from smartcharge.engine.store import ChargePointState
 from smartcharge.engine.timeline import profile_slices
-from smartcharge.engine.units import convert
+from smartcharge.engine.units import convert, rate_unit
+from smartcharge.errors import InvalidArgumentError
 
 __all__ = ["MIN_RATE_TOLERANCE", "OutletDemand", "allocate", "station_allocation", "station_allocation_schedule"]
 
@@ -55,17 +56,17 @@ def _as_float(value: Any) -> Any:
 
 def _finite(instance: OutletDemand, attribute: attrs.Attribute[float], value: Any) -> None:
     if not isinstance(value, float) or not math.isfinite(value):
-        raise ValueError(f"OutletDemand.{attribute.name} must be a finite number, not {value!r}")
+        raise InvalidArgumentError(f"OutletDemand.{attribute.name} must be a finite number, not {value!r}")
 
 
 def _not_negative(instance: OutletDemand, attribute: attrs.Attribute[float], value: float) -> None:
     if value < 0:
-        raise ValueError(f"OutletDemand.{attribute.name} must be >= 0, not {value!r}")
+        raise InvalidArgumentError(f"OutletDemand.{attribute.name} must be >= 0, not {value!r}")
 
 
 def _positive(instance: OutletDemand, attribute: attrs.Attribute[float], value: float) -> None:
     if not value > 0:
-        raise ValueError(f"OutletDemand.{attribute.name} must be > 0, not {value!r}")
+        raise InvalidArgumentError(f"OutletDemand.{attribute.name} must be > 0, not {value!r}")
 
 
 @attrs.frozen
@@ -124,13 +125,15 @@ def allocate(total: float, demands: Mapping[int, OutletDemand]) -> dict[int, flo
     to more than `total` and never exceed a limit; a share within `MIN_RATE_TOLERANCE` (relative) of its
     `min_rate` counts as reaching it. The result has the keys of `demands` and does not depend on their order.
     """
-    if not isinstance(total, (int, float)) or isinstance(total, bool) or not math.isfinite(total) or total < 0:
-        raise ValueError(f"total must be a finite number >= 0, not {total!r}")
+    if not (isinstance(_as_float(total), float) and math.isfinite(total) and total >= 0):  # not bool, not 10**400
+        raise InvalidArgumentError(f"total must be a finite number >= 0, not {total!r}")
+    if not isinstance(demands, Mapping):
+        raise InvalidArgumentError(f"demands must map connector ids to OutletDemand, not {demands!r}")
     for connector, demand in demands.items():
         if not isinstance(connector, int) or isinstance(connector, bool):
-            raise ValueError(f"connector ids must be integers, not {connector!r}")
+            raise InvalidArgumentError(f"connector ids must be integers, not {connector!r}")
         if not isinstance(demand, OutletDemand):
-            raise ValueError(f"the demand of connector {connector} must be a OutletDemand, not {demand!r}")
+            raise InvalidArgumentError(f"the demand of connector {connector} must be a OutletDemand, not {demand!r}")
     exact = {c: (Fraction(d.limit), Fraction(d.min_rate), Fraction(d.weight)) for c, d in demands.items()}
     active = set(exact)
     while True:
@@ -170,7 +173,7 @@ def station_allocation(
     `minChargingRate` as its minimum, at weight 1; `allocate` shares the total. Connectors that do not charge
     are left out. Amperes add up only between connectors on the same number of phases: prefer W when they differ.
     """
-    the_unit = ChargingRateUnit(unit)
+    the_unit = rate_unit(unit)
     instant = utc_instant(at, "at")
     voltage = state.config.voltage
     cap: float | None = None
@@ -204,7 +207,8 @@ def station_allocation_schedule(
     `minChargingRate`, both of which change the shares. `duration` 0 gives the allocation at `start`.
     """
     if not isinstance(duration, int) or isinstance(duration, bool) or duration < 0:
-        raise ValueError(f"duration must be a non-negative whole number of seconds, not {duration!r}")
+        raise InvalidArgumentError(f"duration must be a non-negative whole number of seconds, not {duration!r}")
+    the_unit = rate_unit(unit)
     begin = to_epoch(utc_instant(start, "start"))
     end = begin + max(duration, 1)
     points = {begin}
@@ -219,7 +223,7 @@ def station_allocation_schedule(
                 points.update(x for s in slices for x in (s.start, s.end))
     schedule: dict[int, list[tuple[int, float]]] = {t.outlet_id: [] for t in state.transactions}
     for point in sorted(p for p in points if begin <= p < end):
-        shares = station_allocation(state, from_epoch(point), unit)
+        shares = station_allocation(state, from_epoch(point), the_unit)
         for connector, periods in schedule.items():
             share = shares.get(connector, 0.0)
             if not periods or periods[-1][1] != share:

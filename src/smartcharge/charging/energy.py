@@ -18,6 +18,7 @@ from smartcharge.engine.composite import Limit, composite_schedule, limit_span
 from smartcharge.engine.instants import epoch_seconds, from_epoch
 from smartcharge.engine.model import ChargingRateUnit
 from smartcharge.engine.store import ChargePointState
+from smartcharge.errors import InvalidArgumentError
 
 __all__ = ["StepLimit", "energy_step", "max_energy_wh"]
 
@@ -33,16 +34,21 @@ class StepLimit:
 
 
 def _check_interval(interval_s: float) -> None:
-    if not (math.isfinite(interval_s) and interval_s > 0):
-        raise ValueError(f"interval_s must be a positive number of seconds, not {interval_s!r}")
+    try:
+        valid = interval_s > 0 and math.isfinite(interval_s)
+    except (TypeError, OverflowError):  # no number; an int beyond float's range
+        valid = False
+    if not valid:
+        raise InvalidArgumentError(f"interval_s must be a positive number of seconds, not {interval_s!r}")
 
 
 def check_whole_interval(interval_s: int) -> None:
-    """`ValueError` unless `interval_s` is a positive whole number of seconds (a meter-value interval)."""
+    """`InvalidArgumentError` unless `interval_s` is a positive whole number of seconds (a meter-value
+    interval)."""
     if interval_s.__class__ is int and interval_s > 0:  # the charging loop's every step: one comparison
         return
     if not isinstance(interval_s, int) or isinstance(interval_s, bool):
-        raise ValueError(f"interval_s must be a whole number of seconds, not {interval_s!r}")
+        raise InvalidArgumentError(f"interval_s must be a whole number of seconds, not {interval_s!r}")
     _check_interval(interval_s)
 
 

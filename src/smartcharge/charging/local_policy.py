@@ -10,9 +10,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from decimal import Decimal
 from enum import Enum
+from numbers import Real
+from typing import Any
 
 import attrs
+
+from smartcharge.errors import InvalidArgumentError
 
 __all__ = [
     "Action",
@@ -41,16 +46,27 @@ def _hour_range(value: Iterable[int]) -> tuple[int, int]:
 
 
 def _peak_hours(value: Iterable[Iterable[int]]) -> tuple[tuple[int, int], ...]:
-    ranges = tuple(_hour_range(r) for r in value)
+    try:
+        ranges = tuple(_hour_range(r) for r in value)
+    except (TypeError, ValueError, OverflowError):  # not pairs, or not whole numbers
+        raise InvalidArgumentError(f"peak_hours must be (start, end) pairs of hours, not {value!r}") from None
     for start, end in ranges:
         if not (0 <= start <= 23 and 0 <= end <= 24):
-            raise ValueError(f"peak hour range ({start}, {end}) must have start 0..23 and end 0..24")
+            raise InvalidArgumentError(f"peak hour range ({start}, {end}) must have start 0..23 and end 0..24")
     return ranges
 
 
+def _finite_not_negative(value: Any) -> bool:
+    """Whether `value` is a finite number >= 0; False for anything that is no number at all."""
+    try:
+        return math.isfinite(value) and value >= 0
+    except (TypeError, ValueError, OverflowError):  # not a number; Decimal('sNaN'); an int beyond float
+        return False
+
+
 def _optional_non_negative(name: str, value: float | None) -> None:
-    if value is not None and not (math.isfinite(value) and value >= 0):
-        raise ValueError(f"{name} must be a finite number >= 0 or None, not {value!r}")
+    if value is not None and not _finite_not_negative(value):
+        raise InvalidArgumentError(f"{name} must be a finite number >= 0 or None, not {value!r}")
 
 
 @attrs.frozen
@@ -90,9 +106,10 @@ class SessionProgress:
 
 
 def check_non_negative(name: str, value: float) -> None:
-    """`ValueError` naming `name` unless `value` is a finite number >= 0 (an amount of energy or power)."""
-    if not (math.isfinite(value) and value >= 0):
-        raise ValueError(f"{name} must be a finite number >= 0, not {value!r}")
+    """`InvalidArgumentError` naming `name` unless `value` is a finite number >= 0 (an amount of energy or
+    power)."""
+    if not _finite_not_negative(value):
+        raise InvalidArgumentError(f"{name} must be a finite number >= 0, not {value!r}")
 
 
 @attrs.frozen
@@ -104,8 +121,14 @@ class ChargingEnvironment:
     price: float | None = None
 
     def __attrs_post_init__(self) -> None:
-        if not 0 <= self.hour <= 23:
-            raise ValueError(f"hour must be 0..23, not {self.hour!r}")
+        try:
+            in_range = 0 <= self.hour <= 23
+        except TypeError:  # not a number
+            in_range = False
+        if not in_range:
+            raise InvalidArgumentError(f"hour must be 0..23, not {self.hour!r}")
+        if self.price is not None and not isinstance(self.price, (Real, Decimal)):
+            raise InvalidArgumentError(f"price must be a number or None, not {self.price!r}")
 
 
 @attrs.frozen
@@ -120,12 +143,17 @@ class MeterDecision:
 def is_peak_hour(hour: int, peak_hours: Iterable[tuple[int, int]]) -> bool:
     """Is local clock `hour` inside one of the ``(start, end)`` ranges (start included, end excluded)? A range
     with end < start wraps midnight: ``(22, 6)`` holds 22, 23, 0, ..., 5. ``(h, h)`` is empty."""
-    for start, end in peak_hours:
-        if start <= end:
-            if start <= hour < end:
+    try:
+        for start, end in peak_hours:
+            if start <= end:
+                if start <= hour < end:
+                    return True
+            elif hour >= start or hour < end:
                 return True
-        elif hour >= start or hour < end:
-            return True
+    except (TypeError, ValueError):  # an hour that is no number, or ranges that are not (start, end) pairs
+        raise InvalidArgumentError(
+            f"is_peak_hour needs an hour and (start, end) pairs of hours, not {hour!r} and {peak_hours!r}"
+        ) from None
     return False
 
 

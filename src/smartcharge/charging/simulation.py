@@ -16,11 +16,13 @@ from typing import Any
 import attrs
 
 from smartcharge.charging.balancer import station_allocation
-from smartcharge.charging.local_policy import Action, ChargingEnvironment, LocalPolicy
+from smartcharge.charging.energy import check_whole_interval
+from smartcharge.charging.local_policy import Action, ChargingEnvironment, LocalPolicy, check_non_negative
 from smartcharge.charging.step import Source, StepDecision, meter_step
 from smartcharge.engine.instants import utc_instant
 from smartcharge.engine.model import ChargingRateUnit
 from smartcharge.engine.store import ChargePointState
+from smartcharge.errors import InvalidArgumentError
 
 __all__ = ["SimulatedStep", "SimulationResult", "policy_from_document", "simulate_session", "simulate_station"]
 
@@ -61,17 +63,17 @@ def policy_from_document(
     """A local policy and its environment from a JSON object (the ``--policy`` file of ``smartcharge simulate``):
     ``energyCapKwh``, ``maxPrice``, ``peakHours`` (list of ``[start, end]`` hours), ``allowPeak``,
     ``skipWhenExpensive``, and ``pricePerHour`` (24 prices, one per UTC hour; absent: no price). All optional.
-    Raises `ValueError` naming the problem."""
+    Raises `InvalidArgumentError` naming the problem."""
     if not isinstance(document, Mapping):
-        raise ValueError("a policy document must be a JSON object")
-    unknown = sorted(set(document) - _POLICY_KEYS)
+        raise InvalidArgumentError("a policy document must be a JSON object")
+    unknown = sorted(map(str, set(document) - _POLICY_KEYS))
     if unknown:
-        raise ValueError(f"unknown policy keys {unknown}; known: {sorted(_POLICY_KEYS)}")
+        raise InvalidArgumentError(f"unknown policy keys {unknown}; known: {sorted(_POLICY_KEYS)}")
     prices = document.get("pricePerHour")
     if prices is not None and (
         not isinstance(prices, list) or len(prices) != 24 or not all(isinstance(p, (int, float)) for p in prices)
     ):
-        raise ValueError("pricePerHour must be a list of 24 numbers, one per hour 0..23")
+        raise InvalidArgumentError("pricePerHour must be a list of 24 numbers, one per hour 0..23")
     try:
         policy = LocalPolicy(
             energy_cap_kwh=document.get("energyCapKwh"),
@@ -80,8 +82,8 @@ def policy_from_document(
             allow_peak=bool(document.get("allowPeak", False)),
             skip_when_expensive=bool(document.get("skipWhenExpensive", False)),
         )
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"bad policy document: {exc}") from exc
+    except InvalidArgumentError as exc:
+        raise InvalidArgumentError(f"bad policy document: {exc}") from exc
 
     def environment(at: datetime) -> ChargingEnvironment:
         hour = utc_instant(at).hour
@@ -94,8 +96,11 @@ class _Session:
     """One connector's running bookkeeping: the proposed steps still to come, the steps so far, the energy
     delivered and withheld by OCPP limits, and why the local policy stopped it (None: it has not)."""
 
-    def __init__(self, base_steps: Iterable[float], delivered_wh: float = 0.0) -> None:
-        self.proposals = iter(base_steps)
+    def __init__(self, name: str, base_steps: Iterable[float], delivered_wh: float = 0.0) -> None:
+        try:
+            self.proposals = iter(base_steps)
+        except TypeError:
+            raise InvalidArgumentError(f"{name} must be an iterable of proposed steps, not {base_steps!r}") from None
         self.steps: list[SimulatedStep] = []
         self.delivered_wh = delivered_wh
         self.withheld_wh = 0.0
@@ -118,6 +123,13 @@ class _Session:
         return SimulationResult(tuple(self.steps), self.delivered_wh, self.withheld_wh, dict(decided), self.stop_reason)
 
 
+def _check_span(duration_s: int, interval_s: int) -> None:
+    """A simulated span is whole seconds, its meter-value interval positive (a span of 0 or less has no step)."""
+    if not isinstance(duration_s, int) or isinstance(duration_s, bool):
+        raise InvalidArgumentError(f"duration_s must be a whole number of seconds, not {duration_s!r}")
+    check_whole_interval(interval_s)
+
+
 def simulate_station(
     state: ChargePointState,
     outlet_ids: Sequence[int],
@@ -134,11 +146,16 @@ def simulate_station(
     balancer (`balance.station_allocation`, R28): each connector's OCPP-limited step is capped by its share.
     Every connector needs an active transaction; each stops on its own when the local policy stops it.
     `progress`, if given, is called with the fraction done after every step."""
+    _check_span(duration_s, interval_s)
+    if not isinstance(outlet_ids, Sequence):
+        raise InvalidArgumentError(f"outlet_ids must be a sequence of connector ids, not {outlet_ids!r}")
     missing = [c for c in outlet_ids if state.transaction_on(c) is None]
     if missing:
-        raise ValueError(f"connectors {missing} have no active transaction to balance")
+        raise InvalidArgumentError(f"connectors {missing} have no active transaction to balance")
+    if not isinstance(base_steps, Mapping) or any(c not in base_steps for c in outlet_ids):
+        raise InvalidArgumentError(f"base_steps must map each of the connectors {list(outlet_ids)} to its steps")
     begin = utc_instant(start, "start")
-    sessions = {c: _Session(base_steps[c]) for c in outlet_ids}
+    sessions = {c: _Session(f"base_steps[{c}]", base_steps[c]) for c in outlet_ids}
     for offset in range(0, duration_s, interval_s):
         at = begin + timedelta(seconds=offset)
         shares = station_allocation(state, at, ChargingRateUnit.W)
@@ -170,10 +187,10 @@ def simulate_session(
     `base_steps` each, starting from `delivered_wh` already delivered in the session. Stops early when the local
     policy says stop, or when `base_steps` runs out. `progress`, if given, is called with the fraction done after
     every step."""
-    if interval_s <= 0:
-        raise ValueError(f"interval_s must be positive, not {interval_s!r}")
+    _check_span(duration_s, interval_s)
+    check_non_negative("delivered_wh", delivered_wh)
     begin = utc_instant(start, "start")
-    session = _Session(base_steps, delivered_wh)
+    session = _Session("base_steps", base_steps, delivered_wh)
     for offset in range(0, duration_s, interval_s):
         base = session.next_base()
         if base is None:

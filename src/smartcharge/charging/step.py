@@ -30,6 +30,7 @@ from smartcharge.engine.composite import limit_span
 from smartcharge.engine.instants import epoch_seconds, utc_instant
 from smartcharge.engine.model import ChargingRateUnit
 from smartcharge.engine.store import ChargePointState
+from smartcharge.errors import InvalidArgumentError
 
 __all__ = ["Source", "StepDecision", "meter_step"]
 
@@ -108,7 +109,11 @@ def meter_step(
     `share_w` is a load balancer's share of the station limit for this connector (R28, `balance`): it further
     caps an OCPP-limited step to ``share_w x interval_s / 3600``.
     """
-    if not (0 <= energy_delivered_wh < _INF and 0 <= base_step_wh < _INF):  # finite and >= 0; NaN is neither
+    try:
+        valid = 0 <= energy_delivered_wh < _INF and 0 <= base_step_wh < _INF  # finite and >= 0; NaN is neither
+    except TypeError:  # no number: the checks below say which
+        valid = False
+    if not valid:
         check_non_negative("energy_delivered_wh", energy_delivered_wh)
         check_non_negative("base_step_wh", base_step_wh)
     check_whole_interval(interval_s)
@@ -118,7 +123,10 @@ def meter_step(
     if limit_w is not None:
         allowed = span_energy_wh(state, outlet_id, t, interval_s, span)
         if share_w is not None:
-            allowed = min(allowed, share_w * interval_s / 3600)
+            try:
+                allowed = min(allowed, share_w * interval_s / 3600)
+            except TypeError:
+                raise InvalidArgumentError(f"share_w must be a number or None, not {share_w!r}") from None
         step = base_step_wh if base_step_wh <= allowed else allowed
         return StepDecision(step, _OCPP, _CONTINUE, base_step_wh, limit_w, share_w)
     if policy is None:

@@ -40,7 +40,7 @@ from typing import Any, NoReturn
 from smartcharge.documents.state_document import FORMAT as STATE_FORMAT
 from smartcharge.documents.state_document import StateDocumentError, state_from_json, state_to_json
 from smartcharge.engine.store import ChargePointState
-from smartcharge.errors import SmartChargingError
+from smartcharge.errors import InvalidArgumentError, SmartChargingError
 
 __all__ = ["FORMAT", "VERSION", "PersistenceError", "load_state", "save_state", "state_checksum"]
 
@@ -65,8 +65,12 @@ def _canonical(document: Any) -> bytes:
 
 
 def state_checksum(document: Any) -> str:
-    """The hex SHA-256 of a state document's canonical JSON (sorted keys, no spaces, ASCII only)."""
-    return hashlib.sha256(_canonical(document)).hexdigest()
+    """The hex SHA-256 of a state document's canonical JSON (sorted keys, no spaces, ASCII only);
+    `InvalidArgumentError` when `document` has no JSON form (a NaN or an infinity, a set, a cycle)."""
+    try:
+        return hashlib.sha256(_canonical(document)).hexdigest()
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise InvalidArgumentError(f"the document has no canonical JSON form: {exc}") from None
 
 
 def _encode(state: ChargePointState) -> bytes:
@@ -102,10 +106,17 @@ def _mode_for(path: Path) -> int:
         return _NEW_FILE_MODE
 
 
+def _path(path: str | os.PathLike[str]) -> Path:
+    try:
+        return Path(path)
+    except TypeError:
+        raise InvalidArgumentError(f"path must be a str or an os.PathLike, not {type(path).__name__}") from None
+
+
 def save_state(path: str | os.PathLike[str], state: ChargePointState) -> None:
     """Writes `state` to `path` atomically (module docstring): after it returns the new state is on disk; if it
     raises, the file at `path` is exactly what it was before."""
-    target = Path(path)
+    target = _path(path)
     directory = target.parent
     data = _encode(state)
     fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
@@ -132,17 +143,16 @@ def _refuse(path: Path, problem: str) -> NoReturn:
     raise PersistenceError(f"{path}: {problem}")
 
 
-def _not_a_constant(name: str) -> NoReturn:
-    raise ValueError(f"{name} is not JSON")
-
-
 def _parse(path: Path, data: bytes) -> Any:
+    def not_a_constant(name: str) -> NoReturn:
+        _refuse(path, f"corrupted: {name} is not JSON")
+
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         _refuse(path, f"corrupted: not UTF-8 text ({exc.reason} at byte {exc.start})")
     try:
-        return json.loads(text, parse_constant=_not_a_constant)
+        return json.loads(text, parse_constant=not_a_constant)
     except json.JSONDecodeError as exc:
         _refuse(path, f"truncated or corrupted: not a complete JSON document ({exc.msg} at character {exc.pos})")
     except (ValueError, RecursionError) as exc:
@@ -168,7 +178,7 @@ def _from_envelope(path: Path, envelope: dict[str, Any]) -> ChargePointState:
     expected = envelope["sha256"]
     try:
         actual = state_checksum(envelope["state"])
-    except ValueError as exc:  # not representable as canonical JSON
+    except InvalidArgumentError as exc:  # not representable as canonical JSON
         _refuse(path, f"corrupted state: {exc}")
     if actual != expected:
         _refuse(path, f"corrupted: checksum mismatch (file says {expected!r}, content is {actual})")
@@ -181,7 +191,7 @@ def load_state(path: str | os.PathLike[str]) -> ChargePointState:
     Raises `PersistenceError` for a truncated or corrupted file, a checksum mismatch, an unknown format or a
     newer version; `OSError` when the file cannot be read.
     """
-    source = Path(path)
+    source = _path(path)
     document = _parse(source, source.read_bytes())
     if not isinstance(document, dict):
         _refuse(source, f"corrupted: a saved state is a JSON object, not {type(document).__name__}")

@@ -22,7 +22,13 @@ import attrs
 
 from smartcharge.documents.state_document import StateDocumentError, state_from_json
 from smartcharge.engine.store import ChargePointState, end_transaction, start_transaction
-from smartcharge.errors import OcppCallError, ProfileValidationError, ScriptError, TransactionError
+from smartcharge.errors import (
+    InvalidArgumentError,
+    OcppCallError,
+    ProfileValidationError,
+    ScriptError,
+    SmartChargingError,
+)
 from smartcharge.ocpp16.codec import (
     config_from_ocpp,
     profile_from_ocpp,
@@ -73,7 +79,7 @@ def _initial_state(script: Mapping[str, Any]) -> ChargePointState:
             raise ScriptError(None, f"state: {exc}") from None
     try:
         return ChargePointState(config=config_from_ocpp(script.get("config", {})))
-    except ValueError as exc:
+    except InvalidArgumentError as exc:
         raise ScriptError(None, str(exc)) from None
 
 
@@ -93,20 +99,20 @@ def _check_script(script: Any) -> Sequence[Any]:
 def _event_kind(event: Mapping[str, Any]) -> str:
     kinds = [k for k in _EVENT_KINDS if k in event]
     if len(kinds) != 1:
-        raise ValueError(f"an event has exactly one of {', '.join(_EVENT_KINDS)}, this one has {len(kinds)}")
+        raise InvalidArgumentError(f"an event has exactly one of {', '.join(_EVENT_KINDS)}, this one has {len(kinds)}")
     allowed = {"at", kinds[0], *(("payload",) if kinds[0] == "call" else ())}
     unknown = sorted(str(k) for k in event if k not in allowed)
     if unknown:
-        raise ValueError(f"unknown key(s) {', '.join(unknown)} in a {kinds[0]} event")
+        raise InvalidArgumentError(f"unknown key(s) {', '.join(unknown)} in a {kinds[0]} event")
     return kinds[0]
 
 
 def _call(state: ChargePointState, event: Mapping[str, Any], at: datetime) -> tuple[ChargePointState, Answer]:
     name = event["call"]
     if not isinstance(name, str) or name not in CALLS:
-        raise ValueError(f"unknown call {name!r} (known: {', '.join(CALLS)})")
+        raise InvalidArgumentError(f"unknown call {name!r} (known: {', '.join(CALLS)})")
     if "payload" not in event:
-        raise ValueError(f"the {name} call has no payload")
+        raise InvalidArgumentError(f"the {name} call has no payload")
     try:
         new_state, response = CALLS[name](state, event["payload"], at)
     except OcppCallError as exc:
@@ -137,10 +143,10 @@ def _stop(state: ChargePointState, event: Mapping[str, Any]) -> ChargePointState
 def _event_time(event: Any, previous: datetime | None) -> datetime:
     """The event's ``"at"``, after checking the event is an object and not earlier than the one before."""
     if not isinstance(event, Mapping):
-        raise ValueError(f"an event is a JSON object, not {type(event).__name__}")
+        raise InvalidArgumentError(f"an event is a JSON object, not {type(event).__name__}")
     at = read_required(event, "at", "", read_instant)
     if previous is not None and at < previous:
-        raise ValueError(f"at {event['at']} is earlier than the event before it")
+        raise InvalidArgumentError(f"at {event['at']} is earlier than the event before it")
     return at
 
 
@@ -172,7 +178,7 @@ def replay_script(script: Mapping[str, Any]) -> ReplayResult:
             state, answer = _apply(state, event, previous)
         except OcppCallError as exc:  # a malformed event field, found by the codec's readers
             raise ScriptError(index, exc.description) from None
-        except (ValueError, TransactionError) as exc:
+        except SmartChargingError as exc:  # a malformed event, or one the charge point cannot perform
             raise ScriptError(index, _reason(exc)) from None
         if answer is not None:
             answers.append(answer)

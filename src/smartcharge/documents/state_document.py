@@ -23,7 +23,7 @@ from typing import Any
 from smartcharge.engine.instants import format_instant
 from smartcharge.engine.model import Transaction
 from smartcharge.engine.store import ChargePointState, InstalledProfile
-from smartcharge.errors import OcppCallError, ProfileValidationError, SmartChargingError
+from smartcharge.errors import InvalidArgumentError, OcppCallError, ProfileValidationError, SmartChargingError
 from smartcharge.ocpp16.codec import (
     config_from_ocpp,
     config_to_ocpp,
@@ -160,14 +160,17 @@ def state_from_json(document: Any) -> ChargePointState:
         raise
     except OcppCallError as exc:
         raise StateDocumentError(exc.description) from None
-    except (ValueError, TypeError) as exc:  # the configuration's or the state's own checks
+    except InvalidArgumentError as exc:  # the configuration's, a transaction's or the state's own checks
         raise StateDocumentError(str(exc)) from None
 
 
 def loads(text: str) -> ChargePointState:
-    """The state in a JSON string written by `dumps`."""
+    """The state in a JSON string written by `dumps`; `StateDocumentError` when the text is no JSON or no state
+    document, `InvalidArgumentError` when `text` is no string at all."""
+    if not isinstance(text, (str, bytes, bytearray)):
+        raise InvalidArgumentError(f"text must be a JSON string, not {type(text).__name__}")
     try:
         document = json.loads(text)
-    except json.JSONDecodeError as exc:
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError, bytes not UTF-8, an integer of 5,000 digits
         raise StateDocumentError(f"not JSON: {exc}") from None
     return state_from_json(document)

@@ -34,6 +34,7 @@ from smartcharge.engine.model import ChargePointConfig, ChargingRateUnit, Purpos
 from smartcharge.engine.store import ChargePointState, InstalledProfile
 from smartcharge.engine.timeline import FOREVER, ProfileTimeline, recurrence_period
 from smartcharge.engine.units import convert
+from smartcharge.errors import InvalidArgumentError
 
 __all__ = [
     "CompositePeriod",
@@ -391,7 +392,7 @@ class _Engine:
             if found is not None:
                 return found
         if not isinstance(outlet_id, int) or not 0 <= outlet_id <= self.config.outlet_count:
-            raise ValueError(f"outlet_id {outlet_id!r} is not 0..{self.config.outlet_count}")
+            raise InvalidArgumentError(f"outlet_id {outlet_id!r} is not 0..{self.config.outlet_count}")
         found = self._targets[outlet_id] = _Target(self, outlet_id)
         return found
 
@@ -589,7 +590,7 @@ def composite_schedule(
     """
     target = _engine(state).target(outlet_id)
     if not isinstance(duration, int) or isinstance(duration, bool) or duration < 0:
-        raise ValueError(f"duration must be a non-negative whole number of seconds, not {duration!r}")
+        raise InvalidArgumentError(f"duration must be a non-negative whole number of seconds, not {duration!r}")
     the_unit = state.config.allowed_rate_units[0] if unit is None else _unit(unit)
     begin = epoch_seconds(start, "start")
     end = begin + max(duration, 1)

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 
 from dateutil.parser import isoparse
 
-from smartcharge.errors import NaiveDatetimeError
+from smartcharge.errors import InvalidArgumentError, NaiveDatetimeError
 
 __all__ = ["epoch_seconds", "format_instant", "from_epoch", "parse_instant", "to_epoch", "utc_instant"]
 
@@ -21,10 +21,11 @@ _SECOND = timedelta(seconds=1)
 
 
 def utc_instant(value: datetime, name: str = "datetime") -> datetime:
-    """`value` in UTC, floored to the second; `NaiveDatetimeError` if it has no UTC offset (R5), `ValueError`
-    if it cannot be expressed in UTC (a year-1 or year-9999 instant with an offset)."""
+    """`value` in UTC, floored to the second; `NaiveDatetimeError` if it has no UTC offset (R5),
+    `InvalidArgumentError` if it is no datetime or cannot be expressed in UTC (a year-1 or year-9999 instant with an
+    offset). Both messages start with `name`."""
     if not isinstance(value, datetime):
-        raise TypeError(f"{name} must be a datetime, not {type(value).__name__}")
+        raise InvalidArgumentError(f"{name} must be a datetime, not {type(value).__name__}")
     if value.__class__ is datetime and value.tzinfo is _UTC:  # already UTC: only the fraction to drop
         return value.replace(microsecond=0) if value.microsecond else value
     if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
@@ -35,7 +36,7 @@ def utc_instant(value: datetime, name: str = "datetime") -> datetime:
     try:
         return value.astimezone(_UTC).replace(microsecond=0)
     except OverflowError:
-        raise ValueError(f"{name} {value.isoformat()} is out of range once expressed in UTC") from None
+        raise InvalidArgumentError(f"{name} {value.isoformat()} is out of range once expressed in UTC") from None
 
 
 def to_epoch(value: datetime) -> int:
@@ -58,21 +59,27 @@ def epoch_seconds(value: datetime, name: str = "datetime") -> int:
 
 
 def from_epoch(seconds: int) -> datetime:
-    """The UTC datetime `seconds` after the epoch."""
-    return _EPOCH + timedelta(0, seconds)
+    """The UTC datetime `seconds` after the epoch; `InvalidArgumentError` when no datetime is that far off."""
+    try:
+        return _EPOCH + timedelta(0, seconds)
+    except (TypeError, ValueError, OverflowError):  # no number, NaN, beyond year 1..9999
+        raise InvalidArgumentError(f"seconds must be a number within datetime's range, not {seconds!r}") from None
 
 
 def parse_instant(text: str) -> datetime:
     """An ISO 8601 timestamp with offset (``Z`` or ``±hh:mm``, fractions allowed) as a UTC instant.
 
-    Raises `ValueError` for text that is not such a timestamp, `NaiveDatetimeError` when the offset is missing.
+    Raises `InvalidArgumentError` for anything that is not such a timestamp (with the parser's own words for text
+    that does not parse), `NaiveDatetimeError` when the offset is missing (R5).
     """
     if not isinstance(text, str):
-        raise TypeError(f"timestamp must be a string, not {type(text).__name__}")
+        raise InvalidArgumentError(f"timestamp must be a string, not {type(text).__name__}")
     try:
         value = isoparse(text)
     except OverflowError as exc:
-        raise ValueError(f"timestamp {text!r} is out of range") from exc
+        raise InvalidArgumentError(f"timestamp {text!r} is out of range") from exc
+    except ValueError as exc:
+        raise InvalidArgumentError(str(exc)) from exc
     return utc_instant(value, f"timestamp {text!r}")
 
 

@@ -129,7 +129,7 @@ def _optional_instant(name: str, value: datetime | None) -> datetime | None:
         return None
     try:
         return utc_instant(value, name)
-    except (ValueError, TypeError) as exc:  # NaiveDatetimeError is a ValueError
+    except InvalidArgumentError as exc:  # NaiveDatetimeError is one
         raise ProfileValidationError("R5", str(exc)) from exc
 
 
@@ -405,7 +405,29 @@ MAX_OUTLET_COUNT = 1_000
 
 
 def _units(value: Iterable[str | ChargingRateUnit]) -> tuple[ChargingRateUnit, ...]:
-    return tuple(ChargingRateUnit(u) for u in value)
+    try:
+        return tuple(ChargingRateUnit(u) for u in value)
+    except (TypeError, ValueError):  # not iterable, or not a unit
+        raise InvalidArgumentError(
+            f"ChargePointConfig.allowed_rate_units must be a sequence of units A and W, not {value!r}"
+        ) from None
+
+
+def _config_float(name: str, value: Any) -> float:
+    """`value` as the float of `ChargePointConfig`'s field `name`; what `float` refuses is an
+    `InvalidArgumentError` naming the field."""
+    try:
+        return float(value)
+    except (TypeError, ValueError, OverflowError):
+        raise InvalidArgumentError(f"ChargePointConfig.{name} must be a number, not {value!r}") from None
+
+
+def _to_voltage(value: Any) -> float:
+    return _config_float("voltage", value)
+
+
+def _to_outlet_max_current(value: Any) -> float:
+    return _config_float("outlet_max_current", value)
 
 
 @attrs.frozen
@@ -424,37 +446,37 @@ class ChargePointConfig:
     """
 
     outlet_count: int = 1
-    voltage: float = attrs.field(default=230.0, converter=float)
+    voltage: float = attrs.field(default=230.0, converter=_to_voltage)
     max_stack_level: int = 10
     allowed_rate_units: tuple[ChargingRateUnit, ...] = attrs.field(
         default=(ChargingRateUnit.A, ChargingRateUnit.W), converter=_units
     )
     max_periods: int = 48
     max_profiles: int = 64
-    outlet_max_current: float = attrs.field(default=32.0, converter=float)
+    outlet_max_current: float = attrs.field(default=32.0, converter=_to_outlet_max_current)
     default_number_phases: int = 3
 
     def __attrs_post_init__(self) -> None:
         for name in ("outlet_count", "max_stack_level", "max_periods", "max_profiles"):
             value = getattr(self, name)
             if not _is_int(value) or value < 0:
-                raise ValueError(f"ChargePointConfig.{name} must be a non-negative integer, not {value!r}")
+                raise InvalidArgumentError(f"ChargePointConfig.{name} must be a non-negative integer, not {value!r}")
         if self.outlet_count > MAX_OUTLET_COUNT:
-            raise ValueError(
+            raise InvalidArgumentError(
                 f"ChargePointConfig.outlet_count {self.outlet_count} exceeds the maximum {MAX_OUTLET_COUNT}"
             )
         if not (math.isfinite(self.voltage) and self.voltage > 0):
-            raise ValueError(f"ChargePointConfig.voltage must be a positive number, not {self.voltage!r}")
+            raise InvalidArgumentError(f"ChargePointConfig.voltage must be a positive number, not {self.voltage!r}")
         if not (math.isfinite(self.outlet_max_current) and self.outlet_max_current >= 0):
-            raise ValueError(
+            raise InvalidArgumentError(
                 f"ChargePointConfig.outlet_max_current must be >= 0, not {self.outlet_max_current!r}"
             )
         if self.default_number_phases not in (1, 2, 3):
-            raise ValueError(
+            raise InvalidArgumentError(
                 f"ChargePointConfig.default_number_phases must be 1, 2 or 3, not {self.default_number_phases!r}"
             )
         if not self.allowed_rate_units:
-            raise ValueError("ChargePointConfig.allowed_rate_units must name at least one unit")
+            raise InvalidArgumentError("ChargePointConfig.allowed_rate_units must name at least one unit")
 
     @property
     def outlet_ids(self) -> range:

@@ -24,7 +24,7 @@ from smartcharge.engine.model import (
     Transaction,
     TransactionId,
 )
-from smartcharge.errors import TransactionError
+from smartcharge.errors import InvalidArgumentError, TransactionError
 
 _T = TypeVar("_T")
 
@@ -115,9 +115,9 @@ class ChargePointState:
         seen: set[int] = set()
         for t in self.transactions:
             if t.outlet_id not in self.config.outlet_ids:
-                raise ValueError(f"transaction {t.transaction_id} is on unknown outlet {t.outlet_id}")
+                raise InvalidArgumentError(f"transaction {t.transaction_id} is on unknown outlet {t.outlet_id}")
             if t.outlet_id in seen:
-                raise ValueError(f"outlet {t.outlet_id} has more than one active transaction")
+                raise InvalidArgumentError(f"outlet {t.outlet_id} has more than one active transaction")
             seen.add(t.outlet_id)
 
     def _key(self) -> tuple[object, ...]:

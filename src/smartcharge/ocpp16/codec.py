@@ -35,7 +35,7 @@ from smartcharge.engine.model import (
     Purpose,
     RecurrencyKind,
 )
-from smartcharge.errors import OcppCallError
+from smartcharge.errors import InvalidArgumentError, OcppCallError
 from smartcharge.ocpp16.purposes import PURPOSES
 
 __all__ = [
@@ -160,7 +160,7 @@ def read_instant(value: Any, path: str) -> datetime:
     text = read_text(value, path)
     try:
         return parse_instant(text)
-    except (ValueError, TypeError, OverflowError) as exc:
+    except InvalidArgumentError as exc:  # NaiveDatetimeError is one
         raise _format_violation(path, f"is not an ISO 8601 timestamp with UTC offset: {exc}") from None
 
 
@@ -349,7 +349,8 @@ _CONFIG_KEYS: dict[str, tuple[str, Reader[Any]]] = {
 
 def config_from_ocpp(document: Mapping[str, Any]) -> ChargePointConfig:
     """A `ChargePointConfig` from the replay script's ``"config"`` object; every key is optional (defaults as in
-    `ChargePointConfig`). Raises `ValueError` naming the key for an unknown key, a wrong type or a bad value."""
+    `ChargePointConfig`). Raises `InvalidArgumentError` naming the key for an unknown key, a wrong type or a bad
+    value."""
     try:
         obj = read_object(document, "config", _CONFIG_KEYS)
         values = {
@@ -358,7 +359,7 @@ def config_from_ocpp(document: Mapping[str, Any]) -> ChargePointConfig:
             if key in obj
         }
     except OcppCallError as exc:
-        raise ValueError(exc.description) from None
+        raise InvalidArgumentError(exc.description) from None
     return ChargePointConfig(**values)
 
 

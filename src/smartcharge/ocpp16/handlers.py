@@ -17,7 +17,7 @@ from smartcharge.engine.composite import composite_schedule
 from smartcharge.engine.instants import format_instant, utc_instant
 from smartcharge.engine.model import ChargingProfile, ChargingRateUnit
 from smartcharge.engine.store import ChargePointState, clear_profiles, install_profile
-from smartcharge.errors import OcppCallError, ProfileValidationError
+from smartcharge.errors import InvalidArgumentError, OcppCallError, ProfileValidationError
 from smartcharge.ocpp16.codec import (
     PROPERTY_CONSTRAINT_VIOLATION,
     profile_from_ocpp,
@@ -108,6 +108,8 @@ def handle_get_composite_schedule(
     PropertyConstraintViolation (R30, E§3.24, K08.FR.07). No unit: the first allowed one. The answer carries
     `scheduleStart` = X and the composite schedule without startSchedule (R31, E§3.57).
     """
+    if not isinstance(max_duration, int) or isinstance(max_duration, bool):
+        raise InvalidArgumentError(f"max_duration must be a whole number of seconds, not {max_duration!r}")
     obj = read_object(payload, "", ("connectorId", "duration", "chargingRateUnit"))
     outlet_id = read_required(obj, "connectorId", "", read_int)
     duration = read_required(obj, "duration", "", read_int)

@@ -30,7 +30,7 @@ from smartcharge.documents.state_document import state_from_json
 from smartcharge.engine.composite import composite_schedule, limit_at
 from smartcharge.engine.instants import format_instant, parse_instant
 from smartcharge.engine.store import ChargePointState, start_sessions
-from smartcharge.errors import ScriptError, SmartChargingError
+from smartcharge.errors import InvalidArgumentError, ScriptError, SmartChargingError
 from smartcharge.tools.demo import run_demo
 from smartcharge.tools.explain import explain
 from smartcharge.tools.render import explanation_text, limit_text, schedule_table, stack_svg, terminal_chart
@@ -135,16 +135,17 @@ def _answer_json(answer: Mapping[str, Any]) -> str:
 
 
 def _load_json(path: str) -> Any:
-    """The JSON document in file `path` ("-": standard input); `ValueError` saying why it cannot be read."""
+    """The JSON document in file `path` ("-": standard input); `InvalidArgumentError` saying why it cannot be
+    read."""
     try:
         if path == "-":
             return json.load(sys.stdin)
         with open(path, encoding="utf-8") as handle:
             return json.load(handle)
     except OSError as exc:
-        raise ValueError(f"cannot read {path}: {exc.strerror or exc}") from None
+        raise InvalidArgumentError(f"cannot read {path}: {exc.strerror or exc}") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ValueError(f"{path} is not JSON: {exc}") from None
+        raise InvalidArgumentError(f"{path} is not JSON: {exc}") from None
 
 
 def _error(command: str, message: str, stderr: TextIO) -> int:
@@ -153,12 +154,11 @@ def _error(command: str, message: str, stderr: TextIO) -> int:
 
 
 def _run_replay(args: argparse.Namespace) -> int:
+    script = _load_json(args.script)
     try:
-        result = replay_script(_load_json(args.script))
+        result = replay_script(script)
     except ScriptError as exc:
         return _error("replay", f"{args.script}: {exc}", sys.stderr)
-    except ValueError as exc:
-        return _error("replay", str(exc), sys.stderr)
     render: Callable[[Mapping[str, Any]], str] = _answer_json if args.format == "json" else answer_text
     _print_lines(render(answer) for answer in result.answers)
     return EXIT_OK
@@ -207,9 +207,9 @@ def _base_steps(text: str, seed: int) -> Iterator[float]:
     try:
         lo, hi = float(low), float(high or low)
     except ValueError:
-        raise ValueError(f"--base-step must be a number or MIN..MAX, not {text!r}") from None
+        raise InvalidArgumentError(f"--base-step must be a number or MIN..MAX, not {text!r}") from None
     if not (0 <= lo <= hi) or not math.isfinite(hi):
-        raise ValueError(f"--base-step needs 0 <= MIN <= MAX, not {text!r}")
+        raise InvalidArgumentError(f"--base-step needs 0 <= MIN <= MAX, not {text!r}")
     generator = random.Random(seed)
     while True:
         yield lo if lo == hi else float(round(generator.uniform(lo, hi)))
@@ -219,9 +219,11 @@ def _connectors(text: str) -> list[int]:
     try:
         ids = [int(part) for part in text.split(",")]
     except ValueError:
-        raise ValueError(f"--connector must be a connector id or a comma-separated list, not {text!r}") from None
+        raise InvalidArgumentError(
+            f"--connector must be a connector id or a comma-separated list, not {text!r}"
+        ) from None
     if len(set(ids)) != len(ids):
-        raise ValueError(f"--connector lists a connector twice: {text!r}")
+        raise InvalidArgumentError(f"--connector lists a connector twice: {text!r}")
     return ids
 
 
@@ -296,24 +298,21 @@ def _progress_bar(stream: TextIO) -> Callable[[float], None] | None:
 
 
 def _run_simulate(args: argparse.Namespace) -> int:
-    try:
-        outlet_ids = _connectors(args.connector)
-        start = parse_instant(args.start)
-        if args.duration <= 0 or args.interval <= 0:
-            raise ValueError("--duration and --interval must be positive whole seconds")
-        state = start_sessions(load_station(args.state), start, outlet_ids)
-        policy, environment = policy_from_document(_load_json(args.policy)) if args.policy else (None, None)
-        steps = {c: _base_steps(args.base_step, args.seed + c) for c in outlet_ids}
-        options: dict[str, Any] = {"policy": policy, "progress": _progress_bar(sys.stderr)}
-        if environment is not None:
-            options["environment"] = environment
-        if len(outlet_ids) == 1:
-            (c,) = outlet_ids
-            results = {c: simulate_session(state, c, start, args.duration, args.interval, steps[c], **options)}
-        else:
-            results = simulate_station(state, outlet_ids, start, args.duration, args.interval, steps, **options)
-    except (SmartChargingError, ValueError) as exc:
-        return _error("simulate", str(exc), sys.stderr)
+    outlet_ids = _connectors(args.connector)
+    start = parse_instant(args.start)
+    if args.duration <= 0 or args.interval <= 0:
+        raise InvalidArgumentError("--duration and --interval must be positive whole seconds")
+    state = start_sessions(load_station(args.state), start, outlet_ids)
+    policy, environment = policy_from_document(_load_json(args.policy)) if args.policy else (None, None)
+    steps = {c: _base_steps(args.base_step, args.seed + c) for c in outlet_ids}
+    options: dict[str, Any] = {"policy": policy, "progress": _progress_bar(sys.stderr)}
+    if environment is not None:
+        options["environment"] = environment
+    if len(outlet_ids) == 1:
+        (c,) = outlet_ids
+        results = {c: simulate_session(state, c, start, args.duration, args.interval, steps[c], **options)}
+    else:
+        results = simulate_station(state, outlet_ids, start, args.duration, args.interval, steps, **options)
     _print_lines(_simulation_lines(results, args.format))
     return EXIT_OK
 
@@ -372,15 +371,16 @@ exit status: 0 no problem, 1 problems found, 2 the document could not be read or
 
 
 def _instant(args: argparse.Namespace, option: str, default: datetime | None) -> datetime:
-    """The instant given as `option`, else the replay script's last event; ValueError when there is neither."""
+    """The instant given as `option`, else the replay script's last event; `InvalidArgumentError` when there is
+    neither."""
     text: str | None = getattr(args, option.lstrip("-").replace("-", "_"))
     if text is not None:
         try:
             return parse_instant(text)
-        except (ValueError, TypeError) as exc:
-            raise ValueError(f"{option} {text!r} is not an ISO 8601 instant with offset ({exc})") from None
+        except InvalidArgumentError as exc:
+            raise InvalidArgumentError(f"{option} {text!r} is not an ISO 8601 instant with offset ({exc})") from None
     if default is None:
-        raise ValueError(f"{option} is required unless STATE.json is a replay script with events")
+        raise InvalidArgumentError(f"{option} is required unless STATE.json is a replay script with events")
     return default
 
 
@@ -388,7 +388,7 @@ def _window(args: argparse.Namespace) -> tuple[ChargePointState, datetime]:
     state, last = load_station_and_time(args.state)
     start = _instant(args, "--start", last)
     if args.duration < 0:
-        raise ValueError(f"--duration must be 0 or more seconds, not {args.duration}")
+        raise InvalidArgumentError(f"--duration must be 0 or more seconds, not {args.duration}")
     return state, start
 
 
@@ -403,14 +403,11 @@ def _composite_json(schedule: Any) -> dict[str, Any]:
 
 
 def _run_composite(args: argparse.Namespace) -> int:
-    try:
-        state, start = _window(args)
-        if args.format == "svg":
-            _print_lines([stack_svg(explain(state, args.connector, start, args.duration, args.unit))])
-            return EXIT_OK
-        schedule = composite_schedule(state, args.connector, start, args.duration, args.unit)
-    except (SmartChargingError, ValueError) as exc:
-        return _error("composite", str(exc), sys.stderr)
+    state, start = _window(args)
+    if args.format == "svg":
+        _print_lines([stack_svg(explain(state, args.connector, start, args.duration, args.unit))])
+        return EXIT_OK
+    schedule = composite_schedule(state, args.connector, start, args.duration, args.unit)
     if args.format == "json":
         _print_lines([json.dumps(_composite_json(schedule))])
         return EXIT_OK
@@ -423,13 +420,10 @@ def _run_composite(args: argparse.Namespace) -> int:
 
 
 def _run_limit(args: argparse.Namespace) -> int:
-    try:
-        state, last = load_station_and_time(args.state)
-        at = _instant(args, "--at", last)
-        unit = args.unit or state.config.allowed_rate_units[0]
-        limit = limit_at(state, args.connector, at, unit)
-    except (SmartChargingError, ValueError) as exc:
-        return _error("limit", str(exc), sys.stderr)
+    state, last = load_station_and_time(args.state)
+    at = _instant(args, "--at", last)
+    unit = args.unit or state.config.allowed_rate_units[0]
+    limit = limit_at(state, args.connector, at, unit)
     if args.format == "json":
         document = {"connectorId": args.connector, "at": format_instant(at), **_limit_json(limit)}
         _print_lines([json.dumps(document)])
@@ -461,11 +455,8 @@ def _limit_json(limit: Any) -> dict[str, Any]:
 
 
 def _run_explain(args: argparse.Namespace) -> int:
-    try:
-        state, start = _window(args)
-        explanation = explain(state, args.connector, start, args.duration, args.unit)
-    except (SmartChargingError, ValueError) as exc:
-        return _error("explain", str(exc), sys.stderr)
+    state, start = _window(args)
+    explanation = explain(state, args.connector, start, args.duration, args.unit)
     if args.format == "json":
         _print_lines([json.dumps(explanation.to_json())])
     elif args.format == "svg":
@@ -479,13 +470,10 @@ def _run_explain(args: argparse.Namespace) -> int:
 
 
 def _run_validate(args: argparse.Namespace) -> int:
-    try:
-        document = _load_json(args.document)
-        state = load_station(args.state) if args.state else None
-        kind = document_kind(document)
-        problems = validate_document(document, state)
-    except (SmartChargingError, ValueError) as exc:
-        return _error("validate", str(exc), sys.stderr)
+    document = _load_json(args.document)
+    state = load_station(args.state) if args.state else None
+    kind = document_kind(document)
+    problems = validate_document(document, state)
     if args.format == "json":
         found = [{"rule": p.rule, "where": p.where, "message": p.message} for p in problems]
         _print_lines([json.dumps({"document": kind, "problems": found})])
@@ -590,14 +578,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """The console entry point; returns the exit status."""
+    """The console entry point; returns the exit status. Whatever the library refuses (a `SmartChargingError`:
+    a file that cannot be read, an option or a document it cannot take) is one line on standard error naming the
+    command, and exit status 2."""
     parser = build_parser()
     args = parser.parse_args(argv)
     run: Callable[[argparse.Namespace], int] | None = getattr(args, "run", None)
     if run is None:
         parser.print_help()
         return EXIT_OK
-    return run(args)
+    try:
+        return run(args)
+    except SmartChargingError as exc:
+        return _error(args.command, str(exc), sys.stderr)
 
 
 if __name__ == "__main__":

@@ -11,13 +11,15 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
+from numbers import Real
 from xml.sax.saxutils import escape, quoteattr
 
 import attrs
 
 from smartcharge.engine.composite import CompositeSchedule, Limit
-from smartcharge.engine.instants import format_instant, to_epoch
+from smartcharge.engine.instants import format_instant, to_epoch, utc_instant
 from smartcharge.engine.model import ChargingRateUnit, Purpose, PurposeRole
+from smartcharge.errors import InvalidArgumentError
 from smartcharge.tools.explain import Contender, Explanation, Interval, purpose_order
 
 __all__ = ["explanation_text", "limit_text", "schedule_table", "stack_svg", "terminal_chart"]
@@ -44,11 +46,17 @@ def schedule_table(schedule: CompositeSchedule) -> str:
     return "\n".join(lines)
 
 
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def terminal_chart(schedule: CompositeSchedule, width: int = 60, height: int = 8) -> str:
     """A bar chart of the limit over the window, `width` columns by `height` rows, with a value axis on the left
     and clock times under it."""
-    if width < 10 or height < 2:
-        raise ValueError("a chart needs width >= 10 and height >= 2")
+    if not (_is_int(width) and _is_int(height) and width >= 10 and height >= 2):
+        raise InvalidArgumentError(
+            f"a chart needs width >= 10 and height >= 2, whole numbers, not width={width!r}, height={height!r}"
+        )
     span = max(schedule.duration, 1)
     values = []
     for column in range(width):
@@ -100,7 +108,7 @@ def _who(c: Contender | object) -> str:
 
 def limit_text(limit: Limit, outlet_id: int, at: datetime) -> str:
     """The limit of `outlet_id` at `at` and the governing period of each purpose that produced it (R25)."""
-    head = f"Connector {outlet_id} at {format_instant(at)}: "
+    head = f"Connector {outlet_id} at {format_instant(utc_instant(at, 'at'))}: "
     if limit.value is None:
         lines = [
             head + f"no profile limits; the hardware maximum {_amount(limit.hardware_limit, limit.unit)} applies "
@@ -435,8 +443,8 @@ def stack_svg(explanation: Explanation, *, width: int = 1000) -> str:
     unit; labels give each period's limit in its own unit. The time axis shows UTC clock times and dates; a legend
     explains colours and fills.
     """
-    if width < _LEFT + _RIGHT + 100:
-        raise ValueError(f"an SVG needs width >= {_LEFT + _RIGHT + 100}")
+    if not (isinstance(width, Real) and width >= _LEFT + _RIGHT + 100):
+        raise InvalidArgumentError(f"an SVG needs width >= {_LEFT + _RIGHT + 100}, not {width!r}")
     lanes = _lanes(explanation)
     values = [explanation.hardware_limit if i.limit is None else i.limit for i in explanation.intervals]
     values += [c.value for i in explanation.intervals for c in i.contenders]

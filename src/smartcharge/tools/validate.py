@@ -38,7 +38,7 @@ from smartcharge.engine.model import (
     Transaction,
 )
 from smartcharge.engine.store import ChargePointState, install_profile
-from smartcharge.errors import OcppCallError, ProfileValidationError, ScriptError
+from smartcharge.errors import InvalidArgumentError, OcppCallError, ProfileValidationError, ScriptError
 from smartcharge.ocpp16.codec import (
     FORMAT_VIOLATION,
     PROPERTY_CONSTRAINT_VIOLATION,
@@ -525,7 +525,7 @@ def validate_document(document: Any, state: ChargePointState | None = None) -> l
     """Every problem of `document` (module docstring), each with its rule id; empty when there is none.
 
     `state` is the charge point a payload or profile is checked against (default: a stand-in, see
-    `validate_payload`). Raises `ValueError` when the document is none of the kinds this module reads.
+    `validate_payload`). Raises `InvalidArgumentError` when the document is none of the kinds this module reads.
     """
     kind = document_kind(document)
     if kind == "script":
@@ -537,4 +537,6 @@ def validate_document(document: Any, state: ChargePointState | None = None) -> l
         return validate_payload(document if framed is None else framed, state)
     if kind == "profile":
         return _bare_profile(document, state)
-    raise ValueError("not a SetChargingProfile payload, a csChargingProfiles object, a saved state or a replay script")
+    raise InvalidArgumentError(
+        "not a SetChargingProfile payload, a csChargingProfiles object, a saved state or a replay script"
+    )
