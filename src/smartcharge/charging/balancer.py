@@ -29,7 +29,7 @@ import attrs
 
 from smartcharge.engine.composite import LimitSource, combine_sources, limit_at
 from smartcharge.engine.instants import from_epoch, to_epoch, utc_instant
-from smartcharge.engine.model import ChargingRateUnit
+from smartcharge.engine.model import ChargingRateUnit, as_float
 from smartcharge.engine.store import ChargePointState
 from smartcharge.engine.timeline import profile_slices
 from smartcharge.engine.units import convert
@@ -41,16 +41,6 @@ __all__ = ["MIN_RATE_TOLERANCE", "OutletDemand", "allocate", "station_allocation
 MIN_RATE_TOLERANCE = 1e-9
 
 _TOLERANCE = Fraction(MIN_RATE_TOLERANCE)
-
-
-def _as_float(value: Any) -> Any:
-    """Ints and floats become float; anything else is left for the validator to refuse."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        try:
-            return float(value)
-        except OverflowError:
-            return value
-    return value
 
 
 def _finite(instance: OutletDemand, attribute: attrs.Attribute[float], value: Any) -> None:
@@ -77,9 +67,9 @@ class OutletDemand:
     - `weight`: its relative claim; at equal weights every connector gets the same share until it is full.
     """
 
-    limit: float = attrs.field(converter=_as_float, validator=[_finite, _not_negative])
-    min_rate: float = attrs.field(default=0.0, converter=_as_float, validator=[_finite, _not_negative])
-    weight: float = attrs.field(default=1.0, converter=_as_float, validator=[_finite, _positive])
+    limit: float = attrs.field(converter=as_float, validator=[_finite, _not_negative])
+    min_rate: float = attrs.field(default=0.0, converter=as_float, validator=[_finite, _not_negative])
+    weight: float = attrs.field(default=1.0, converter=as_float, validator=[_finite, _positive])
 
 
 def _fill(total: Fraction, demands: Sequence[tuple[int, Fraction, Fraction]]) -> dict[int, Fraction]:
