@@ -19,20 +19,18 @@ been installed (a saved state is restored as it was), and it knows no CALLERROR.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 from smartcharge._json import (
     Field,
     Fields,
     child_path,
-    read_array,
     read_field,
     read_instant,
     read_int,
     read_mapping,
     read_object,
-    read_optional,
 )
 from smartcharge.engine.instants import format_instant
 from smartcharge.engine.model import Transaction
@@ -144,8 +142,11 @@ def _transaction_from_json(value: Any, path: str) -> Transaction:
     )
 
 
-def _items(document: Mapping[str, Any], key: str) -> Sequence[Any]:
-    return read_optional(document, key, "", read_array) or ()
+def _items(document: Mapping[str, Any], key: str) -> list[Any]:
+    value = document.get(key, [])
+    if not isinstance(value, list):
+        raise StateDocumentError(f"{key} must be an array, not {type(value).__name__}")
+    return value
 
 
 def _check_header(document: Any) -> Mapping[str, Any]:
