@@ -10,8 +10,8 @@ whose constructor raises `ProfileValidationError`.
 The mapping from a shape problem to OCPP 1.6's CALLERROR lives here, in `call_error_from` (R14, R5, E§3.38): a
 missing required field, a wrong JSON type, an unknown field or a timestamp that is not ISO 8601 with an offset is
 ``FormatViolation``; a string outside an enumeration is ``PropertyConstraintViolation``. The OCPP entry points
-`profile_from_ocpp` and `purpose_from_ocpp` (and the `handlers`) answer with it; `read_profile` and `read_schedule`
-leave the `DocumentError` to documents that are not OCPP messages (saved states, replay scripts, validation).
+`profile_from_ocpp` and `purpose_from_ocpp` (and the `handlers`) answer with it; `read_profile` leaves the
+`DocumentError` to documents that are not OCPP messages (saved states, replay scripts) and to the handlers.
 
 Numbers: `limit` and `minChargingRate` accept JSON integers and floats and `decimal.Decimal` (what Python OCPP
 stacks decode floats to); integer fields accept only real integers (not bool, not 1.0). Writing gives times as
@@ -68,7 +68,6 @@ __all__ = [
     "profile_to_ocpp",
     "purpose_from_ocpp",
     "read_profile",
-    "read_schedule",
 ]
 
 FORMAT_VIOLATION = "FormatViolation"
@@ -146,7 +145,7 @@ def _period(value: Any, path: str) -> ChargingSchedulePeriod:
     )
 
 
-def read_schedule(value: Any, path: str) -> ChargingSchedule:
+def _read_schedule(value: Any, path: str) -> ChargingSchedule:
     """The `ChargingSchedule` in an OCPP 1.6 `chargingSchedule` object (§7.13) at `path`.
 
     Raises `DocumentError` for a shape problem and lets the model's `ProfileValidationError` through (R4), each
@@ -171,7 +170,7 @@ def read_profile(value: Any, path: str, purposes: Collection[Purpose] = PURPOSES
 
     Raises `DocumentError` for a shape problem and lets the model's `ProfileValidationError` through (R4,
     R11-R13), each as soon as it is found, in this order: unknown fields, chargingProfileId, stackLevel, the
-    purpose, the kind, the whole schedule (`read_schedule`), then the optional fields.
+    purpose, the kind, the whole schedule (its unit, each period, its other fields), then the optional fields.
     """
     fields = profile_fields(purposes)
     obj = read_object(value, path, fields)
@@ -179,7 +178,7 @@ def read_profile(value: Any, path: str, purposes: Collection[Purpose] = PURPOSES
     stack_level = read_field(obj, "stackLevel", path, fields)
     purpose = read_field(obj, "chargingProfilePurpose", path, fields)
     kind = read_field(obj, "chargingProfileKind", path, fields)
-    schedule = read_schedule(read_field(obj, "chargingSchedule", path, fields), child_path(path, "chargingSchedule"))
+    schedule = _read_schedule(read_field(obj, "chargingSchedule", path, fields), child_path(path, "chargingSchedule"))
     return ChargingProfile(
         charging_profile_id=profile_id,
         stack_level=stack_level,

@@ -272,15 +272,18 @@ def _profile(value: Any, path: str, strict: bool, problems: list[Problem]) -> _P
             "chargingProfileId": lambda: _profile_with(purpose, charging_profile_id=read["chargingProfileId"]),
             "stackLevel": lambda: _profile_with(purpose, stack_level=read["stackLevel"]),
             "transactionId": lambda: _profile_with(purpose, transaction_id=read.get("transactionId")),
+            # R11: a Recurring profile names its recurrence (asked with some startSchedule)
             "recurrencyKind": lambda: _profile_with(
                 purpose, _NO_TIME, charging_profile_kind=kind, recurrency_kind=recurrency
             ),
+            # R12, D4: a Recurring profile has a startSchedule (asked with some recurrencyKind)
             "startSchedule": lambda: _profile_with(
                 purpose,
                 schedule.start,
                 charging_profile_kind=kind,
                 recurrency_kind=recurrency or RecurrencyKind.DAILY,
             ),
+            # R11: validFrom before validTo
             "validity": lambda: _profile_with(purpose, valid_from=read.get("validFrom"), valid_to=read.get("validTo")),
         },
     )
