@@ -4,6 +4,7 @@ examples, and `station_allocation` / `station_allocation_schedule` on charge poi
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 from fractions import Fraction
 
 import attrs
@@ -228,9 +229,19 @@ def test_r28_nothing_to_share_or_nobody_to_share_with() -> None:
     assert allocate(32, {1: D(16), 2: D(16)}) == {1: 16.0, 2: 16.0}  # ints are numbers too
 
 
+def test_r28_demands_read_numbers_as_the_model_reads_limits() -> None:
+    """One converter for every float field (the model's `as_float`): Decimal and Fraction are numbers, -0.0 is 0.0."""
+    demand = D(Decimal("16.5"), min_rate=Fraction(6), weight=2)
+    assert (demand.limit, demand.min_rate, demand.weight) == (16.5, 6.0, 2.0)
+    assert all(type(value) is float for value in (demand.limit, demand.min_rate, demand.weight))
+    assert math.copysign(1.0, D(-0.0).limit) == 1.0
+    assert demand == D(16.5, 6.0, 2.0)
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
+        ({"limit": Decimal("sNaN")}, "limit must be a finite number"),
         ({"limit": math.nan}, "limit must be a finite number"),
         ({"limit": math.inf}, "limit must be a finite number"),
         ({"limit": -1.0}, "limit must be >= 0"),

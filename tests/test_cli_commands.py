@@ -214,6 +214,27 @@ def test_validate_lists_every_problem_with_its_rule_and_exits_1(capsys, tmp_path
     assert [p["rule"] for p in answer["problems"]] == ["R5", "R14", "R4"]
 
 
+def test_validate_prints_every_problem_of_one_profile(capsys, tmp_path):
+    profile = dict(BAD_PAYLOAD["csChargingProfiles"], stackLevel=12, validTo="2026-01-01T00:00:00Z")
+    profile["chargingSchedule"] = {
+        "chargingRateUnit": "A",
+        "duration": -60,
+        "minChargingRate": -1,
+        "chargingSchedulePeriod": [{"startPeriod": 0, "limit": 6}],
+    }
+    del profile["validFrom"]
+    profile["chargingProfileKind"] = "Recurring"
+    code, out, _ = run(capsys, "validate", write(tmp_path, {"connectorId": 1, "csChargingProfiles": profile}))
+    assert code == 1
+    assert out.splitlines() == [
+        "R4: csChargingProfiles.chargingSchedule: duration -60 is below 0",
+        "R4: csChargingProfiles.chargingSchedule: minChargingRate -1.0 is negative",
+        "R11: csChargingProfiles: a Recurring profile needs recurrencyKind (Daily or Weekly)",
+        "R12: csChargingProfiles: a Recurring profile needs chargingSchedule.startSchedule (D4)",
+        "R10: csChargingProfiles: stackLevel 12 exceeds ChargeProfileMaxStackLevel 10",
+    ]
+
+
 def test_validate_places_a_payload_on_the_given_state(capsys, tmp_path, saved_state):
     schedule = {"chargingRateUnit": "A", "chargingSchedulePeriod": [{"startPeriod": 0, "limit": 6}]}
     profile = {

@@ -8,6 +8,7 @@ import json
 from collections.abc import Sequence
 from datetime import datetime, timezone
 from decimal import Decimal
+from importlib import resources
 from typing import Any
 
 import attrs
@@ -29,7 +30,16 @@ from smartcharge import (
     RecurrencyKind,
 )
 from smartcharge.documents.state_document import STATE_PURPOSES
+from smartcharge.errors import DocumentError, DocumentProblem
 from smartcharge.ocpp16 import config_from_ocpp, config_to_ocpp, profile_from_ocpp, profile_to_ocpp
+from smartcharge.ocpp16.codec import (
+    PERIOD_FIELDS,
+    SCHEDULE_FIELDS,
+    call_error_from,
+    profile_fields,
+    purpose_from_ocpp,
+    read_profile,
+)
 from smartcharge.ocpp201 import ChargingProfilePurpose as Purpose201
 from smartcharge.strategies import charge_point_configs, charging_profiles
 
@@ -394,3 +404,93 @@ def test_config_round_trip(config: ChargePointConfig) -> None:
 def test_bad_config_is_a_value_error_naming_the_key(document: Any, word: str) -> None:
     with pytest.raises(ValueError, match=word):
         config_from_ocpp(document)
+
+
+def test_config_shape_problems_are_document_errors_with_their_path() -> None:
+    with pytest.raises(DocumentError) as info:
+        config_from_ocpp({"connectorCount": 1, "voltage": "230"})
+    assert (info.value.path, info.value.problem) == ("config.voltage", DocumentProblem.WRONG_TYPE)
+    assert str(info.value) == "config.voltage must be a number, not string"
+
+
+# --- one description of each object's fields (R14) -------------------------------------------------------------
+
+
+def official_objects() -> list[tuple[str, dict[str, Any]]]:
+    """(name, JSON schema) of csChargingProfiles, its chargingSchedule and a chargingSchedulePeriod, from the
+    official SetChargingProfile.req schema."""
+    text = resources.files("ocpp.v16").joinpath("schemas").joinpath("SetChargingProfile.json").read_text("utf-8")
+    profile = json.loads(text)["properties"]["csChargingProfiles"]
+    schedule = profile["properties"]["chargingSchedule"]
+    period = schedule["properties"]["chargingSchedulePeriod"]["items"]
+    return [("profile", profile), ("schedule", schedule), ("period", period)]
+
+
+def test_r14_the_field_tables_have_the_official_schemas_fields_and_required_ones() -> None:
+    tables = {"profile": profile_fields(), "schedule": SCHEDULE_FIELDS, "period": PERIOD_FIELDS}
+    for name, schema in official_objects():
+        fields = tables[name]
+        assert set(fields) == set(schema["properties"]), name
+        assert {key for key, field in fields.items() if field.required} == set(schema["required"]), name
+
+
+def test_the_profile_table_reads_the_purposes_it_is_given() -> None:
+    external = "ChargingStationExternalConstraints"
+    assert profile_fields(STATE_PURPOSES)["chargingProfilePurpose"].read(external, "p").name == external
+    with pytest.raises(DocumentError):
+        profile_fields()["chargingProfilePurpose"].read(external, "p")
+
+
+# --- shape problems: neutral when read, the CALLERROR of OCPP 1.6 when answered (R14, R5, E§3.38) --------------
+
+
+@pytest.mark.parametrize(
+    ("problem", "code"),
+    [
+        (DocumentProblem.WRONG_TYPE, "FormatViolation"),
+        (DocumentProblem.MISSING, "FormatViolation"),
+        (DocumentProblem.UNKNOWN_FIELD, "FormatViolation"),
+        (DocumentProblem.BAD_TIMESTAMP, "FormatViolation"),
+        (DocumentProblem.NOT_ALLOWED_VALUE, "PropertyConstraintViolation"),
+    ],
+)
+def test_r14_each_kind_of_shape_problem_has_its_call_error_code(problem: DocumentProblem, code: str) -> None:
+    error = call_error_from(DocumentError("chargingSchedule.duration", problem, "is odd"))
+    assert (error.code, error.description) == (code, "chargingSchedule.duration is odd")
+    assert call_error_from(DocumentError("", problem, "is odd")).description == "payload is odd"
+
+
+@pytest.mark.parametrize(
+    ("document", "path", "problem"),
+    [
+        (removed(payload(), (*PERIOD_0, "limit")), "p.chargingSchedule.chargingSchedulePeriod[0].limit", "MISSING"),
+        (replaced(payload(), ("stackLevel",), "2"), "p.stackLevel", "WRONG_TYPE"),
+        (replaced(payload(), (*SCHEDULE, "colour"), "red"), "p.chargingSchedule", "UNKNOWN_FIELD"),
+        (replaced(payload(), ("validTo",), "2026-02-01"), "p.validTo", "BAD_TIMESTAMP"),
+        (replaced(payload(), ("validTo",), 7), "p.validTo", "BAD_TIMESTAMP"),
+        (replaced(payload(), ("chargingProfileKind",), "Periodic"), "p.chargingProfileKind", "NOT_ALLOWED_VALUE"),
+        (replaced(payload(), ("chargingSchedule",), []), "p.chargingSchedule", "WRONG_TYPE"),
+    ],
+    ids=lambda x: x if isinstance(x, str) else None,
+)
+def test_read_profile_raises_a_document_error_and_profile_from_ocpp_its_call_error(
+    document: Any, path: str, problem: str
+) -> None:
+    with pytest.raises(DocumentError) as neutral:
+        read_profile(document, "p")
+    assert (neutral.value.path, neutral.value.problem) == (path, DocumentProblem[problem])
+    with pytest.raises(OcppCallError) as answered:
+        profile_from_ocpp(document, path="p")
+    assert answered.value.to_ocpp() == call_error_from(neutral.value).to_ocpp()
+    assert answered.value.__cause__ is None and answered.value.__suppress_context__
+
+
+def test_purpose_from_ocpp_reads_an_ocpp_16_purpose_or_answers_a_call_error() -> None:
+    assert purpose_from_ocpp("TxDefaultProfile", "purpose") is ChargingProfilePurpose.TX_DEFAULT_PROFILE
+    with pytest.raises(OcppCallError) as info:
+        purpose_from_ocpp("ChargingStationExternalConstraints", "purpose")
+    assert info.value.code == "PropertyConstraintViolation"
+    assert info.value.description.startswith("purpose 'ChargingStationExternalConstraints' is not one of")
+    with pytest.raises(OcppCallError) as info:
+        purpose_from_ocpp(None, "purpose")
+    assert info.value.to_ocpp() == {"code": "FormatViolation", "description": "purpose must be a string, not null"}

@@ -3,8 +3,10 @@ ClearChargingProfile (R32). Every response a test produces is checked against th
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
+from importlib import resources
 from typing import Any
 
 import pytest
@@ -13,13 +15,28 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schema import assert_valid_response
 
-from smartcharge import ChargePointConfig, ChargePointState, ChargingProfile, OcppCallError, start_transaction
+from smartcharge import (
+    ChargePointConfig,
+    ChargePointState,
+    ChargingProfile,
+    ChargingRateUnit,
+    OcppCallError,
+    composite_schedule,
+    start_transaction,
+)
+from smartcharge._json import Fields
 from smartcharge.ocpp16 import (
     ChargingProfilePurpose,
+    composite_schedule_answer,
     handle_clear_charging_profile,
     handle_get_composite_schedule,
     handle_set_charging_profile,
     profile_to_ocpp,
+)
+from smartcharge.ocpp16.handlers import (
+    CLEAR_CHARGING_PROFILE_FIELDS,
+    GET_COMPOSITE_SCHEDULE_FIELDS,
+    SET_CHARGING_PROFILE_FIELDS,
 )
 
 Handler = Callable[[ChargePointState, Any, datetime], tuple[ChargePointState, dict[str, Any]]]
@@ -271,6 +288,16 @@ def test_r31_response_shape() -> None:
     }
 
 
+def test_r31_the_answer_is_built_from_the_composite_schedule_of_the_window() -> None:
+    state = installed(None, (1, profile(1, unit="W", periods=((0, 11000.0), (1800, 7000.0)))))
+    now = at(30) + timedelta(microseconds=500_000)
+    _, response = call("GetCompositeSchedule", state, composite_request(duration=3600, unit="W"), now)
+    schedule = composite_schedule(state, 1, now, 3600, ChargingRateUnit.W)
+    assert response == composite_schedule_answer(schedule)
+    assert response["scheduleStart"] == "2026-01-08T10:00:30Z"
+    assert_valid_response("GetCompositeSchedule", composite_schedule_answer(schedule))
+
+
 def test_r31_limits_rounded_down_to_a_tenth() -> None:
     state = installed(None, (1, profile(1, unit="W", periods=((0, 11000.0),))))
     _, response = call("GetCompositeSchedule", state, composite_request(unit="A"))
@@ -293,6 +320,24 @@ def test_r31_connector_zero_is_answered_for_the_whole_charge_point() -> None:
     assert response["chargingSchedule"]["chargingSchedulePeriod"] == [
         {"startPeriod": 0, "limit": 64.0, "numberPhases": 3}
     ]
+
+
+# --- the requests' fields -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("action", "fields"),
+    [
+        ("SetChargingProfile", SET_CHARGING_PROFILE_FIELDS),
+        ("GetCompositeSchedule", GET_COMPOSITE_SCHEDULE_FIELDS),
+        ("ClearChargingProfile", CLEAR_CHARGING_PROFILE_FIELDS),
+    ],
+)
+def test_r14_each_request_table_has_the_official_schemas_fields_and_required_ones(action: str, fields: Fields) -> None:
+    text = resources.files("ocpp.v16").joinpath("schemas").joinpath(f"{action}.json").read_text("utf-8")
+    schema = json.loads(text)
+    assert set(fields) == set(schema["properties"])
+    assert {name for name, field in fields.items() if field.required} == set(schema.get("required", ()))
 
 
 # --- ClearChargingProfile -----------------------------------------------------------------------------------

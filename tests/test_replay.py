@@ -14,6 +14,7 @@ from builders import profile
 from smartcharge import ScriptError
 from smartcharge.documents.replay import replay_script
 from smartcharge.documents.state_document import state_to_json
+from smartcharge.errors import DocumentError, DocumentProblem
 from smartcharge.ocpp16 import profile_to_ocpp
 from smartcharge.tools.cli import main
 
@@ -143,6 +144,17 @@ def test_bad_event_is_a_script_error_naming_its_index(events: list[Any], index: 
     assert info.value.index == index
     assert f"event {index}" in str(info.value)
     assert words in info.value.message
+
+
+def test_a_malformed_event_field_is_a_script_error_caused_by_its_document_error() -> None:
+    started = event("10:00:00", startTransaction={"connectorId": 1, "transactionId": 7, "chargingProfile": []})
+    with pytest.raises(ScriptError) as info:
+        replay_script(script(SET, started))
+    cause = info.value.__cause__
+    assert isinstance(cause, DocumentError)
+    assert (cause.path, cause.problem) == ("startTransaction.chargingProfile", DocumentProblem.WRONG_TYPE)
+    assert info.value.index == 1
+    assert info.value.message == "startTransaction.chargingProfile must be an object, not array"
 
 
 @pytest.mark.parametrize(

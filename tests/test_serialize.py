@@ -23,6 +23,7 @@ from smartcharge import (
     start_transaction,
 )
 from smartcharge.documents.state_document import StateDocumentError, dumps, loads, state_from_json, state_to_json
+from smartcharge.errors import DocumentError, DocumentProblem
 from smartcharge.ocpp201 import ChargingProfilePurpose as Purpose201
 from smartcharge.strategies import charge_point_configs, charging_profiles, instants
 
@@ -136,6 +137,31 @@ def test_r17_malformed_document_is_a_clear_value_error(document: Any, words: str
         state_from_json(document)
     assert isinstance(info.value, ValueError)
     assert isinstance(info.value, SmartChargingError)
+
+
+@pytest.mark.parametrize(
+    ("change", "path", "problem"),
+    [
+        (lambda d: d["profiles"][0].pop("installedAt"), "profiles[0].installedAt", DocumentProblem.MISSING),
+        (lambda d: d["transactions"][0].update(start=0), "transactions[0].start", DocumentProblem.BAD_TIMESTAMP),
+        (lambda d: d["config"].update(voltage="230"), "config.voltage", DocumentProblem.WRONG_TYPE),
+        (
+            lambda d: d["profiles"][2]["chargingProfile"].update(chargingProfilePurpose="Other"),
+            "profiles[2].chargingProfile.chargingProfilePurpose",
+            DocumentProblem.NOT_ALLOWED_VALUE,
+        ),
+    ],
+    ids=lambda x: x if isinstance(x, str) else None,
+)
+def test_r17_a_shape_problem_is_the_cause_of_the_state_document_error(
+    change: Any, path: str, problem: DocumentProblem
+) -> None:
+    with pytest.raises(StateDocumentError) as info:
+        state_from_json(broken(change))
+    cause = info.value.__cause__
+    assert isinstance(cause, DocumentError)
+    assert (cause.path, cause.problem) == (path, problem)
+    assert str(info.value) == str(cause)
 
 
 def test_r17_text_that_is_not_json_is_a_state_document_error() -> None:

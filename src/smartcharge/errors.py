@@ -6,6 +6,10 @@
 - `OcppCallError`: an OCPP message cannot be processed at all; the message layer answers it with a
   CALLERROR carrying `code` (``FormatViolation``, ``PropertyConstraintViolation``, ...) and `description`.
 - `TransactionError`: a transaction cannot start or end as asked (busy or unknown connector, unknown id).
+- `DocumentError`: a JSON document (an OCPP payload, a saved state, a replay script) has the wrong shape at one
+  place: it carries the `path` of that place and the `problem` (a `DocumentProblem`), in words no protocol's. The
+  OCPP adapters turn it into their CALLERROR (`smartcharge.ocpp16.codec.call_error_from`); saved states and
+  replay scripts into `StateDocumentError` and `ScriptError`.
 - `ScriptError`: a replay script is malformed; it names the event index.
 - `InvalidArgumentError`: a public function was called with an argument it cannot take (a naive or non-datetime
   instant, an outlet the charge point does not have, a negative duration, a configuration value out of range).
@@ -24,7 +28,11 @@ reports. Files that cannot be read or written raise the `OSError` the operating 
 
 from __future__ import annotations
 
+from enum import Enum
+
 __all__ = [
+    "DocumentError",
+    "DocumentProblem",
     "InvalidArgumentError",
     "NaiveDatetimeError",
     "OcppCallError",
@@ -80,6 +88,36 @@ class OcppCallError(SmartChargingError):
     def to_ocpp(self) -> dict[str, str]:
         """The error as the replay output shows it: ``{"code": ..., "description": ...}``."""
         return {"code": self.code, "description": self.description}
+
+
+class DocumentProblem(Enum):
+    """What is wrong at one place of a JSON document."""
+
+    #: A value of the wrong JSON type (a string where an integer belongs, an array where an object does).
+    WRONG_TYPE = "wrong type"
+    #: A required field is absent.
+    MISSING = "missing"
+    #: An object has a field its kind of object does not have.
+    UNKNOWN_FIELD = "unknown field"
+    #: A string outside the values allowed there (an enumeration, the known purposes).
+    NOT_ALLOWED_VALUE = "not allowed value"
+    #: A timestamp that is not an ISO 8601 string with a UTC offset (R5), a non-string included.
+    BAD_TIMESTAMP = "bad timestamp"
+
+
+class DocumentError(SmartChargingError, ValueError):
+    """A JSON document has the wrong shape at `path` (e.g. ``chargingSchedule.chargingSchedulePeriod[0].limit``;
+    ``""`` is the document itself): `problem` says which kind of wrong, `message` says how, after the path
+    (``"must be an integer, not string"``). ``str()`` is the path followed by the message."""
+
+    def __init__(self, path: str, problem: DocumentProblem, message: str) -> None:
+        super().__init__(f"{path or 'the document'} {message}")
+        self.path = path
+        self.problem = problem
+        self.message = message
+
+    def __reduce__(self) -> tuple[type[DocumentError], tuple[str, DocumentProblem, str]]:
+        return (type(self), (self.path, self.problem, self.message))
 
 
 class TransactionError(SmartChargingError, ValueError):

@@ -28,7 +28,7 @@ from smartcharge.engine.store import (
 )
 from smartcharge.engine.units import rate_unit
 from smartcharge.errors import InvalidArgumentError, TransactionError
-from smartcharge.ocpp16.codec import profile_from_ocpp, read_purpose
+from smartcharge.ocpp16.codec import profile_from_ocpp, purpose_from_ocpp
 
 __all__ = ["ChargingProfileManager", "Clock"]
 
@@ -88,7 +88,7 @@ class ChargingProfileManager:
     ) -> ClearOutcome:
         """ClearChargingProfile's rules (R32): by id, by criteria, or everything. `purpose` may be an OCPP 1.6
         purpose's name."""
-        wanted = read_purpose(purpose, "purpose") if isinstance(purpose, str) else purpose
+        wanted = purpose_from_ocpp(purpose, "purpose") if isinstance(purpose, str) else purpose
         outcome = clear_profiles(self.state, id=id, outlet_id=outlet_id, purpose=wanted, stack_level=stack_level)
         self.state = outcome.state
         return outcome

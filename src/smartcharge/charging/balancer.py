@@ -29,7 +29,7 @@ import attrs
 
 from smartcharge.engine.composite import LimitSource, combine_sources, limit_at
 from smartcharge.engine.instants import from_epoch, to_epoch, utc_instant
-from smartcharge.engine.model import ChargingRateUnit
+from smartcharge.engine.model import ChargingRateUnit, as_float
 from smartcharge.engine.store import ChargePointState
 from smartcharge.engine.timeline import profile_slices
 from smartcharge.engine.units import convert, rate_unit
@@ -42,16 +42,6 @@ __all__ = ["MIN_RATE_TOLERANCE", "OutletDemand", "allocate", "station_allocation
 MIN_RATE_TOLERANCE = 1e-9
 
 _TOLERANCE = Fraction(MIN_RATE_TOLERANCE)
-
-
-def _as_float(value: Any) -> Any:
-    """Ints and floats become float; anything else is left for the validator to refuse."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        try:
-            return float(value)
-        except OverflowError:
-            return value
-    return value
 
 
 def _finite(instance: OutletDemand, attribute: attrs.Attribute[float], value: Any) -> None:
@@ -78,9 +68,9 @@ class OutletDemand:
     - `weight`: its relative claim; at equal weights every connector gets the same share until it is full.
     """
 
-    limit: float = attrs.field(converter=_as_float, validator=[_finite, _not_negative])
-    min_rate: float = attrs.field(default=0.0, converter=_as_float, validator=[_finite, _not_negative])
-    weight: float = attrs.field(default=1.0, converter=_as_float, validator=[_finite, _positive])
+    limit: float = attrs.field(converter=as_float, validator=[_finite, _not_negative])
+    min_rate: float = attrs.field(default=0.0, converter=as_float, validator=[_finite, _not_negative])
+    weight: float = attrs.field(default=1.0, converter=as_float, validator=[_finite, _positive])
 
 
 def _fill(total: Fraction, demands: Sequence[tuple[int, Fraction, Fraction]]) -> dict[int, Fraction]:
@@ -125,7 +115,7 @@ def allocate(total: float, demands: Mapping[int, OutletDemand]) -> dict[int, flo
     to more than `total` and never exceed a limit; a share within `MIN_RATE_TOLERANCE` (relative) of its
     `min_rate` counts as reaching it. The result has the keys of `demands` and does not depend on their order.
     """
-    if not (isinstance(_as_float(total), float) and math.isfinite(total) and total >= 0):  # not bool, not 10**400
+    if not (isinstance(as_float(total), float) and math.isfinite(total) and total >= 0):  # not bool, not 10**400
         raise InvalidArgumentError(f"total must be a finite number >= 0, not {total!r}")
     if not isinstance(demands, Mapping):
         raise InvalidArgumentError(f"demands must map connector ids to OutletDemand, not {demands!r}")

@@ -7,7 +7,8 @@ A script is a JSON object: an optional ``"config"`` (replay-script config keys, 
 ``{connectorId, transactionId, chargingProfile?}`` (the profile as in RemoteStartTransaction, R19) or
 ``"stopTransaction"`` ``{transactionId}`` (R18). Every call gives one answer, ``{"call", "response"}`` or
 ``{"call", "error": {"code", "description"}}``; transactions give none. ``name``, ``about`` and ``expected``
-are the scenario's own and are ignored here. A malformed script raises `ScriptError` naming the event index.
+are the scenario's own and are ignored here. A malformed script raises `ScriptError` naming the event index (a
+shape problem found by the JSON readers is its cause, a `DocumentError`).
 
 This module strings handlers together over time; it knows no rule itself and does no I/O (the `cli` reads files).
 """
@@ -20,6 +21,7 @@ from typing import Any
 
 import attrs
 
+from smartcharge._json import read_instant, read_int, read_object, read_optional, read_required
 from smartcharge.documents.state_document import StateDocumentError, state_from_json
 from smartcharge.engine.store import ChargePointState, end_transaction, start_transaction
 from smartcharge.errors import (
@@ -29,15 +31,7 @@ from smartcharge.errors import (
     ScriptError,
     SmartChargingError,
 )
-from smartcharge.ocpp16.codec import (
-    config_from_ocpp,
-    profile_from_ocpp,
-    read_instant,
-    read_int,
-    read_object,
-    read_optional,
-    read_required,
-)
+from smartcharge.ocpp16.codec import config_from_ocpp, read_profile
 from smartcharge.ocpp16.handlers import (
     handle_clear_charging_profile,
     handle_get_composite_schedule,
@@ -76,11 +70,11 @@ def _initial_state(script: Mapping[str, Any]) -> ChargePointState:
         try:
             return state_from_json(script["state"])
         except StateDocumentError as exc:
-            raise ScriptError(None, f"state: {exc}") from None
+            raise ScriptError(None, f"state: {exc}") from exc
     try:
         return ChargePointState(config=config_from_ocpp(script.get("config", {})))
-    except InvalidArgumentError as exc:
-        raise ScriptError(None, str(exc)) from None
+    except SmartChargingError as exc:  # a malformed configuration (DocumentError) or a value out of range
+        raise ScriptError(None, str(exc)) from exc
 
 
 def _check_script(script: Any) -> Sequence[Any]:
@@ -124,7 +118,7 @@ def _start(state: ChargePointState, event: Mapping[str, Any], at: datetime) -> C
     """startTransaction: a transaction starts at `at`, maybe with RemoteStartTransaction's profile (R19)."""
     path = "startTransaction"
     body = read_object(event[path], path, ("connectorId", "transactionId", "chargingProfile"))
-    profile = read_optional(body, "chargingProfile", path, lambda v, p: profile_from_ocpp(v, path=p))
+    profile = read_optional(body, "chargingProfile", path, read_profile)
     return start_transaction(
         state,
         read_required(body, "connectorId", path, read_int),
@@ -176,10 +170,8 @@ def replay_script(script: Mapping[str, Any]) -> ReplayResult:
         try:
             previous = _event_time(event, previous)
             state, answer = _apply(state, event, previous)
-        except OcppCallError as exc:  # a malformed event field, found by the codec's readers
-            raise ScriptError(index, exc.description) from None
-        except SmartChargingError as exc:  # a malformed event, or one the charge point cannot perform
-            raise ScriptError(index, _reason(exc)) from None
+        except SmartChargingError as exc:  # a malformed event (a DocumentError), or one the charge point cannot perform
+            raise ScriptError(index, _reason(exc)) from exc
         if answer is not None:
             answers.append(answer)
     return ReplayResult(state=state, answers=tuple(answers))

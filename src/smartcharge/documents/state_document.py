@@ -10,8 +10,10 @@ The document::
 
 Profiles are written with the OCPP 1.6 codec (camelCase, §7.8) so a saved state reads like the messages that
 built it; `state_from_json(state_to_json(s)) == s` for every state. A malformed document raises
-`StateDocumentError` (a `ValueError`) saying where. This module knows the document's shape only: it does not
-decide whether a profile could have been installed (a saved state is restored as it was).
+`StateDocumentError` (a `ValueError`) saying where; a shape problem found by the JSON readers is its cause (a
+`DocumentError` with the path and the kind of problem). The entries' fields are in `INSTALLED_FIELDS` and
+`TRANSACTION_FIELDS`. This module knows the document's shape only: it does not decide whether a profile could have
+been installed (a saved state is restored as it was), and it knows no CALLERROR.
 """
 
 from __future__ import annotations
@@ -20,26 +22,29 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from smartcharge._json import (
+    Field,
+    Fields,
+    child_path,
+    read_field,
+    read_instant,
+    read_int,
+    read_mapping,
+    read_object,
+)
 from smartcharge.engine.instants import format_instant
 from smartcharge.engine.model import Transaction
 from smartcharge.engine.store import ChargePointState, InstalledProfile
-from smartcharge.errors import InvalidArgumentError, OcppCallError, ProfileValidationError, SmartChargingError
-from smartcharge.ocpp16.codec import (
-    config_from_ocpp,
-    config_to_ocpp,
-    profile_from_ocpp,
-    profile_to_ocpp,
-    read_instant,
-    read_int,
-    read_object,
-    read_required,
-)
+from smartcharge.errors import DocumentError, InvalidArgumentError, ProfileValidationError, SmartChargingError
+from smartcharge.ocpp16.codec import config_from_ocpp, config_to_ocpp, profile_to_ocpp, read_profile
 from smartcharge.ocpp16.purposes import PURPOSES
 from smartcharge.ocpp201.purposes import ChargingProfilePurpose as Purpose201
 
 __all__ = [
     "FORMAT",
+    "INSTALLED_FIELDS",
     "STATE_PURPOSES",
+    "TRANSACTION_FIELDS",
     "VERSION",
     "StateDocumentError",
     "dumps",
@@ -58,6 +63,19 @@ VERSION = 1
 STATE_PURPOSES = (*PURPOSES, Purpose201.CHARGING_STATION_EXTERNAL_CONSTRAINTS)
 
 _DOCUMENT_KEYS = ("format", "version", "config", "profiles", "transactions")
+
+#: An entry of ``"profiles"``; its ``chargingProfile`` is an OCPP 1.6 profile of `STATE_PURPOSES`.
+INSTALLED_FIELDS: Fields = {
+    "connectorId": Field(True, read_int),
+    "installedAt": Field(True, read_instant),
+    "chargingProfile": Field(True, read_mapping),
+}
+#: An entry of ``"transactions"``.
+TRANSACTION_FIELDS: Fields = {
+    "connectorId": Field(True, read_int),
+    "transactionId": Field(True, read_int),
+    "start": Field(True, read_instant),
+}
 
 
 class StateDocumentError(SmartChargingError, ValueError):
@@ -104,24 +122,23 @@ def dumps(state: ChargePointState, *, indent: int | None = None) -> str:
 
 
 def _installed_from_json(value: Any, path: str) -> InstalledProfile:
-    obj = read_object(value, path, ("connectorId", "installedAt", "chargingProfile"))
-    outlet_id = read_required(obj, "connectorId", path, read_int)
-    installed_at = read_required(obj, "installedAt", path, read_instant)
+    obj = read_object(value, path, INSTALLED_FIELDS)
+    outlet_id = read_field(obj, "connectorId", path, INSTALLED_FIELDS)
+    installed_at = read_field(obj, "installedAt", path, INSTALLED_FIELDS)
+    where = child_path(path, "chargingProfile")
     try:
-        profile = read_required(
-            obj, "chargingProfile", path, lambda v, p: profile_from_ocpp(v, path=p, purposes=STATE_PURPOSES)
-        )
+        profile = read_profile(read_field(obj, "chargingProfile", path, INSTALLED_FIELDS), where, STATE_PURPOSES)
     except ProfileValidationError as exc:
-        raise StateDocumentError(f"{path}.chargingProfile breaks {exc}") from None
+        raise StateDocumentError(f"{where} breaks {exc}") from None
     return InstalledProfile(outlet_id=outlet_id, profile=profile, installed_at=installed_at)
 
 
 def _transaction_from_json(value: Any, path: str) -> Transaction:
-    obj = read_object(value, path, ("connectorId", "transactionId", "start"))
+    obj = read_object(value, path, TRANSACTION_FIELDS)
     return Transaction(
-        outlet_id=read_required(obj, "connectorId", path, read_int),
-        transaction_id=read_required(obj, "transactionId", path, read_int),
-        start=read_required(obj, "start", path, read_instant),
+        outlet_id=read_field(obj, "connectorId", path, TRANSACTION_FIELDS),
+        transaction_id=read_field(obj, "transactionId", path, TRANSACTION_FIELDS),
+        start=read_field(obj, "start", path, TRANSACTION_FIELDS),
     )
 
 
@@ -147,7 +164,7 @@ def _check_header(document: Any) -> Mapping[str, Any]:
 
 def state_from_json(document: Any) -> ChargePointState:
     """The `ChargePointState` a `state_to_json` document describes (R17). Raises `StateDocumentError` naming
-    the offending place when the document is malformed."""
+    the offending place when the document is malformed (caused by the `DocumentError` of a shape problem)."""
     doc = _check_header(document)
     try:
         config = config_from_ocpp(doc.get("config", {}))
@@ -158,8 +175,8 @@ def state_from_json(document: Any) -> ChargePointState:
         return ChargePointState(config=config, profiles=profiles, transactions=transactions)
     except StateDocumentError:
         raise
-    except OcppCallError as exc:
-        raise StateDocumentError(exc.description) from None
+    except DocumentError as exc:
+        raise StateDocumentError(str(exc)) from exc
     except InvalidArgumentError as exc:  # the configuration's, a transaction's or the state's own checks
         raise StateDocumentError(str(exc)) from None
 

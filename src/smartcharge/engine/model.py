@@ -200,7 +200,7 @@ def _require_int(rule: str, name: str, value: object, minimum: int | None = None
 
 
 def _require_limit(name: str, value: object) -> None:
-    """R4: a finite number >= 0. Numbers arrive here as floats (`_as_float`); one that is not could not be one."""
+    """R4: a finite number >= 0. Numbers arrive here as floats (`as_float`); one that is not could not be one."""
     if not isinstance(value, float) or not math.isfinite(value):
         shown = f"{value!r}" if not _is_int(value) else "an integer too large for a float"
         raise ProfileValidationError("R4", f"{name} {shown} is not a finite number")
@@ -208,8 +208,10 @@ def _require_limit(name: str, value: object) -> None:
         raise ProfileValidationError("R4", f"{name} {value} is negative")
 
 
-def _as_float(value: Any) -> Any:
-    """Numbers (int, float, Decimal) become float; anything else is left for validation to refuse."""
+def as_float(value: Any) -> Any:
+    """Numbers (any real number but bool: int, float, Decimal, Fraction) become float, -0.0 becoming 0.0; anything
+    else, and a number float cannot hold (Decimal('sNaN')), is left for validation to refuse. The converter of
+    every float field of the package's value classes (limits, minimum rates, the balancer's demands)."""
     if _is_number(value):
         try:
             return float(value) + 0.0  # + 0.0 turns -0.0 into 0.0
@@ -219,7 +221,7 @@ def _as_float(value: Any) -> Any:
 
 
 def _as_optional_float(value: Any) -> Any:
-    return None if value is None else _as_float(value)
+    return None if value is None else as_float(value)
 
 
 @attrs.frozen
@@ -228,7 +230,7 @@ class ChargingSchedulePeriod:
     (in the schedule's unit) using `number_phases` phases (None: the station's default, 3 in OCPP 1.6)."""
 
     start_period: int
-    limit: float = attrs.field(converter=_as_float)
+    limit: float = attrs.field(converter=as_float)
     number_phases: int | None = None
 
     def __attrs_post_init__(self) -> None:

@@ -12,6 +12,7 @@ from smartcharge.ocpp16.codec import (
     profile_to_ocpp,
 )
 from smartcharge.ocpp16.handlers import (
+    composite_schedule_answer,
     handle_clear_charging_profile,
     handle_get_composite_schedule,
     handle_set_charging_profile,
@@ -21,6 +22,7 @@ from smartcharge.ocpp16.purposes import PURPOSES, ChargingProfilePurpose
 __all__ = [
     "PURPOSES",
     "ChargingProfilePurpose",
+    "composite_schedule_answer",
     "config_from_ocpp",
     "config_to_ocpp",
     "handle_clear_charging_profile",

@@ -1,12 +1,17 @@
 """OCPP 1.6 JSON <-> model: charging profiles in the camelCase shape of SetChargingProfile's
 `csChargingProfiles` (§6.43, §7.8, §7.13, §7.14), and the replay script's charge point configuration (§9.4 keys).
 
-Reading checks the payload's *shape* the way the OCPP 1.6 JSON schemas do and answers problems as the CALLERROR
-the handler must send (R14): a missing required field, a wrong JSON type, an unknown field (the schemas say
-`additionalProperties: false`) or a timestamp that is not ISO 8601 with an offset (R5) is an `OcppCallError`
-``FormatViolation``; a string outside an enumeration is ``PropertyConstraintViolation`` (E§3.38). The *rules* a
-well-formed profile must obey (R4, R11-R13) are the model's: its constructor raises `ProfileValidationError`,
-which this module lets through so the handler can answer ``Rejected``.
+The field tables `PERIOD_FIELDS`, `SCHEDULE_FIELDS` and `profile_fields` are the one description of these objects'
+fields (as in the OCPP 1.6 JSON schemas, which say `additionalProperties: false`): which exist, which are
+required, how each value is read. Reading follows them with the readers of `smartcharge._json`, which raise
+`DocumentError` for a shape problem; the *rules* a well-formed profile must obey (R4, R11-R13) are the model's,
+whose constructor raises `ProfileValidationError`.
+
+The mapping from a shape problem to OCPP 1.6's CALLERROR lives here, in `call_error_from` (R14, R5, E§3.38): a
+missing required field, a wrong JSON type, an unknown field or a timestamp that is not ISO 8601 with an offset is
+``FormatViolation``; a string outside an enumeration is ``PropertyConstraintViolation``. The OCPP entry points
+`profile_from_ocpp` and `purpose_from_ocpp` (and the `handlers`) answer with it; `read_profile` leaves the
+`DocumentError` to documents that are not OCPP messages (saved states, replay scripts) and to the handlers.
 
 Numbers: `limit` and `minChargingRate` accept JSON integers and floats and `decimal.Decimal` (what Python OCPP
 stacks decode floats to); integer fields accept only real integers (not bool, not 1.0). Writing gives times as
@@ -17,14 +22,26 @@ This module knows payload shapes only: not the charge point's state, connectors 
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping
 from datetime import datetime
-from decimal import Decimal
-from enum import Enum
-from typing import Any, TypeVar
+from typing import Any
 
-from smartcharge.engine.instants import format_instant, parse_instant
+from smartcharge._json import (
+    Field,
+    Fields,
+    Reader,
+    child_path,
+    read_array,
+    read_enum,
+    read_field,
+    read_instant,
+    read_int,
+    read_mapping,
+    read_number,
+    read_object,
+    read_purpose,
+)
+from smartcharge.engine.instants import format_instant
 from smartcharge.engine.model import (
     ChargePointConfig,
     ChargingProfile,
@@ -35,192 +52,37 @@ from smartcharge.engine.model import (
     Purpose,
     RecurrencyKind,
 )
-from smartcharge.errors import InvalidArgumentError, OcppCallError
+from smartcharge.errors import DocumentError, DocumentProblem, OcppCallError
 from smartcharge.ocpp16.purposes import PURPOSES
 
 __all__ = [
     "FORMAT_VIOLATION",
+    "PERIOD_FIELDS",
     "PROPERTY_CONSTRAINT_VIOLATION",
-    "child_path",
+    "SCHEDULE_FIELDS",
+    "call_error_from",
     "config_from_ocpp",
     "config_to_ocpp",
+    "profile_fields",
     "profile_from_ocpp",
     "profile_to_ocpp",
-    "read_enum",
-    "read_instant",
-    "read_int",
-    "read_number",
-    "read_object",
-    "read_optional",
-    "read_purpose",
-    "read_required",
-    "read_text",
+    "purpose_from_ocpp",
+    "read_profile",
 ]
 
-#: The CALLERROR code of a payload with a required field missing or a field of the wrong JSON type (R14).
 FORMAT_VIOLATION = "FormatViolation"
-#: The CALLERROR code of a payload with a value a field may not take, such as an unknown enum value (R14).
 PROPERTY_CONSTRAINT_VIOLATION = "PropertyConstraintViolation"
 
 
-_T = TypeVar("_T")
-_E = TypeVar("_E", bound=Enum)
-Reader = Callable[[Any, str], _T]
-
-_PROFILE_FIELDS = {
-    "chargingProfileId",
-    "transactionId",
-    "stackLevel",
-    "chargingProfilePurpose",
-    "chargingProfileKind",
-    "recurrencyKind",
-    "validFrom",
-    "validTo",
-    "chargingSchedule",
-}
-_SCHEDULE_FIELDS = {"duration", "startSchedule", "chargingRateUnit", "chargingSchedulePeriod", "minChargingRate"}
-_PERIOD_FIELDS = {"startPeriod", "limit", "numberPhases"}
+def call_error_from(error: DocumentError) -> OcppCallError:
+    """The CALLERROR an OCPP 1.6 charge point answers a payload whose shape has `error` with (R14, R5, E§3.38):
+    ``PropertyConstraintViolation`` for a value outside the allowed ones, ``FormatViolation`` for anything else.
+    The description is the error's path (``payload`` for the payload itself) and message."""
+    code = PROPERTY_CONSTRAINT_VIOLATION if error.problem is DocumentProblem.NOT_ALLOWED_VALUE else FORMAT_VIOLATION
+    return OcppCallError(code, f"{error.path or 'payload'} {error.message}")
 
 
-def child_path(path: str, key: str) -> str:
-    """The path of field `key` inside the object at `path` ("" is the payload itself)."""
-    return f"{path}.{key}" if path else key
-
-
-def _format_violation(path: str, message: str) -> OcppCallError:
-    return OcppCallError(FORMAT_VIOLATION, f"{path or 'payload'} {message}")
-
-
-def _json_type(value: object) -> str:
-    """The JSON name of `value`'s type, for error messages."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, (float, Decimal)):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, Mapping):
-        return "object"
-    if isinstance(value, (list, tuple)):
-        return "array"
-    return type(value).__name__
-
-
-def _wrong_type(value: object, path: str, wanted: str) -> OcppCallError:
-    return _format_violation(path, f"must be {wanted}, not {_json_type(value)}")
-
-
-# --- reading one value ------------------------------------------------------------------------------------------
-
-
-def read_object(value: Any, path: str, allowed: Collection[str]) -> Mapping[str, Any]:
-    """`value` as a JSON object with no field outside `allowed` (FormatViolation otherwise: the OCPP 1.6 schemas
-    say `additionalProperties: false`)."""
-    if not isinstance(value, Mapping):
-        raise _wrong_type(value, path, "an object")
-    unknown = sorted(repr(k) for k in value if k not in allowed)
-    if unknown:
-        raise _format_violation(path, f"has unknown field(s) {', '.join(unknown)}")
-    return value
-
-
-def read_int(value: Any, path: str) -> int:
-    """A JSON integer: an `int` that is not a bool (1.0 is not an integer here)."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise _wrong_type(value, path, "an integer")
-    return value
-
-
-def read_number(value: Any, path: str) -> float:
-    """A JSON number (int, float or Decimal, not bool) as a float. Values beyond float's range become infinite
-    and a NaN stays NaN, so the model rejects them (R4) as it rejects any non-finite limit."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
-        raise _wrong_type(value, path, "a number")
-    try:
-        return float(value)
-    except OverflowError:
-        return math.inf if value > 0 else -math.inf
-    except ValueError:  # Decimal('sNaN')
-        return math.nan
-
-
-def read_text(value: Any, path: str) -> str:
-    """A JSON string."""
-    if not isinstance(value, str):
-        raise _wrong_type(value, path, "a string")
-    return value
-
-
-def read_instant(value: Any, path: str) -> datetime:
-    """An ISO 8601 timestamp with offset (R5) as a UTC instant; anything else is a FormatViolation."""
-    text = read_text(value, path)
-    try:
-        return parse_instant(text)
-    except InvalidArgumentError as exc:  # NaiveDatetimeError is one
-        raise _format_violation(path, f"is not an ISO 8601 timestamp with UTC offset: {exc}") from None
-
-
-def read_enum(value: Any, path: str, enum: type[_E], allowed: Collection[_E] | None = None) -> _E:
-    """A string naming a member of `enum` (limited to `allowed`); a string outside it is a
-    PropertyConstraintViolation (R14, E§3.38), a non-string a FormatViolation."""
-    text = read_text(value, path)
-    members = list(enum) if allowed is None else list(allowed)
-    for member in members:
-        if member.value == text:
-            return member
-    names = ", ".join(str(m.value) for m in members)
-    raise OcppCallError(PROPERTY_CONSTRAINT_VIOLATION, f"{path or 'value'} {text!r} is not one of {names}")
-
-
-def read_purpose(value: Any, path: str, purposes: Collection[Purpose] = PURPOSES) -> Purpose:
-    """The purpose of `purposes` that a string names; another string is a PropertyConstraintViolation (R14,
-    E§3.38), a non-string a FormatViolation."""
-    text = read_text(value, path)
-    for purpose in purposes:
-        if purpose.name == text:
-            return purpose
-    names = ", ".join(p.name for p in purposes)
-    raise OcppCallError(PROPERTY_CONSTRAINT_VIOLATION, f"{path or 'value'} {text!r} is not one of {names}")
-
-
-def read_required(obj: Mapping[str, Any], key: str, path: str, reader: Reader[_T]) -> _T:
-    """`obj[key]` read by `reader`; FormatViolation when it is missing."""
-    if key not in obj:
-        raise _format_violation(child_path(path, key), "is required")
-    return reader(obj[key], child_path(path, key))
-
-
-def read_optional(obj: Mapping[str, Any], key: str, path: str, reader: Reader[_T]) -> _T | None:
-    """`obj[key]` read by `reader`, None when absent (a JSON null is a wrong type, not absence)."""
-    if key not in obj:
-        return None
-    return reader(obj[key], child_path(path, key))
-
-
-def _array(value: Any, path: str) -> Sequence[Any]:
-    if not isinstance(value, (list, tuple)):
-        raise _wrong_type(value, path, "an array")
-    return value
-
-
-# --- profiles ---------------------------------------------------------------------------------------------------
-
-
-def _period_from_ocpp(value: Any, path: str) -> ChargingSchedulePeriod:
-    obj = read_object(value, path, _PERIOD_FIELDS)
-    return ChargingSchedulePeriod(
-        start_period=read_required(obj, "startPeriod", path, read_int),
-        limit=read_required(obj, "limit", path, read_number),
-        number_phases=read_optional(obj, "numberPhases", path, read_int),
-    )
-
-
-def _periods_from_ocpp(value: Any, path: str) -> tuple[ChargingSchedulePeriod, ...]:
-    return tuple(_period_from_ocpp(item, f"{path}[{i}]") for i, item in enumerate(_array(value, path)))
+# --- the field tables -------------------------------------------------------------------------------------------
 
 
 def _unit(value: Any, path: str) -> ChargingRateUnit:
@@ -235,16 +97,98 @@ def _recurrency(value: Any, path: str) -> RecurrencyKind:
     return read_enum(value, path, RecurrencyKind)
 
 
-def _schedule_from_ocpp(value: Any, path: str) -> ChargingSchedule:
-    obj = read_object(value, path, _SCHEDULE_FIELDS)
-    unit = read_required(obj, "chargingRateUnit", path, _unit)
-    periods = read_required(obj, "chargingSchedulePeriod", path, _periods_from_ocpp)
+#: ChargingSchedulePeriod (§7.14).
+PERIOD_FIELDS: Fields = {
+    "startPeriod": Field(True, read_int),
+    "limit": Field(True, read_number),
+    "numberPhases": Field(False, read_int),
+}
+#: ChargingSchedule (§7.13); each item of `chargingSchedulePeriod` has `PERIOD_FIELDS`.
+SCHEDULE_FIELDS: Fields = {
+    "duration": Field(False, read_int),
+    "startSchedule": Field(False, read_instant),
+    "chargingRateUnit": Field(True, _unit),
+    "chargingSchedulePeriod": Field(True, read_array),
+    "minChargingRate": Field(False, read_number),
+}
+
+
+def profile_fields(purposes: Collection[Purpose] = PURPOSES) -> Fields:
+    """ChargingProfile (§7.8) whose purpose is one of `purposes` (OCPP 1.6's three unless the caller says
+    otherwise); `chargingSchedule` has `SCHEDULE_FIELDS`."""
+
+    def purpose(value: Any, path: str) -> Purpose:
+        return read_purpose(value, path, purposes)
+
+    return {
+        "chargingProfileId": Field(True, read_int),
+        "transactionId": Field(False, read_int),
+        "stackLevel": Field(True, read_int),
+        "chargingProfilePurpose": Field(True, purpose),
+        "chargingProfileKind": Field(True, _kind),
+        "recurrencyKind": Field(False, _recurrency),
+        "validFrom": Field(False, read_instant),
+        "validTo": Field(False, read_instant),
+        "chargingSchedule": Field(True, read_mapping),
+    }
+
+
+# --- profiles ---------------------------------------------------------------------------------------------------
+
+
+def _period(value: Any, path: str) -> ChargingSchedulePeriod:
+    obj = read_object(value, path, PERIOD_FIELDS)
+    return ChargingSchedulePeriod(
+        start_period=read_field(obj, "startPeriod", path, PERIOD_FIELDS),
+        limit=read_field(obj, "limit", path, PERIOD_FIELDS),
+        number_phases=read_field(obj, "numberPhases", path, PERIOD_FIELDS),
+    )
+
+
+def _read_schedule(value: Any, path: str) -> ChargingSchedule:
+    """The `ChargingSchedule` in an OCPP 1.6 `chargingSchedule` object (§7.13) at `path`.
+
+    Raises `DocumentError` for a shape problem and lets the model's `ProfileValidationError` through (R4), each
+    as soon as it is found: the unit, then each period, then the other fields.
+    """
+    obj = read_object(value, path, SCHEDULE_FIELDS)
+    unit = read_field(obj, "chargingRateUnit", path, SCHEDULE_FIELDS)
+    where = child_path(path, "chargingSchedulePeriod")
+    items = read_field(obj, "chargingSchedulePeriod", path, SCHEDULE_FIELDS)
     return ChargingSchedule(
         charging_rate_unit=unit,
-        charging_schedule_period=periods,
-        duration=read_optional(obj, "duration", path, read_int),
-        start_schedule=read_optional(obj, "startSchedule", path, read_instant),
-        min_charging_rate=read_optional(obj, "minChargingRate", path, read_number),
+        charging_schedule_period=tuple(_period(item, f"{where}[{i}]") for i, item in enumerate(items)),
+        duration=read_field(obj, "duration", path, SCHEDULE_FIELDS),
+        start_schedule=read_field(obj, "startSchedule", path, SCHEDULE_FIELDS),
+        min_charging_rate=read_field(obj, "minChargingRate", path, SCHEDULE_FIELDS),
+    )
+
+
+def read_profile(value: Any, path: str, purposes: Collection[Purpose] = PURPOSES) -> ChargingProfile:
+    """The `ChargingProfile` in an OCPP 1.6 `csChargingProfiles` (or RemoteStartTransaction `chargingProfile`)
+    object (§7.8) at `path`, naming one of `purposes`.
+
+    Raises `DocumentError` for a shape problem and lets the model's `ProfileValidationError` through (R4,
+    R11-R13), each as soon as it is found, in this order: unknown fields, chargingProfileId, stackLevel, the
+    purpose, the kind, the whole schedule (its unit, each period, its other fields), then the optional fields.
+    """
+    fields = profile_fields(purposes)
+    obj = read_object(value, path, fields)
+    profile_id = read_field(obj, "chargingProfileId", path, fields)
+    stack_level = read_field(obj, "stackLevel", path, fields)
+    purpose = read_field(obj, "chargingProfilePurpose", path, fields)
+    kind = read_field(obj, "chargingProfileKind", path, fields)
+    schedule = _read_schedule(read_field(obj, "chargingSchedule", path, fields), child_path(path, "chargingSchedule"))
+    return ChargingProfile(
+        charging_profile_id=profile_id,
+        stack_level=stack_level,
+        charging_profile_purpose=purpose,
+        charging_profile_kind=kind,
+        charging_schedules=schedule,
+        transaction_id=read_field(obj, "transactionId", path, fields),
+        recurrency_kind=read_field(obj, "recurrencyKind", path, fields),
+        valid_from=read_field(obj, "validFrom", path, fields),
+        valid_to=read_field(obj, "validTo", path, fields),
     )
 
 
@@ -252,35 +196,27 @@ def profile_from_ocpp(
     payload: Mapping[str, Any], *, path: str = "chargingProfile", purposes: Collection[Purpose] = PURPOSES
 ) -> ChargingProfile:
     """The `ChargingProfile` in an OCPP 1.6 `csChargingProfiles` (or RemoteStartTransaction `chargingProfile`)
-    object (§7.8).
+    object (§7.8), read as `read_profile` reads it.
 
     Raises `OcppCallError` for shape problems (FormatViolation) and enum values outside the schema
-    (PropertyConstraintViolation, R14), and lets the model's `ProfileValidationError` through for rule violations
-    (R4, R11-R13: the handler answers those with Rejected). `path` names the object in error descriptions.
-    `purposes` are the purposes it may name: OCPP 1.6's three unless the caller says otherwise (a saved state may
-    also hold OCPP 2.0.1's ChargingStationExternalConstraints).
+    (PropertyConstraintViolation, R14; `call_error_from`), and lets the model's `ProfileValidationError` through
+    for rule violations (R4, R11-R13: the handler answers those with Rejected). `path` names the object in error
+    descriptions. `purposes` are the purposes it may name: OCPP 1.6's three unless the caller says otherwise (a
+    saved state may also hold OCPP 2.0.1's ChargingStationExternalConstraints).
     """
-    obj = read_object(payload, path, _PROFILE_FIELDS)
+    try:
+        return read_profile(payload, path, purposes)
+    except DocumentError as exc:
+        raise call_error_from(exc) from None
 
-    def purpose(value: Any, where: str) -> Purpose:
-        return read_purpose(value, where, purposes)
 
-    profile_id = read_required(obj, "chargingProfileId", path, read_int)
-    stack_level = read_required(obj, "stackLevel", path, read_int)
-    the_purpose = read_required(obj, "chargingProfilePurpose", path, purpose)
-    kind = read_required(obj, "chargingProfileKind", path, _kind)
-    schedule = read_required(obj, "chargingSchedule", path, _schedule_from_ocpp)
-    return ChargingProfile(
-        charging_profile_id=profile_id,
-        stack_level=stack_level,
-        charging_profile_purpose=the_purpose,
-        charging_profile_kind=kind,
-        charging_schedules=schedule,
-        transaction_id=read_optional(obj, "transactionId", path, read_int),
-        recurrency_kind=read_optional(obj, "recurrencyKind", path, _recurrency),
-        valid_from=read_optional(obj, "validFrom", path, read_instant),
-        valid_to=read_optional(obj, "validTo", path, read_instant),
-    )
+def purpose_from_ocpp(value: Any, path: str) -> Purpose:
+    """The OCPP 1.6 purpose a `chargingProfilePurpose` string names (§7.9); `OcppCallError` otherwise
+    (PropertyConstraintViolation for another string, FormatViolation for a non-string: R14)."""
+    try:
+        return read_purpose(value, path, PURPOSES)
+    except DocumentError as exc:
+        raise call_error_from(exc) from None
 
 
 def _without_none(fields: Mapping[str, Any]) -> dict[str, Any]:
@@ -331,7 +267,7 @@ def profile_to_ocpp(profile: ChargingProfile) -> dict[str, Any]:
 
 
 def _units_from_ocpp(value: Any, path: str) -> tuple[ChargingRateUnit, ...]:
-    return tuple(_unit(item, f"{path}[{i}]") for i, item in enumerate(_array(value, path)))
+    return tuple(_unit(item, f"{path}[{i}]") for i, item in enumerate(read_array(value, path)))
 
 
 #: Replay-script config key -> (ChargePointConfig attribute, reader). Keys follow §9.4 where OCPP has one.
@@ -349,17 +285,12 @@ _CONFIG_KEYS: dict[str, tuple[str, Reader[Any]]] = {
 
 def config_from_ocpp(document: Mapping[str, Any]) -> ChargePointConfig:
     """A `ChargePointConfig` from the replay script's ``"config"`` object; every key is optional (defaults as in
-    `ChargePointConfig`). Raises `InvalidArgumentError` naming the key for an unknown key, a wrong type or a bad
-    value."""
-    try:
-        obj = read_object(document, "config", _CONFIG_KEYS)
-        values = {
-            attribute: reader(obj[key], f"config.{key}")
-            for key, (attribute, reader) in _CONFIG_KEYS.items()
-            if key in obj
-        }
-    except OcppCallError as exc:
-        raise InvalidArgumentError(exc.description) from None
+    `ChargePointConfig`). Raises a `ValueError` naming the key: `DocumentError` for an unknown key or a wrong
+    type, the configuration's own error for a bad value."""
+    obj = read_object(document, "config", _CONFIG_KEYS)
+    values = {
+        attribute: reader(obj[key], f"config.{key}") for key, (attribute, reader) in _CONFIG_KEYS.items() if key in obj
+    }
     return ChargePointConfig(**values)
 
 

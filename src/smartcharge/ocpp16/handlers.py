@@ -3,40 +3,45 @@
 
 Each handler takes the charge point's state, the CALL's payload (decoded JSON) and the instant it was received,
 and returns ``(new_state, response_payload)``. A payload that cannot be processed raises `OcppCallError` (the
-caller sends it as a CALLERROR); nothing else escapes for any JSON-like input, and on ``Rejected``, ``Unknown``
-or a CALLERROR the state is returned unchanged (R16). The rules themselves live in `state` and `composite`; this
-module only maps payloads to them and outcomes back. It knows nothing of sockets, message ids or OCPP-J framing.
+caller sends it as a CALLERROR): the readers' `DocumentError` becomes one through `codec.call_error_from` at the
+handler's edge, so nothing else escapes for any JSON-like input, and on ``Rejected``, ``Unknown`` or a CALLERROR
+the state is returned unchanged (R16). Each request's fields are in one table (`SET_CHARGING_PROFILE_FIELDS`,
+`GET_COMPOSITE_SCHEDULE_FIELDS`, `CLEAR_CHARGING_PROFILE_FIELDS`), and the GetCompositeSchedule.conf answer is
+built in one place (`composite_schedule_answer`). The rules themselves live in the engine's `store` and
+`composite`; this module only maps payloads to them and outcomes back. It knows nothing of sockets, message ids or
+OCPP-J framing.
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, ParamSpec
 
-from smartcharge.engine.composite import composite_schedule
+from smartcharge._json import Field, Fields, read_enum, read_field, read_int, read_mapping, read_object, read_purpose
+from smartcharge.engine.composite import CompositeSchedule, composite_schedule
 from smartcharge.engine.instants import format_instant, utc_instant
-from smartcharge.engine.model import ChargingProfile, ChargingRateUnit
+from smartcharge.engine.model import ChargingProfile, ChargingRateUnit, Purpose
 from smartcharge.engine.store import ChargePointState, clear_profiles, install_profile
-from smartcharge.errors import InvalidArgumentError, OcppCallError, ProfileValidationError
-from smartcharge.ocpp16.codec import (
-    PROPERTY_CONSTRAINT_VIOLATION,
-    profile_from_ocpp,
-    read_enum,
-    read_int,
-    read_object,
-    read_optional,
-    read_purpose,
-    read_required,
-)
+from smartcharge.errors import DocumentError, InvalidArgumentError, OcppCallError, ProfileValidationError
+from smartcharge.ocpp16.codec import PROPERTY_CONSTRAINT_VIOLATION, call_error_from, read_profile
+from smartcharge.ocpp16.purposes import PURPOSES
 
 __all__ = [
+    "CLEAR_CHARGING_PROFILE_FIELDS",
+    "GET_COMPOSITE_SCHEDULE_FIELDS",
     "MAX_COMPOSITE_DURATION",
+    "SET_CHARGING_PROFILE_FIELDS",
+    "composite_schedule_answer",
     "handle_clear_charging_profile",
     "handle_get_composite_schedule",
     "handle_set_charging_profile",
 ]
 
 Response = dict[str, Any]
+Answer = tuple[ChargePointState, Response]
+_P = ParamSpec("_P")
 
 #: The longest GetCompositeSchedule window answered, in seconds (31 days); a longer one is ``Rejected``. The answer
 #: has a period for every change of limit in the window, so without a bound a Daily profile asked about for 2^31 s
@@ -52,19 +57,58 @@ def _unit(value: Any, path: str) -> ChargingRateUnit:
     return read_enum(value, path, ChargingRateUnit)
 
 
+def _purpose(value: Any, path: str) -> Purpose:
+    return read_purpose(value, path, PURPOSES)
+
+
+#: SetChargingProfile.req (§6.43); `csChargingProfiles` has the codec's `profile_fields()`.
+SET_CHARGING_PROFILE_FIELDS: Fields = {
+    "connectorId": Field(True, read_int),
+    "csChargingProfiles": Field(True, read_mapping),
+}
+#: GetCompositeSchedule.req (§6.22).
+GET_COMPOSITE_SCHEDULE_FIELDS: Fields = {
+    "connectorId": Field(True, read_int),
+    "duration": Field(True, read_int),
+    "chargingRateUnit": Field(False, _unit),
+}
+#: ClearChargingProfile.req (§6.13).
+CLEAR_CHARGING_PROFILE_FIELDS: Fields = {
+    "id": Field(False, read_int),
+    "connectorId": Field(False, read_int),
+    "chargingProfilePurpose": Field(False, _purpose),
+    "stackLevel": Field(False, read_int),
+}
+
+
+def _answers_call_errors(handler: Callable[_P, Answer]) -> Callable[_P, Answer]:
+    """`handler`, with a shape problem of its payload (`DocumentError`) raised as the CALLERROR OCPP 1.6 answers
+    it with (`call_error_from`: R14, R5, E§3.38)."""
+
+    @functools.wraps(handler)
+    def answering(*args: _P.args, **kwargs: _P.kwargs) -> Answer:
+        try:
+            return handler(*args, **kwargs)
+        except DocumentError as exc:
+            raise call_error_from(exc) from None
+
+    return answering
+
+
 def _is_connector(state: ChargePointState, outlet_id: int) -> bool:
     """0 (the whole charge point) or one of the connectors 1..N (R6)."""
     return 0 <= outlet_id <= state.config.outlet_count
 
 
 def _profile_or_rule_violation(value: Any, path: str) -> ChargingProfile | ProfileValidationError:
-    """The profile in `value`, or the rule it breaks (R4, R11-R13); shape problems raise `OcppCallError`."""
+    """The profile in `value`, or the rule it breaks (R4, R11-R13); shape problems raise `DocumentError`."""
     try:
-        return profile_from_ocpp(value, path=path)
+        return read_profile(value, path)
     except ProfileValidationError as exc:
         return exc
 
 
+@_answers_call_errors
 def handle_set_charging_profile(
     state: ChargePointState, payload: Any, now: datetime
 ) -> tuple[ChargePointState, Response]:
@@ -75,9 +119,10 @@ def handle_set_charging_profile(
     rule on its own (R4, R11-R13) or on this charge point (R7-R10, D1-D3) is ``Rejected``; otherwise it is
     installed, replacing what R15 says it replaces.
     """
-    obj = read_object(payload, "", ("connectorId", "csChargingProfiles"))
-    outlet_id = read_required(obj, "connectorId", "", read_int)
-    parsed = read_required(obj, "csChargingProfiles", "", _profile_or_rule_violation)
+    fields = SET_CHARGING_PROFILE_FIELDS
+    obj = read_object(payload, "", fields)
+    outlet_id = read_field(obj, "connectorId", "", fields)
+    parsed = _profile_or_rule_violation(read_field(obj, "csChargingProfiles", "", fields), "csChargingProfiles")
     if not _is_connector(state, outlet_id):
         raise OcppCallError(
             PROPERTY_CONSTRAINT_VIOLATION, f"connectorId {outlet_id} is not 0..{state.config.outlet_count}"
@@ -97,6 +142,18 @@ def _window_fits(start: datetime, duration: int) -> bool:
     return True
 
 
+def composite_schedule_answer(schedule: CompositeSchedule) -> Response:
+    """GetCompositeSchedule.conf for `schedule` (§6.22, R31): ``Accepted``, its connector, `scheduleStart` (the
+    window's start, ``YYYY-MM-DDTHH:MM:SSZ``) and the composite schedule without startSchedule (E§3.57)."""
+    return {
+        "status": "Accepted",
+        "connectorId": schedule.outlet_id,
+        "scheduleStart": format_instant(schedule.start),
+        "chargingSchedule": schedule.to_ocpp(),
+    }
+
+
+@_answers_call_errors
 def handle_get_composite_schedule(
     state: ChargePointState, payload: Any, now: datetime, *, max_duration: int = MAX_COMPOSITE_DURATION
 ) -> tuple[ChargePointState, Response]:
@@ -110,10 +167,11 @@ def handle_get_composite_schedule(
     """
     if not isinstance(max_duration, int) or isinstance(max_duration, bool):
         raise InvalidArgumentError(f"max_duration must be a whole number of seconds, not {max_duration!r}")
-    obj = read_object(payload, "", ("connectorId", "duration", "chargingRateUnit"))
-    outlet_id = read_required(obj, "connectorId", "", read_int)
-    duration = read_required(obj, "duration", "", read_int)
-    unit = read_optional(obj, "chargingRateUnit", "", _unit)
+    fields = GET_COMPOSITE_SCHEDULE_FIELDS
+    obj = read_object(payload, "", fields)
+    outlet_id = read_field(obj, "connectorId", "", fields)
+    duration = read_field(obj, "duration", "", fields)
+    unit = read_field(obj, "chargingRateUnit", "", fields)
     start = utc_instant(now, "now")
     allowed = state.config.allowed_rate_units
     if not _is_connector(state, outlet_id) or not 0 <= duration <= max_duration:
@@ -122,27 +180,23 @@ def handle_get_composite_schedule(
         return state, _rejected()
     if not _window_fits(start, duration):
         return state, _rejected()
-    schedule = composite_schedule(state, outlet_id, start, duration, unit or allowed[0])
-    return state, {
-        "status": "Accepted",
-        "connectorId": outlet_id,
-        "scheduleStart": format_instant(start),
-        "chargingSchedule": schedule.to_ocpp(),
-    }
+    return state, composite_schedule_answer(composite_schedule(state, outlet_id, start, duration, unit or allowed[0]))
 
 
+@_answers_call_errors
 def handle_clear_charging_profile(
     state: ChargePointState, payload: Any, now: datetime
 ) -> tuple[ChargePointState, Response]:
     """ClearChargingProfile.req (§5.5, §6.13, R32): with `id`, that profile; with no field, every profile;
     otherwise the profiles matching every given field. ``Unknown`` when nothing matched. `now` is unused (kept
     so the three handlers share one signature)."""
-    obj = read_object(payload, "", ("id", "connectorId", "chargingProfilePurpose", "stackLevel"))
+    fields = CLEAR_CHARGING_PROFILE_FIELDS
+    obj = read_object(payload, "", fields)
     outcome = clear_profiles(
         state,
-        id=read_optional(obj, "id", "", read_int),
-        outlet_id=read_optional(obj, "connectorId", "", read_int),
-        purpose=read_optional(obj, "chargingProfilePurpose", "", read_purpose),
-        stack_level=read_optional(obj, "stackLevel", "", read_int),
+        id=read_field(obj, "id", "", fields),
+        outlet_id=read_field(obj, "connectorId", "", fields),
+        purpose=read_field(obj, "chargingProfilePurpose", "", fields),
+        stack_level=read_field(obj, "stackLevel", "", fields),
     )
     return outcome.state, {"status": outcome.status.value}

@@ -31,6 +31,7 @@ from smartcharge.engine.composite import composite_schedule, limit_at
 from smartcharge.engine.instants import format_instant, parse_instant
 from smartcharge.engine.store import ChargePointState, start_sessions
 from smartcharge.errors import InvalidArgumentError, ScriptError, SmartChargingError
+from smartcharge.ocpp16 import composite_schedule_answer
 from smartcharge.tools.demo import run_demo
 from smartcharge.tools.explain import explain
 from smartcharge.tools.render import explanation_text, limit_text, schedule_table, stack_svg, terminal_chart
@@ -392,16 +393,6 @@ def _window(args: argparse.Namespace) -> tuple[ChargePointState, datetime]:
     return state, start
 
 
-def _composite_json(schedule: Any) -> dict[str, Any]:
-    """GetCompositeSchedule.conf for `schedule` (§6.22, R31)."""
-    return {
-        "status": "Accepted",
-        "connectorId": schedule.outlet_id,
-        "scheduleStart": format_instant(schedule.start),
-        "chargingSchedule": schedule.to_ocpp(),
-    }
-
-
 def _run_composite(args: argparse.Namespace) -> int:
     state, start = _window(args)
     if args.format == "svg":
@@ -409,7 +400,7 @@ def _run_composite(args: argparse.Namespace) -> int:
         return EXIT_OK
     schedule = composite_schedule(state, args.connector, start, args.duration, args.unit)
     if args.format == "json":
-        _print_lines([json.dumps(_composite_json(schedule))])
+        _print_lines([json.dumps(composite_schedule_answer(schedule))])
         return EXIT_OK
     title = (
         f"Composite schedule of connector {schedule.outlet_id} from {format_instant(schedule.start)} "

@@ -1,15 +1,28 @@
 """Every problem in a document, each with the rule it breaks: the engine of ``smartcharge validate``.
 
 The library's constructors and handlers stop at the first problem, as a charge point answering a message must.
-A person fixing a document wants all of them at once, so this module checks each part on its own: every field of
-the payload's JSON shape (R14, R5: what would be a CALLERROR), every schedule period and then the schedule and the
-profile (R4, R11-R13, D4: what would be ``Rejected``), and finally the placement on a charge point (R6-R10, D1-D3,
-through `install_profile`). Within one part the first problem found is reported; different parts report
-independently.
+A person fixing a document wants all of them at once, so this module asks every question on its own, with what
+else it depends on replaced by a neutral value, and reports every answer that is a problem:
+
+- the JSON shape, field by field, as the codec's and the handlers' field tables describe it (R14, R5: what would be
+  a CALLERROR): a missing, mistyped or unknown field, a value outside an enumeration, a timestamp without offset;
+- each field of each schedule period (R4: startPeriod, limit, numberPhases);
+- the schedule's own rules: the order of its periods, its duration, startSchedule and minChargingRate (R4);
+- the profile's own rules: chargingProfileId, stackLevel, transactionId (R4), a Recurring profile's recurrencyKind
+  (R11) and startSchedule (R12, D4), the validity window (R11);
+- the placement on a charge point (through `install_profile`): where the profile may go and whether there is room
+  for it (R6-R9, D1, MaxChargingProfilesInstalled), then each configured limit it may exceed: stackLevel,
+  number of periods, unit (R10, D2).
+
+A question that depends on a part with a problem of its own is not asked (a period whose limit is not a number has
+no limit to check), so one mistake is reported once.
 
 Documents: a SetChargingProfile.req payload (also inside an OCPP-J CALL frame ``[2, id, action, payload]``), a bare
-``csChargingProfiles`` object, a saved state (`serialize`) or a replay script (`replay`). For a script, every call
-the charge point answers with ``Rejected`` or a CALLERROR is a problem of its event.
+``csChargingProfiles`` object, a saved state (`state_document`) or a replay script (`replay`). A saved state
+reports every malformed part (its header, config, each profile entry with its profile, each transaction), and
+when it is well formed, every profile that the rules would not have installed in its place. A script cannot be
+replayed past a malformed event, so a malformed script is one problem naming the event; otherwise every call the
+charge point answers with ``Rejected`` or a CALLERROR is a problem of its event.
 
 Pure: document in, list of `Problem` out. No I/O (the `cli` reads files and picks exit codes).
 """
@@ -18,13 +31,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timezone
-from functools import partial
 from typing import Any
 
 import attrs
 
+from smartcharge._json import Fields, child_path, read_array, read_instant, read_object, read_optional, read_required
 from smartcharge.documents.replay import replay_script
-from smartcharge.documents.state_document import STATE_PURPOSES, StateDocumentError, state_from_json
+from smartcharge.documents.state_document import (
+    INSTALLED_FIELDS,
+    STATE_PURPOSES,
+    TRANSACTION_FIELDS,
+    StateDocumentError,
+    state_from_json,
+)
 from smartcharge.engine.model import (
     ChargePointConfig,
     ChargingProfile,
@@ -38,26 +57,24 @@ from smartcharge.engine.model import (
     Transaction,
 )
 from smartcharge.engine.store import ChargePointState, install_profile
-from smartcharge.errors import InvalidArgumentError, OcppCallError, ProfileValidationError, ScriptError
+from smartcharge.errors import DocumentError, DocumentProblem, InvalidArgumentError, ProfileValidationError, ScriptError
 from smartcharge.ocpp16.codec import (
-    FORMAT_VIOLATION,
+    PERIOD_FIELDS,
     PROPERTY_CONSTRAINT_VIOLATION,
-    child_path,
-    profile_from_ocpp,
-    read_enum,
-    read_instant,
-    read_int,
-    read_number,
-    read_object,
-    read_purpose,
+    SCHEDULE_FIELDS,
+    call_error_from,
+    config_from_ocpp,
+    profile_fields,
 )
-from smartcharge.ocpp16.purposes import PURPOSES
+from smartcharge.ocpp16.handlers import SET_CHARGING_PROFILE_FIELDS
+from smartcharge.ocpp16.purposes import PURPOSES, ChargingProfilePurpose
 
 __all__ = ["Problem", "document_kind", "validate_document", "validate_payload", "validate_profile"]
 
 #: When a document says nothing about time, profiles are placed at this instant (it only becomes `installedAt`).
 _NO_TIME = datetime(2026, 1, 1, tzinfo=timezone.utc)
-_TIME_FIELDS = ("validFrom", "validTo", "startSchedule")
+#: The profile fields without which the profile's own rules and its placement cannot be asked about.
+_NEEDED = ("chargingProfileId", "stackLevel", "chargingProfilePurpose", "chargingProfileKind")
 
 
 @attrs.frozen
@@ -76,174 +93,139 @@ class Problem:
 
 # --- the JSON shape, field by field --------------------------------------------------------------------------
 
-Reader = Callable[[Any, str], Any]
+
+def _call_error_problem(error: DocumentError) -> Problem:
+    """The CALLERROR the handler would send for `error` (`call_error_from`): R5 for a timestamp, R14 for any other
+    shape or enumeration problem."""
+    call_error = call_error_from(error)
+    rule = "R5" if error.problem is DocumentProblem.BAD_TIMESTAMP else "R14"
+    return Problem(rule, error.path, f"{call_error.code}: {error.message if error.path else call_error.description}")
 
 
-def _enum(enum: type[Any], allowed: Sequence[Any] | None = None) -> Reader:
-    return lambda value, path: read_enum(value, path, enum, allowed)
-
-
-def _array(value: Any, path: str) -> list[Any]:
-    if not isinstance(value, list):
-        raise OcppCallError(FORMAT_VIOLATION, f"{path} must be an array, not {type(value).__name__}")
-    return value
-
-
-def _an_object(value: Any, path: str) -> Mapping[str, Any]:
-    if not isinstance(value, Mapping):
-        raise OcppCallError(FORMAT_VIOLATION, f"{path} must be an object, not {type(value).__name__}")
-    return value
-
-
-# (required, reader) per field, as in the OCPP 1.6 JSON schema of SetChargingProfile.req (§6.43, §7.8, §7.13, §7.14).
-_PERIOD_FIELDS: dict[str, tuple[bool, Reader]] = {
-    "startPeriod": (True, read_int),
-    "limit": (True, read_number),
-    "numberPhases": (False, read_int),
-}
-_SCHEDULE_FIELDS: dict[str, tuple[bool, Reader]] = {
-    "duration": (False, read_int),
-    "startSchedule": (False, read_instant),
-    "chargingRateUnit": (True, _enum(ChargingRateUnit)),
-    "chargingSchedulePeriod": (True, _array),
-    "minChargingRate": (False, read_number),
-}
-
-
-def _profile_fields(strict: bool) -> dict[str, tuple[bool, Reader]]:
-    purposes = PURPOSES if strict else STATE_PURPOSES
-    return {
-        "chargingProfileId": (True, read_int),
-        "transactionId": (False, read_int),
-        "stackLevel": (True, read_int),
-        "chargingProfilePurpose": (True, lambda value, path: read_purpose(value, path, purposes)),
-        "chargingProfileKind": (True, _enum(ChargingProfileKind)),
-        "recurrencyKind": (False, _enum(RecurrencyKind)),
-        "validFrom": (False, read_instant),
-        "validTo": (False, read_instant),
-        "chargingSchedule": (True, _an_object),
-    }
-
-
-def _call_error_problem(exc: OcppCallError, where: str, field: str = "") -> Problem:
-    """A CALLERROR the handler would send: R5 for a timestamp, R14 for any other shape or enum problem."""
-    rule = "R5" if field in _TIME_FIELDS and exc.code == FORMAT_VIOLATION else "R14"
-    description = exc.description.removeprefix(f"{where} ") if where else exc.description
-    return Problem(rule, where, f"{exc.code}: {description}")
+def _state_problem(error: DocumentError) -> Problem:
+    """A malformed part of a saved state's own format."""
+    return Problem("state", error.path, error.message)
 
 
 def _read_fields(
-    value: Any, path: str, fields: Mapping[str, tuple[bool, Reader]], problems: list[Problem]
+    value: Any,
+    path: str,
+    fields: Fields,
+    problems: list[Problem],
+    problem: Callable[[DocumentError], Problem] = _call_error_problem,
 ) -> dict[str, Any] | None:
-    """The fields of the object at `path` that read well; a problem for each one that does not, for each missing
-    required field and for unknown fields. None when `value` is not an object at all."""
+    """The fields of the object at `path` that read well; a `problem` for unknown fields, for each missing
+    required field and for each field that does not read. None when `value` is not an object at all."""
     try:
-        read_object(value, path, fields.keys())
-    except OcppCallError as exc:
-        problems.append(_call_error_problem(exc, path))
-        if not isinstance(value, Mapping):
+        read_object(value, path, fields)
+    except DocumentError as exc:
+        problems.append(problem(exc))
+        if exc.problem is not DocumentProblem.UNKNOWN_FIELD:
             return None
     read: dict[str, Any] = {}
-    for name, (required, reader) in fields.items():
-        where = child_path(path, name)
-        if name not in value:
-            if required:
-                problems.append(Problem("R14", where, f"{FORMAT_VIOLATION}: is required"))
-            continue
-        try:
-            read[name] = reader(value[name], where)
-        except OcppCallError as exc:
-            problems.append(_call_error_problem(exc, where, name))
+    for name, field in fields.items():
+        if name in value or field.required:
+            try:
+                read[name] = read_required(value, name, path, field.read)
+            except DocumentError as exc:
+                problems.append(problem(exc))
     return read
 
 
-def _rule_problem(exc: ProfileValidationError, where: str) -> Problem:
-    return Problem(exc.rule, where, exc.message)
+# --- the model's rules, one question at a time -------------------------------------------------------------------
+
+_NEUTRAL_PERIOD = ChargingSchedulePeriod(0, 0.0)
+
+
+def _ask(problems: list[Problem], where: str, questions: Mapping[str, Callable[[], object]]) -> dict[str, bool]:
+    """Builds each model value of `questions` (each asks the model one question); records the rule problem of every
+    one that fails. Whether each held, by name."""
+    held: dict[str, bool] = {}
+    for name, build in questions.items():
+        try:
+            build()
+        except ProfileValidationError as exc:
+            problems.append(Problem(exc.rule, where, exc.message))
+            held[name] = False
+        else:
+            held[name] = True
+    return held
+
+
+def _schedule_with(**fields: Any) -> ChargingSchedule:
+    """A valid schedule but for `fields` (`ChargingSchedule`'s own names)."""
+    values: dict[str, Any] = {
+        "charging_rate_unit": ChargingRateUnit.A,
+        "charging_schedule_period": [_NEUTRAL_PERIOD],
+        **fields,
+    }
+    return ChargingSchedule(**values)
+
+
+def _profile_with(purpose: Purpose, start: datetime | None = None, **fields: Any) -> ChargingProfile:
+    """A valid profile of `purpose` but for `fields` (`ChargingProfile`'s own names) and its schedule's `start`."""
+    values: dict[str, Any] = {
+        "charging_profile_id": 0,
+        "stack_level": 0,
+        "charging_profile_purpose": purpose,
+        "charging_profile_kind": ChargingProfileKind.RELATIVE,
+        "charging_schedules": _schedule_with(start_schedule=start),
+        **fields,
+    }
+    return ChargingProfile(**values)
 
 
 # --- a profile on its own --------------------------------------------------------------------------------------
 
 
-def _check(problems: list[Problem], where: str, build: Callable[[], object]) -> bool:
-    """Builds a model value that checks one part on its own; its rule problem is recorded. True when it held."""
-    try:
-        build()
-    except ProfileValidationError as exc:
-        problems.append(Problem(exc.rule, where, exc.message))
-        return False
-    return True
+def _period_questions(read: Mapping[str, Any]) -> dict[str, Callable[[], object]]:
+    """One question per field read of a period, the others neutral (R4)."""
+    questions: dict[str, Callable[[], object]] = {
+        "startPeriod": lambda: ChargingSchedulePeriod(read["startPeriod"], 0.0),
+        "limit": lambda: ChargingSchedulePeriod(0, read["limit"]),
+        "numberPhases": lambda: ChargingSchedulePeriod(0, 0.0, read["numberPhases"]),
+    }
+    return {name: question for name, question in questions.items() if name in read}
 
 
-def _periods(values: list[Any], path: str, problems: list[Problem]) -> tuple[list[int] | None, bool]:
-    """Each period's fields checked one by one (R4, R14): the start offsets when every one is known (for the order
-    of the periods), and whether every period is valid."""
+def _periods(values: Sequence[Any], path: str, problems: list[Problem]) -> list[int] | None:
+    """Each period's fields, each on its own (R4, R14): the start offsets when every one is known and valid (for the
+    order of the periods)."""
     starts: list[int] | None = []
-    valid = True
     for i, value in enumerate(values):
         where = f"{path}[{i}]"
-        read = _read_fields(value, where, _PERIOD_FIELDS, problems)
-        if read is None or len(read) < len(value):
-            valid = False
-        fields: dict[str, Any] = read or {}
-        checks = {  # each field on its own, the others neutral
-            "startPeriod": lambda f: ChargingSchedulePeriod(f["startPeriod"], 0.0),
-            "limit": lambda f: ChargingSchedulePeriod(0, f["limit"]),
-            "numberPhases": lambda f: ChargingSchedulePeriod(0, 0.0, f["numberPhases"]),
-        }
-        held = {
-            name: _check(problems, where, partial(check, fields)) for name, check in checks.items() if name in fields
-        }
-        valid = valid and all(held.values()) and "startPeriod" in held and "limit" in held
-        starts = [*starts, fields["startPeriod"]] if starts is not None and held.get("startPeriod") else None
-    return starts, valid
+        read = _read_fields(value, where, PERIOD_FIELDS, problems) or {}
+        held = _ask(problems, where, _period_questions(read))
+        starts = [*starts, read["startPeriod"]] if starts is not None and held.get("startPeriod") else None
+    return starts
 
 
 @attrs.frozen
 class _Schedule:
-    """What the profile's own checks need of its schedule: the schedule when it is valid, its startSchedule, its
-    unit (None when unreadable) and its number of periods."""
+    """What the profile's own rules and its placement need of its schedule: its startSchedule, its unit (None when
+    unreadable) and its number of periods."""
 
-    schedule: ChargingSchedule | None
-    start: datetime | None
-    unit: ChargingRateUnit | None
-    period_count: int
+    start: datetime | None = None
+    unit: ChargingRateUnit | None = None
+    period_count: int = 1
 
 
 def _schedule(value: Any, path: str, problems: list[Problem]) -> _Schedule:
-    read = _read_fields(value, path, _SCHEDULE_FIELDS, problems) or {}
-    start, unit = read.get("startSchedule"), read.get("chargingRateUnit")
+    read = _read_fields(value, path, SCHEDULE_FIELDS, problems) or {}
     values = read.get("chargingSchedulePeriod")
-    starts, periods_valid = (
-        (None, False) if values is None else _periods(values, child_path(path, "chargingSchedulePeriod"), problems)
-    )
-    a_unit = unit or ChargingRateUnit.A
-    duration, min_rate = read.get("duration"), read.get("minChargingRate")
-    own = _check(
-        problems, path, lambda: ChargingSchedule(a_unit, [ChargingSchedulePeriod(0, 0.0)], duration, start, min_rate)
-    )
-    if starts is not None:  # the periods' order on its own: first at 0, strictly increasing (R4)
-        order = [ChargingSchedulePeriod(s, 0.0) if s >= 0 else ChargingSchedulePeriod(0, 0.0) for s in starts]
-        own = _check(problems, path, lambda: ChargingSchedule(a_unit, order)) and own
-    schedule = None
-    if own and periods_valid and unit is not None and len(read) == len(value):
-        schedule = _read_schedule(value)
-    return _Schedule(schedule, start, unit, len(values) if values is not None else 1)
-
-
-def _read_schedule(value: Mapping[str, Any]) -> ChargingSchedule | None:
-    """The schedule of a `value` whose every part checked out."""
-    try:
-        return profile_from_ocpp(
-            {
-                "chargingProfileId": 0,
-                "stackLevel": 0,
-                "chargingProfilePurpose": "TxDefaultProfile",
-                "chargingProfileKind": "Relative",
-                "chargingSchedule": value,
-            }
-        ).charging_schedule
-    except (OcppCallError, ProfileValidationError):
-        return None
+    questions: dict[str, Callable[[], object]] = {
+        "duration": lambda: _schedule_with(duration=read["duration"]),
+        "startSchedule": lambda: _schedule_with(start_schedule=read["startSchedule"]),
+        "minChargingRate": lambda: _schedule_with(min_charging_rate=read["minChargingRate"]),
+    }
+    asked = {name: question for name, question in questions.items() if name in read}
+    if values is not None:
+        starts = _periods(values, child_path(path, "chargingSchedulePeriod"), problems)
+        if starts is not None:  # the periods' order on its own: first at 0, strictly increasing (R4)
+            order = [ChargingSchedulePeriod(start, 0.0) for start in starts]
+            asked = {"order": lambda: _schedule_with(charging_schedule_period=order), **asked}
+    _ask(problems, path, asked)
+    return _Schedule(read.get("startSchedule"), read.get("chargingRateUnit"), len(values) if values else 1)
 
 
 @attrs.frozen
@@ -274,37 +256,43 @@ class _Placement:
 
 def _profile(value: Any, path: str, strict: bool, problems: list[Problem]) -> _Placement | None:
     """Checks a csChargingProfiles object on its own; what its placement needs, when that is known."""
-    read = _read_fields(value, path, _profile_fields(strict), problems)
+    read = _read_fields(value, path, profile_fields(PURPOSES if strict else STATE_PURPOSES), problems)
     if read is None:
         return None
-    schedule = _Schedule(None, None, None, 1)
+    schedule = _Schedule()
     if "chargingSchedule" in read:
         schedule = _schedule(read["chargingSchedule"], child_path(path, "chargingSchedule"), problems)
-    needed = ("chargingProfileId", "stackLevel", "chargingProfilePurpose", "chargingProfileKind")
-    if any(name not in read for name in needed):
+    if any(name not in read for name in _NEEDED):
         return None
-    stand_in = ChargingSchedule(ChargingRateUnit.A, [ChargingSchedulePeriod(0, 0.0)], start_schedule=schedule.start)
-    held = _check(
+    purpose, kind, recurrency = read["chargingProfilePurpose"], read["chargingProfileKind"], read.get("recurrencyKind")
+    held = _ask(
         problems,
         path,
-        lambda: ChargingProfile(
-            read["chargingProfileId"],
-            read["stackLevel"],
-            read["chargingProfilePurpose"],
-            read["chargingProfileKind"],
-            schedule.schedule or stand_in,
-            read.get("transactionId"),
-            read.get("recurrencyKind"),
-            read.get("validFrom"),
-            read.get("validTo"),
-        ),
+        {
+            "chargingProfileId": lambda: _profile_with(purpose, charging_profile_id=read["chargingProfileId"]),
+            "stackLevel": lambda: _profile_with(purpose, stack_level=read["stackLevel"]),
+            "transactionId": lambda: _profile_with(purpose, transaction_id=read.get("transactionId")),
+            # R11: a Recurring profile names its recurrence (asked with some startSchedule)
+            "recurrencyKind": lambda: _profile_with(
+                purpose, _NO_TIME, charging_profile_kind=kind, recurrency_kind=recurrency
+            ),
+            # R12, D4: a Recurring profile has a startSchedule (asked with some recurrencyKind)
+            "startSchedule": lambda: _profile_with(
+                purpose,
+                schedule.start,
+                charging_profile_kind=kind,
+                recurrency_kind=recurrency or RecurrencyKind.DAILY,
+            ),
+            # R11: validFrom before validTo
+            "validity": lambda: _profile_with(purpose, valid_from=read.get("validFrom"), valid_to=read.get("validTo")),
+        },
     )
-    if not held and read["stackLevel"] < 0:
+    if not held["stackLevel"]:
         return None
     return _Placement(
         read["chargingProfileId"],
         read["stackLevel"],
-        read["chargingProfilePurpose"],
+        purpose,
         schedule.unit,
         schedule.period_count,
         read.get("transactionId"),
@@ -312,8 +300,9 @@ def _profile(value: Any, path: str, strict: bool, problems: list[Problem]) -> _P
 
 
 def validate_profile(profile: Any, path: str = "csChargingProfiles", *, strict: bool = True) -> list[Problem]:
-    """The problems of a ``csChargingProfiles`` object on its own: its JSON shape (R14, R5) and the rules a
-    profile obeys without a charge point (R4, R11-R13, D4). `strict` limits purposes to OCPP 1.6's three."""
+    """Every problem of a ``csChargingProfiles`` object on its own (module docstring): its JSON shape (R14, R5)
+    and the rules a profile obeys without a charge point (R4, R11-R13, D4). `strict` limits purposes to OCPP 1.6's
+    three (otherwise a saved state's purposes are allowed too)."""
     problems: list[Problem] = []
     _profile(profile, path, strict, problems)
     return problems
@@ -332,25 +321,61 @@ def _stand_in_state(outlet_id: int, placement: _Placement, now: datetime) -> Cha
     return state
 
 
+def _fitting(config: ChargePointConfig, profile: ChargingProfile) -> dict[str, Any]:
+    """Limits of the configuration (`ChargePointConfig`'s names) that `profile`'s stackLevel, number of periods
+    and unit fit, none lower than `config`'s."""
+    return {
+        "max_stack_level": max(config.max_stack_level, profile.stack_level),
+        "max_periods": max(config.max_periods, len(profile.charging_schedule.charging_schedule_period)),
+        "allowed_rate_units": tuple(ChargingRateUnit),
+    }
+
+
+def _limit_problems(config: ChargePointConfig, profile: ChargingProfile, now: datetime, where: str) -> list[Problem]:
+    """R10, D2: each limit of `config` that `profile` exceeds (stackLevel, number of periods, unit), one question
+    at a time: the same profile as a ChargePointMaxProfile on connector 0 of an empty charge point whose
+    configuration has only that one limit of `config`, so that nothing else refuses it."""
+    fitting = _fitting(config, profile)
+    cap = attrs.evolve(
+        profile, charging_profile_purpose=ChargingProfilePurpose.CHARGE_POINT_MAX_PROFILE, transaction_id=None
+    )
+    problems: list[Problem] = []
+    for limit in fitting:
+        others = {name: value for name, value in fitting.items() if name != limit}
+        outcome = install_profile(ChargePointState(attrs.evolve(config, max_profiles=1, **others)), 0, cap, now)
+        if not outcome.accepted:
+            problems.append(Problem(outcome.rule or "R10", where, outcome.reason))
+    return problems
+
+
+def _install_problems(
+    state: ChargePointState, outlet_id: int, profile: ChargingProfile, now: datetime, where: str
+) -> list[Problem]:
+    """R6-R10, D1-D3: everything `install_profile` rejects `profile` on `outlet_id` of `state` for. Where it may
+    go and whether there is room for it (R6-R9, D1, MaxChargingProfilesInstalled), asked on `state` with limits
+    the profile fits; then each limit it exceeds (`_limit_problems`)."""
+    fits = attrs.evolve(state, config=attrs.evolve(state.config, **_fitting(state.config, profile)))
+    outcome = install_profile(fits, outlet_id, profile, now)
+    placed = [] if outcome.accepted else [Problem(outcome.rule or "R10", where, outcome.reason)]
+    return placed + _limit_problems(state.config, profile, now, where)
+
+
 def _placement(
     outlet_id: int, placement: _Placement, state: ChargePointState | None, now: datetime, where: str
 ) -> list[Problem]:
     """R6-R10, D1-D3: what `install_profile` rejects on `state` (a stand-in charge point when None)."""
     target = _stand_in_state(outlet_id, placement, now) if state is None else state
-    outcome = install_profile(target, outlet_id, placement.stand_in(target.config), now)
-    if outcome.accepted:
-        return []
-    return [Problem(outcome.rule or "R10", where, outcome.reason)]
+    return _install_problems(target, outlet_id, placement.stand_in(target.config), now, where)
 
 
 def validate_payload(payload: Any, state: ChargePointState | None = None, now: datetime = _NO_TIME) -> list[Problem]:
-    """The problems of a SetChargingProfile.req payload (§5.16, §6.43): its shape (R14, R5), its profile (R4,
-    R11-R13, D4) and, when the profile is valid, its placement on `state` at `now` (R6-R10, D1-D3). Without a
-    state, a charge point with the default configuration that has the payload's connector (and, for a TxProfile,
-    a transaction on it) stands in, so only what is wrong with the payload itself shows."""
+    """Every problem of a SetChargingProfile.req payload (§5.16, §6.43; module docstring): its shape (R14, R5), its
+    profile (R4, R11-R13, D4) and, when what its placement depends on is known, its placement on `state` at `now`
+    (R6-R10, D1-D3; only the configured limits when connectorId is not usable). Without a state, a charge point
+    with the default configuration that has the payload's connector (and, for a TxProfile, a transaction on it)
+    stands in, so only what is wrong with the payload itself shows."""
     problems: list[Problem] = []
-    fields: dict[str, tuple[bool, Reader]] = {"connectorId": (True, read_int), "csChargingProfiles": (True, _an_object)}
-    read = _read_fields(payload, "", fields, problems)
+    read = _read_fields(payload, "", SET_CHARGING_PROFILE_FIELDS, problems)
     if read is None:
         return problems
     outlet_id = read.get("connectorId")
@@ -364,9 +389,15 @@ def validate_payload(payload: Any, state: ChargePointState | None = None, now: d
             outlet_id = None
     if "csChargingProfiles" not in read:
         return problems
-    placement = _profile(read["csChargingProfiles"], "csChargingProfiles", True, problems)
-    if placement is not None and outlet_id is not None:
-        problems.extend(_placement(outlet_id, placement, state, now, "csChargingProfiles"))
+    where = "csChargingProfiles"
+    placement = _profile(read[where], where, True, problems)
+    if placement is None:
+        return problems
+    if outlet_id is not None:
+        problems.extend(_placement(outlet_id, placement, state, now, where))
+    else:  # no connector to place it on, but the configured limits hold wherever it goes
+        config = ChargePointConfig() if state is None else state.config
+        problems.extend(_limit_problems(config, placement.stand_in(config), now, where))
     return problems
 
 
@@ -384,31 +415,68 @@ def _bare_profile(document: Mapping[str, Any], state: ChargePointState | None) -
 # --- saved states -------------------------------------------------------------------------------------------------
 
 
+def _entries(document: Mapping[str, Any], key: str, problems: list[Problem]) -> Sequence[Any]:
+    """The array `key` of a saved state (empty when absent, or when it is no array: a problem)."""
+    try:
+        return read_optional(document, key, "", read_array) or ()
+    except DocumentError as exc:
+        problems.append(_state_problem(exc))
+        return ()
+
+
+def _state_parts(document: Mapping[str, Any]) -> list[Problem]:
+    """Every malformed part of a saved state, each on its own: the header (a document without the other parts),
+    each key of the config, each profile entry and its profile (`validate_profile`, any saved-state purpose), each
+    transaction."""
+    problems: list[Problem] = []
+    header = {key: value for key, value in document.items() if key not in ("config", "profiles", "transactions")}
+    try:
+        state_from_json(header)
+    except StateDocumentError as exc:
+        problems.append(Problem("state", "", str(exc)))
+    config = document.get("config", {})
+    for part in [{key: value} for key, value in config.items()] if isinstance(config, Mapping) else [config]:
+        try:
+            config_from_ocpp(part)
+        except DocumentError as exc:
+            problems.append(_state_problem(exc))
+        except InvalidArgumentError as exc:  # the configuration's own checks
+            problems.append(Problem("state", "config", str(exc)))
+    for i, entry in enumerate(_entries(document, "profiles", problems)):
+        where = f"profiles[{i}]"
+        read = _read_fields(entry, where, INSTALLED_FIELDS, problems, _state_problem) or {}
+        if "chargingProfile" in read:
+            path = child_path(where, "chargingProfile")
+            problems.extend(validate_profile(read["chargingProfile"], path, strict=False))
+    for i, entry in enumerate(_entries(document, "transactions", problems)):
+        where = f"transactions[{i}]"
+        read = _read_fields(entry, where, TRANSACTION_FIELDS, problems, _state_problem) or {}
+        if len(read) == len(TRANSACTION_FIELDS):
+            try:
+                Transaction(read["connectorId"], read["transactionId"], read["start"])
+            except InvalidArgumentError as exc:  # the transaction's own checks
+                problems.append(Problem("state", where, str(exc)))
+    return problems
+
+
 def _state_document(document: Mapping[str, Any]) -> list[Problem]:
-    """A saved state: its format (the profiles' problems each, else the first format problem), then whether the
-    rules could have built it: each profile installed again in installedAt order must be accepted (R6-R10, D1-D3)
-    and replace nothing (R15)."""
+    """A saved state: every malformed part of it (`_state_parts`; the whole state's own checks when the parts are
+    well formed), else whether the rules could have built it: each profile installed again in installedAt order
+    must be accepted (R6-R10, D1-D3, every problem of each) and replace nothing (R15)."""
     try:
         state = state_from_json(document)
     except StateDocumentError as exc:
-        problems: list[Problem] = []
-        entries = document.get("profiles")
-        for i, entry in enumerate(entries if isinstance(entries, list) else []):
-            if isinstance(entry, Mapping) and "chargingProfile" in entry:
-                path = f"profiles[{i}].chargingProfile"
-                problems.extend(_located(validate_profile(entry["chargingProfile"], path, strict=False), ""))
-        return problems or [Problem("state", "", str(exc))]
+        return _state_parts(document) or [Problem("state", "", str(exc))]
     rebuilt = ChargePointState(state.config, transactions=state.transactions)
-    problems = []
-    order = sorted(range(len(state.profiles)), key=lambda i: state.profiles[i].installed_at)
-    for i in order:
-        installed = state.profiles[i]
+    problems: list[Problem] = []
+    for installed in sorted(state.profiles, key=lambda p: p.installed_at):
         profile = installed.profile
         where = f"profile {profile.charging_profile_id} on connector {installed.outlet_id}"
-        outcome = install_profile(rebuilt, installed.outlet_id, profile, installed.installed_at)
-        if not outcome.accepted:
-            problems.append(Problem(outcome.rule or "R10", where, outcome.reason))
+        refused = _install_problems(rebuilt, installed.outlet_id, profile, installed.installed_at, where)
+        if refused:
+            problems.extend(refused)
             continue
+        outcome = install_profile(rebuilt, installed.outlet_id, profile, installed.installed_at)
         if outcome.replaced:
             replaced = ", ".join(map(str, outcome.replaced))
             problems.append(

@@ -1,0 +1,214 @@
+"""Reading decoded JSON (dicts, lists, strings, numbers) field by field, with the path of every problem.
+
+One reader per kind of JSON value (`read_int`, `read_number`, `read_text`, `read_instant`, `read_enum`,
+`read_purpose`, `read_array`, `read_mapping`, `read_object`), `read_required` / `read_optional` for one field of
+an object, and `Field` tables that say which fields an object has, which are required and how each is read
+(`read_field`). Every problem raises `DocumentError` with the path of the offending value and a `DocumentProblem`:
+a wrong JSON type, a missing field, an unknown field, a string outside the allowed values, a timestamp that is
+not ISO 8601 with an offset (R5).
+
+Shared by the protocol adapters (`ocpp16`) and the documents (saved states, replay scripts). This module must not
+know any protocol: not which fields a message has (the adapters' field tables say that) nor how a protocol
+answers a malformed message (`ocpp16.codec.call_error_from` maps a `DocumentError` to a CALLERROR).
+
+Numbers: `read_number` accepts JSON integers and floats and `decimal.Decimal` (what Python OCPP stacks decode
+floats to); `read_int` accepts only real integers (not bool, not 1.0).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Collection, Mapping, Sequence
+from datetime import datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any, TypeVar
+
+import attrs
+
+from smartcharge.engine.instants import parse_instant
+from smartcharge.engine.model import Purpose
+from smartcharge.errors import DocumentError, DocumentProblem, InvalidArgumentError
+
+__all__ = [
+    "Field",
+    "Fields",
+    "Reader",
+    "child_path",
+    "read_array",
+    "read_enum",
+    "read_field",
+    "read_instant",
+    "read_int",
+    "read_mapping",
+    "read_number",
+    "read_object",
+    "read_optional",
+    "read_purpose",
+    "read_required",
+    "read_text",
+]
+
+_T = TypeVar("_T")
+_E = TypeVar("_E", bound=Enum)
+
+#: A reader: the value at a path, and the path (for errors) -> the value read. Raises `DocumentError`.
+Reader = Callable[[Any, str], _T]
+
+
+@attrs.frozen
+class Field:
+    """One field of a JSON object: whether it is `required`, and the reader of its value."""
+
+    required: bool
+    read: Reader[Any]
+
+
+#: An object's fields by name: every field it may have (any other is unknown).
+Fields = Mapping[str, Field]
+
+
+def child_path(path: str, key: str) -> str:
+    """The path of field `key` inside the object at `path` ("" is the document itself)."""
+    return f"{path}.{key}" if path else key
+
+
+def _json_type(value: object) -> str:
+    """The JSON name of `value`'s type, for error messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, (float, Decimal)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, Mapping):
+        return "object"
+    if isinstance(value, (list, tuple)):
+        return "array"
+    return type(value).__name__
+
+
+def _wrong_type(
+    value: object, path: str, wanted: str, problem: DocumentProblem = DocumentProblem.WRONG_TYPE
+) -> DocumentError:
+    return DocumentError(path, problem, f"must be {wanted}, not {_json_type(value)}")
+
+
+# --- one value ----------------------------------------------------------------------------------------------------
+
+
+def read_mapping(value: Any, path: str) -> Mapping[str, Any]:
+    """A JSON object, whatever its fields (its own table checks them where it is read)."""
+    if not isinstance(value, Mapping):
+        raise _wrong_type(value, path, "an object")
+    return value
+
+
+def read_object(value: Any, path: str, allowed: Collection[str]) -> Mapping[str, Any]:
+    """A JSON object with no field outside `allowed` (UNKNOWN_FIELD names every other one)."""
+    obj = read_mapping(value, path)
+    unknown = sorted(repr(k) for k in obj if k not in allowed)
+    if unknown:
+        raise DocumentError(path, DocumentProblem.UNKNOWN_FIELD, f"has unknown field(s) {', '.join(unknown)}")
+    return obj
+
+
+def read_array(value: Any, path: str) -> Sequence[Any]:
+    """A JSON array (a list or a tuple)."""
+    if not isinstance(value, (list, tuple)):
+        raise _wrong_type(value, path, "an array")
+    return value
+
+
+def read_int(value: Any, path: str) -> int:
+    """A JSON integer: an `int` that is not a bool (1.0 is not an integer here)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _wrong_type(value, path, "an integer")
+    return value
+
+
+def read_number(value: Any, path: str) -> float:
+    """A JSON number (int, float or Decimal, not bool) as a float. Values beyond float's range become infinite
+    and a NaN stays NaN, so the model rejects them (R4) as it rejects any non-finite limit."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        raise _wrong_type(value, path, "a number")
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
+    except ValueError:  # Decimal('sNaN')
+        return math.nan
+
+
+def read_text(value: Any, path: str) -> str:
+    """A JSON string."""
+    if not isinstance(value, str):
+        raise _wrong_type(value, path, "a string")
+    return value
+
+
+def read_instant(value: Any, path: str) -> datetime:
+    """An ISO 8601 timestamp with offset (R5) as a UTC instant; anything else, a non-string too, is a
+    BAD_TIMESTAMP."""
+    if not isinstance(value, str):
+        raise _wrong_type(value, path, "a string", DocumentProblem.BAD_TIMESTAMP)
+    try:
+        return parse_instant(value)
+    except InvalidArgumentError as exc:  # NaiveDatetimeError is one
+        raise DocumentError(
+            path, DocumentProblem.BAD_TIMESTAMP, f"is not an ISO 8601 timestamp with UTC offset: {exc}"
+        ) from None
+
+
+def _not_one_of(path: str, text: str, names: Sequence[str]) -> DocumentError:
+    return DocumentError(path, DocumentProblem.NOT_ALLOWED_VALUE, f"{text!r} is not one of {', '.join(names)}")
+
+
+def read_enum(value: Any, path: str, enum: type[_E], allowed: Collection[_E] | None = None) -> _E:
+    """A string naming a member of `enum` (limited to `allowed`): another string is NOT_ALLOWED_VALUE, a
+    non-string WRONG_TYPE."""
+    text = read_text(value, path)
+    members = list(enum) if allowed is None else list(allowed)
+    for member in members:
+        if member.value == text:
+            return member
+    raise _not_one_of(path, text, [str(m.value) for m in members])
+
+
+def read_purpose(value: Any, path: str, purposes: Collection[Purpose]) -> Purpose:
+    """The purpose of `purposes` that a string names: another string is NOT_ALLOWED_VALUE, a non-string
+    WRONG_TYPE."""
+    text = read_text(value, path)
+    for purpose in purposes:
+        if purpose.name == text:
+            return purpose
+    raise _not_one_of(path, text, [p.name for p in purposes])
+
+
+# --- one field of an object ---------------------------------------------------------------------------------------
+
+
+def read_required(obj: Mapping[str, Any], key: str, path: str, reader: Reader[_T]) -> _T:
+    """`obj[key]` read by `reader`; MISSING when it is absent."""
+    if key not in obj:
+        raise DocumentError(child_path(path, key), DocumentProblem.MISSING, "is required")
+    return reader(obj[key], child_path(path, key))
+
+
+def read_optional(obj: Mapping[str, Any], key: str, path: str, reader: Reader[_T]) -> _T | None:
+    """`obj[key]` read by `reader`, None when absent (a JSON null is a wrong type, not absence)."""
+    if key not in obj:
+        return None
+    return reader(obj[key], child_path(path, key))
+
+
+def read_field(obj: Mapping[str, Any], key: str, path: str, fields: Fields) -> Any:
+    """Field `key` of the object `obj` at `path`, read as `fields` says (required, or None when absent)."""
+    field = fields[key]
+    if field.required:
+        return read_required(obj, key, path, field.read)
+    return read_optional(obj, key, path, field.read)
