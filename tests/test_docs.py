@@ -127,7 +127,12 @@ DIRECTIVE = re.compile(r"^::: (\S+)\s*$")
 MODULES = sorted(
     m.name for m in pkgutil.walk_packages(smartcharge.__path__, "smartcharge.") if not m.name.endswith("__main__")
 )
-PUBLIC_MODULES = [name for name in ["smartcharge", *MODULES] if hasattr(importlib.import_module(name), "__all__")]
+#: Modules with an `__all__`, private ones (a name part starting with "_") left out: they are the library's own.
+PUBLIC_MODULES = [
+    name
+    for name in ["smartcharge", *MODULES]
+    if hasattr(importlib.import_module(name), "__all__") and not any(part.startswith("_") for part in name.split("."))
+]
 
 
 def directives() -> dict[str, set[str] | None]:

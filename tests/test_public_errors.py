@@ -54,7 +54,6 @@ from smartcharge import (
 )
 from smartcharge.engine import instants
 from smartcharge.ocpp16 import ChargingProfilePurpose
-from smartcharge.ocpp16.codec import read_int
 from smartcharge.tools import explain as explain_module
 from smartcharge.tools import render, validate
 
@@ -155,6 +154,9 @@ NO_BAD_CALL: dict[str, str] = {
     "Slice": _ANSWER,
     "StepDecision": _ANSWER,
     "StepLimit": _ANSWER,
+    "call_error_from": "takes a DocumentError the library raised, and maps its problem to a CALLERROR code",
+    "composite_schedule_answer": _OWN_VALUES,
+    "profile_fields": "builds the field table for the purposes it is given",
     "config_to_ocpp": _OWN_VALUES,
     "dumps": _OWN_VALUES,
     "evaluate_meter_value_decision": _OWN_VALUES,
@@ -162,7 +164,6 @@ NO_BAD_CALL: dict[str, str] = {
     "profile_to_ocpp": _OWN_VALUES,
     "schedule_table": _OWN_VALUES,
     "state_to_json": _OWN_VALUES,
-    "child_path": "joins a path and a key, whatever they are",
     "clear_profiles": "every criterion is a filter: one that matches nothing is answered Unknown (R32)",
     "document_kind": "answers None for a document of no kind it knows",
     "validate_profile": "reports every problem of any document as a Problem (see the Hypothesis test below)",
@@ -417,33 +418,20 @@ BAD_CALLS: dict[str, list[Bad]] = {
         Bad("duration 1.5", lambda f: f(CHARGING, [1], T0, 1.5, 90, {1: [250.0]}), "duration_s"),
     ],
     # --- the OCPP 1.6 adapter ---
-    "read_object": [
-        Bad("a number", lambda f: f(5, "payload", ()), "payload must be an object"),
-        Bad("an unknown field", lambda f: f({"extra": 1}, "payload", ()), "'extra'"),
+    "purpose_from_ocpp": [
+        Bad("unknown", lambda f: f("MaxProfile", "chargingProfilePurpose"), "chargingProfilePurpose 'MaxProfile'"),
+        Bad("not a string", lambda f: f(5, "chargingProfilePurpose"), "chargingProfilePurpose"),
     ],
-    "read_int": [
-        Bad("a string", lambda f: f("1", "stackLevel"), "stackLevel"),
-        Bad("a bool", lambda f: f(True, "id"), "id"),
-    ],
-    "read_number": [Bad("a string", lambda f: f("16", "limit"), "limit")],
-    "read_text": [Bad("a number", lambda f: f(5, "chargingRateUnit"), "chargingRateUnit")],
-    "read_instant": [
-        Bad("not ISO 8601", lambda f: f("tomorrow", "validFrom"), "validFrom"),
-        Bad("no offset", lambda f: f("2026-01-08T10:00:00", "validFrom"), "validFrom"),
-        Bad("a number", lambda f: f(20260108, "validFrom"), "validFrom"),
-    ],
-    "read_enum": [
-        Bad("kW", lambda f: f("kW", "chargingRateUnit", ChargingRateUnit), "chargingRateUnit 'kW'"),
-        Bad("not a string", lambda f: f(1, "chargingRateUnit", ChargingRateUnit), "chargingRateUnit"),
-    ],
-    "read_purpose": [Bad("unknown", lambda f: f("MaxProfile", "chargingProfilePurpose"), "chargingProfilePurpose")],
-    "read_required": [Bad("missing", lambda f: f({}, "duration", "", read_int), "duration is required")],
-    "read_optional": [Bad("wrong type", lambda f: f({"duration": "1h"}, "duration", "", read_int), "duration")],
     "profile_from_ocpp": [
         Bad("a list", lambda f: f([]), "chargingProfile"),
         Bad("empty", lambda f: f({}), "chargingProfileId"),
         Bad("negative limit", lambda f: f(_profile_json(limit=-1)), "limit"),
         Bad("unknown purpose", lambda f: f(_profile_json(chargingProfilePurpose="Max")), "chargingProfilePurpose"),
+    ],
+    "read_profile": [
+        Bad("a list", lambda f: f([], "profiles[0].chargingProfile"), "profiles[0].chargingProfile"),
+        Bad("empty", lambda f: f({}, "chargingProfile"), "chargingProfileId"),
+        Bad("negative limit", lambda f: f(_profile_json(limit=-1), "chargingProfile"), "limit"),
     ],
     "config_from_ocpp": [
         Bad("a list", lambda f: f([]), "config"),

@@ -70,7 +70,9 @@ __all__ = [
     "read_profile",
 ]
 
+#: The CALLERROR code of a payload with a required field missing or a field of the wrong JSON type (R14).
 FORMAT_VIOLATION = "FormatViolation"
+#: The CALLERROR code of a payload with a value a field may not take, such as an unknown enum value (R14).
 PROPERTY_CONSTRAINT_VIOLATION = "PropertyConstraintViolation"
 
 
