@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from smartcharge import (
     ChargePointConfig,
     ChargePointState,
+    InvalidArgumentError,
     NaiveDatetimeError,
     composite_schedule,
     start_transaction,
@@ -405,3 +406,24 @@ def test_meter_step_refuses_an_interval_that_is_not_a_positive_whole_number(inte
     state = seven_kw_state() if limited else ChargePointState(ChargePointConfig())
     with pytest.raises(ValueError, match=r"^interval_s must be a (whole|positive) number of seconds, not "):
         meter_step(state, 1, at(0), interval, 100.0)
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (lambda: LocalPolicy(peak_hours=[(17,)]), "peak_hours must be (start, end) pairs of hours, not [(17,)]"),
+        (lambda: LocalPolicy(energy_cap_kwh="30"), "energy_cap_kwh must be a finite number >= 0 or None, not '30'"),
+        (lambda: SessionProgress("0", 250), "energy_delivered_wh must be a finite number >= 0, not '0'"),
+        (lambda: ChargingEnvironment("noon"), "hour must be 0..23, not 'noon'"),
+        (lambda: ChargingEnvironment(12, "cheap"), "price must be a number or None, not 'cheap'"),
+        (
+            lambda: is_peak_hour("noon", [(17, 20)]),
+            "is_peak_hour needs an hour and (start, end) pairs of hours, not 'noon' and [(17, 20)]",
+        ),
+    ],
+)
+def test_r35_the_local_policy_refuses_values_that_are_no_numbers_naming_them(build, message: str) -> None:
+    """R35: the policy's inputs are numbers; anything else is an `InvalidArgumentError` saying which and why."""
+    with pytest.raises(InvalidArgumentError) as info:
+        build()
+    assert str(info.value) == message
