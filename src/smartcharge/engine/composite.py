@@ -29,7 +29,7 @@ from typing import Any, TypeVar
 
 import attrs
 
-from smartcharge.engine.instants import epoch_seconds, from_epoch, to_epoch
+from smartcharge.engine.instants import from_epoch, to_epoch
 from smartcharge.engine.model import ChargePointConfig, ChargingRateUnit, Purpose, PurposeRole
 from smartcharge.engine.store import ChargePointState, InstalledProfile
 from smartcharge.engine.timeline import FOREVER, ProfileTimeline, recurrence_period
@@ -563,7 +563,7 @@ def limit_at(
     """
     target = _engine(state).target(outlet_id)
     unit = _unit(unit)
-    return target.limit(epoch_seconds(at, "at"), unit)[0]
+    return target.limit(to_epoch(at, "at"), unit)[0]
 
 
 def limit_span(
@@ -591,7 +591,7 @@ def composite_schedule(
     if not isinstance(duration, int) or isinstance(duration, bool) or duration < 0:
         raise ValueError(f"duration must be a non-negative whole number of seconds, not {duration!r}")
     the_unit = state.config.allowed_rate_units[0] if unit is None else _unit(unit)
-    begin = epoch_seconds(start, "start")
+    begin = to_epoch(start, "start")
     end = begin + max(duration, 1)
     spans: Iterable[tuple[int, float | None, int]] | None = None
     if target.window_independent and duration <= _SHORT_WINDOW:
@@ -629,7 +629,7 @@ def next_change(state: ChargePointState, outlet_id: int, after: datetime) -> dat
     recurrence origins) lies ahead, the pattern repeats weekly, so a quiet fortnight skips to the next one.
     """
     target = _engine(state).target(outlet_id)
-    origin = epoch_seconds(after, "after")
+    origin = to_epoch(after, "after")
     fixed = _fixed_instants(target, origin)
     first: tuple[float | None, int] | None = None
     cursor, hi = origin, origin + 3_600  # most limits change within the hour: look there first, then the day
