@@ -574,15 +574,16 @@ def test_limit_at_keeps_an_answer_for_its_span_and_looks_it_up_again() -> None:
 
 
 def test_limit_at_keeps_at_most_its_bound_of_answers_and_stays_right_past_it() -> None:
-    from smartcharge.engine.composite import _MAX_ANSWERS, _engine
+    from smartcharge._cache import SpanCache
+    from smartcharge.engine.composite import _engine
 
     state = _many_spans()
     for k in range(12 * 48):  # more spans than the bound
         assert limit_at(state, 1, at(1_800 * k + 900), "A").value == 6.0 + k % 48 % 7
         for answers in _engine(state).target(1)._answers:  # in W and in A
-            starts, ends, limits = answers.table
-            assert len(starts) == len(ends) == len(limits) <= _MAX_ANSWERS
-    assert len(_engine(state).target(1)._answers[1].table[0]) == 12 * 48 - _MAX_ANSWERS  # emptied once, refilled
+            starts, ends, limits = answers._table
+            assert len(starts) == len(ends) == len(limits) <= SpanCache.LIMIT
+    assert len(_engine(state).target(1)._answers[1]._table[0]) == 12 * 48 - SpanCache.LIMIT  # emptied once, refilled
     assert limit_at(state, 1, at(900), "A").value == 6.0
 
 

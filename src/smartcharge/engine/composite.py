@@ -6,7 +6,7 @@ governs at an instant (highest stackLevel, falling back when it stops covering, 
 whole charge point's sum (R27). Where one profile applies in time is `timeline`'s business; installing and
 clearing is `state`'s. Public: `limit_at`, `next_change`, `composite_schedule`.
 
-What does not depend on the question is compiled once per state (`ChargePointState.memo`; the state is
+What does not depend on the question is compiled once per state (kept with the state, `smartcharge._cache`; the state is
 immutable): every profile's timeline in epoch seconds, and per connector the profiles of each purpose in priority
 order. A composite schedule is a sweep over slice boundaries with one heap per purpose, O(S log S) in the number
 of slices S, never proportional to the seconds in a window. `limit_at` does not sweep: per purpose it asks the
@@ -20,15 +20,14 @@ from __future__ import annotations
 import heapq
 import math
 import sys
-import weakref
-from bisect import bisect_right
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from operator import attrgetter, itemgetter
-from typing import Any, TypeVar
+from typing import Any
 
 import attrs
 
+from smartcharge._cache import SpanCache, compiled, shared
 from smartcharge.engine.instants import from_epoch, to_epoch
 from smartcharge.engine.model import ChargePointConfig, ChargingRateUnit, Purpose, PurposeRole
 from smartcharge.engine.store import ChargePointState, InstalledProfile
@@ -47,7 +46,6 @@ __all__ = [
 ]
 
 _A, _W = ChargingRateUnit.A, ChargingRateUnit.W
-_T = TypeVar("_T")
 
 
 @attrs.frozen(slots=True)
@@ -147,7 +145,7 @@ class _Profile:
         # profiles with one id (which `install_profile` never leaves). Negated, so that the highest sorts first.
         specific = 1 if installed.outlet_id != 0 else 0
         self.priority = (-profile.stack_level, -specific, -profile.charging_profile_id, position)
-        self.timeline: ProfileTimeline = installed.compiled(_timeline)
+        self.timeline: ProfileTimeline = compiled(installed, _timeline)
         self.unit = installed.profile.charging_schedule.charging_rate_unit
         self.phases = default_phases
 
@@ -161,7 +159,7 @@ class _Profile:
         """Period `index` as a `LimitSource` (shared, `_shared`)."""
         profile = self.installed.profile
         limit, unit, phases = self.piece(index)
-        return _shared(
+        return shared(
             LimitSource,
             profile.charging_profile_id,
             profile.charging_profile_purpose,
@@ -171,21 +169,6 @@ class _Profile:
             unit,
             phases,
         )
-
-
-#: Answers shared between states (flyweights): equal `LimitSource`s and `Limit`s are one object, so a fleet of
-#: charge points given the same profiles keeps each answer once, however each parsed them. Weak: an answer that
-#: no state keeps any more is forgotten. Used only where an answer is first computed, never on a cached one.
-_SHARED_ANSWERS: weakref.WeakValueDictionary[tuple[Any, ...], Any] = weakref.WeakValueDictionary()
-
-
-def _shared(cls: Callable[..., _T], *fields: Any) -> _T:
-    """`cls(*fields)`, or the equal one already kept."""
-    key = (cls, *fields)
-    found: _T | None = _SHARED_ANSWERS.get(key)
-    if found is None:
-        _SHARED_ANSWERS[key] = found = cls(*fields)
-    return found
 
 
 def _timeline(installed: InstalledProfile) -> ProfileTimeline:
@@ -208,40 +191,6 @@ class _Lane:
         self.tx = tx
         self.tx_default = tx_default
         self.session = session
-
-
-class _Answers:
-    """`limit_at`'s answers in one unit for one target, each with the span [start, end) it holds over: sorted,
-    disjoint spans, looked up by bisection. The state is immutable, so an answer never goes stale; the table is
-    emptied when it reaches `_MAX_ANSWERS` entries to bound its memory.
-
-    `table` is (starts, ends, limits), three tuples replaced together by `add`, never changed in place: a reader
-    in another thread sees the table before or after an addition, never half of it.
-    """
-
-    __slots__ = ("table",)
-
-    def __init__(self) -> None:
-        self.table: tuple[tuple[int, ...], tuple[int, ...], tuple[Limit, ...]] = ((), (), ())
-
-    def add(self, t: int, start: int, end: int, limit: Limit) -> None:
-        """Keeps `limit` for [start, end) around t (t is in no span yet), trimmed to leave its neighbours alone."""
-        starts, ends, limits = self.table
-        if len(starts) >= _MAX_ANSWERS:
-            starts, ends, limits = (), (), ()
-        i = bisect_right(starts, t)
-        if i > 0:  # (a neighbour's bound first: where they touch, one int object serves both)
-            start = max(ends[i - 1], start)
-        if i < len(starts):
-            end = min(starts[i], end)
-        self.table = (
-            (*starts[:i], start, *starts[i:]),
-            (*ends[:i], end, *ends[i:]),
-            (*limits[:i], limit, *limits[i:]),
-        )
-
-
-_MAX_ANSWERS = 512
 
 
 class _Target:
@@ -276,7 +225,7 @@ class _Target:
         # Hardware maxima (R25), in W and in A (indexed by `unit is _A`: an enum member hashes slowly).
         self.outlet_hardware = engine.hardware
         self.hardware = (count * engine.hardware[0], count * engine.hardware[1])
-        self._answers = (_Answers(), _Answers())  # in W, in A
+        self._answers: tuple[SpanCache[Limit], SpanCache[Limit]] = (SpanCache(), SpanCache())  # in W, in A
 
     def governing_at(self, t: int) -> tuple[list[_Governing], list[_Governing | None], int, int]:
         """The caps' and every lane's governing periods at t, and a span [lo, hi) around t over which they stay
@@ -313,14 +262,13 @@ class _Target:
     def limit(self, t: int, unit: ChargingRateUnit) -> tuple[Limit, int]:
         """`limit_at`'s answer at t (D8: the window starts at t) and the end of the span it holds over."""
         answers = self._answers[unit is _A]
-        starts, ends, limits = answers.table
-        i = bisect_right(starts, t) - 1
-        if i >= 0 and t < ends[i]:
-            return limits[i], ends[i]
+        found = answers.find(t)
+        if found is not None:
+            return found
         caps, tx, lo, hi = self.governing_at(t)
         value, phases = self.value(caps, tx, unit)
         sources = (*(p.source(index) for p, index in caps), *(g[0].source(g[1]) for g in tx if g is not None))
-        limit = _shared(Limit, value, unit, phases, sources, self.hardware[unit is _A])
+        limit = shared(Limit, value, unit, phases, sources, self.hardware[unit is _A])
         answers.add(t, lo, hi, limit)
         return limit, hi
 
@@ -340,7 +288,7 @@ def _top(stack: list[_Profile], t: int, session: int | None, lo: int, hi: int) -
 
 
 class _Engine:
-    """A state compiled for evaluation, once (`ChargePointState.memo`): every installed profile's timeline and
+    """A state compiled for evaluation, once (`compiled`): every installed profile's timeline and
     each connector's stacks, built when first needed."""
 
     __slots__ = ("_lanes", "_stacks", "_targets", "config", "hardware", "profiles", "transactions")
@@ -397,7 +345,7 @@ class _Engine:
 
 
 def _engine(state: ChargePointState) -> _Engine:
-    return state.memo("composite.engine", _Engine)
+    return compiled(state, _Engine)
 
 
 # --- the sweep ------------------------------------------------------------------------------------------------
