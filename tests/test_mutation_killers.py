@@ -563,10 +563,10 @@ def test_limit_at_answers_instants_in_any_order_as_a_new_state_does() -> None:
 def test_limit_at_keeps_an_answer_for_its_span_and_looks_it_up_again() -> None:
     from unittest import mock
 
-    from smartcharge.engine.composite import _Target
+    from smartcharge.engine._compiled import Target
 
     state = start_transaction(installed(None, (1, profile(1, periods=((0, 6.0), (600, 8.0))))), 1, 1, T0)
-    with mock.patch.object(_Target, "governing_at", autospec=True, side_effect=_Target.governing_at) as computed:
+    with mock.patch.object(Target, "governing_at", autospec=True, side_effect=Target.governing_at) as computed:
         assert [limit_at(state, 1, at(offset), "A").value for offset in (0, 1, 300, 599, 600, 601, 3_600)] == [
             6.0, 6.0, 6.0, 6.0, 8.0, 8.0, 8.0
         ]  # fmt: skip
@@ -575,15 +575,16 @@ def test_limit_at_keeps_an_answer_for_its_span_and_looks_it_up_again() -> None:
 
 def test_limit_at_keeps_at_most_its_bound_of_answers_and_stays_right_past_it() -> None:
     from smartcharge._cache import SpanCache
-    from smartcharge.engine.composite import _engine
+    from smartcharge.engine._compiled import compiled_engine
 
     state = _many_spans()
+    answers = compiled_engine(state).target(1).answers
     for k in range(12 * 48):  # more spans than the bound
         assert limit_at(state, 1, at(1_800 * k + 900), "A").value == 6.0 + k % 48 % 7
-        for answers in _engine(state).target(1)._answers:  # in W and in A
-            starts, ends, limits = answers._table
+        for cache in answers.values():  # in W and in A
+            starts, ends, limits = cache._table
             assert len(starts) == len(ends) == len(limits) <= SpanCache.LIMIT
-    assert len(_engine(state).target(1)._answers[1]._table[0]) == 12 * 48 - SpanCache.LIMIT  # emptied once, refilled
+    assert len(answers[ChargingRateUnit.A]._table[0]) == 12 * 48 - SpanCache.LIMIT  # emptied once, refilled
     assert limit_at(state, 1, at(900), "A").value == 6.0
 
 

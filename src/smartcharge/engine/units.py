@@ -11,7 +11,7 @@ import math
 
 from smartcharge.engine.model import ChargingRateUnit
 
-__all__ = ["amps_to_watts", "convert", "watts_to_amps"]
+__all__ = ["amps_to_watts", "convert", "convert_unchecked", "watts_to_amps"]
 
 
 def _check(voltage: float, phases: int) -> None:
@@ -24,22 +24,30 @@ def _check(voltage: float, phases: int) -> None:
 def amps_to_watts(amps: float, voltage: float = 230.0, phases: int = 3) -> float:
     """Total power in W of `amps` per phase on `phases` phases at `voltage` (R3)."""
     _check(voltage, phases)
-    return amps * voltage * phases
+    return convert_unchecked(amps, ChargingRateUnit.A, ChargingRateUnit.W, voltage, phases)
 
 
 def watts_to_amps(watts: float, voltage: float = 230.0, phases: int = 3) -> float:
     """Current per phase in A that carries `watts` in total on `phases` phases at `voltage` (R3)."""
     _check(voltage, phases)
-    return watts / (voltage * phases)
+    return convert_unchecked(watts, ChargingRateUnit.W, ChargingRateUnit.A, voltage, phases)
 
 
 def convert(
     value: float, from_unit: ChargingRateUnit, to_unit: ChargingRateUnit, voltage: float = 230.0, phases: int = 3
 ) -> float:
     """`value` in `from_unit` expressed in `to_unit` (identity when the units agree)."""
+    _check(voltage, phases)
+    return convert_unchecked(value, from_unit, to_unit, voltage, phases)
+
+
+def convert_unchecked(
+    value: float, from_unit: ChargingRateUnit, to_unit: ChargingRateUnit, voltage: float, phases: int
+) -> float:
+    """`convert` without checking `voltage` and `phases`, for callers whose values were checked where they were
+    made (a configuration's voltage, a period's numberPhases): the engine's inner loops (R3, R26)."""
     if from_unit is to_unit:
-        _check(voltage, phases)
         return value
     if to_unit is ChargingRateUnit.W:
-        return amps_to_watts(value, voltage, phases)
-    return watts_to_amps(value, voltage, phases)
+        return value * voltage * phases
+    return value / (voltage * phases)
