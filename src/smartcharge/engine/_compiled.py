@@ -126,18 +126,10 @@ class Target:
     """What the limit of one outlet, or of the whole charge point (outlet 0, R27), is made of: the caps' stacks
     (one per cap purpose) and one lane per outlet, plus `limit_at`'s answers given so far, per unit."""
 
-    __slots__ = (
-        "answers",
-        "caps",
-        "config",
-        "hardware",
-        "lanes",
-        "outlet_hardware",
-        "outlet_id",
-        "window_independent",
-    )
+    __slots__ = ("answers", "caps", "config", "engine", "lanes", "outlet_count", "outlet_id", "window_independent")
 
     def __init__(self, engine: Engine, outlet_id: int) -> None:
+        self.engine = engine
         self.outlet_id = outlet_id
         self.config = engine.config
         outlets = list(engine.config.outlet_ids) if outlet_id == 0 else [outlet_id]
@@ -149,11 +141,13 @@ class Target:
             lane.session is not None or not any(p.timeline.runs_from_session for p in (*lane.tx, *lane.tx_default))
             for lane in self.lanes
         )
-        count = 1 if outlet_id else len(outlets)
-        #: Hardware maxima (R25) per unit: one outlet's, and this target's (the sum of its outlets').
-        self.outlet_hardware = engine.hardware
-        self.hardware = {unit: count * limit for unit, limit in engine.hardware.items()}
-        self.answers: dict[ChargingRateUnit, SpanCache[Limit]] = {unit: SpanCache() for unit in ChargingRateUnit}
+        self.outlet_count = 1 if outlet_id else len(outlets)
+        #: `limit_at`'s answers in each unit asked so far.
+        self.answers: dict[ChargingRateUnit, SpanCache[Limit]] = {}
+
+    def hardware_limit(self, unit: ChargingRateUnit) -> float:
+        """This target's hardware maximum in `unit`: its outlets' added up (R25, R27)."""
+        return self.outlet_count * self.engine.hardware_limit(unit)
 
     def governing_at(self, t: int) -> tuple[list[GoverningPeriod], list[GoverningPeriod | None], int, int]:
         """The caps' and every lane's governing periods at t, and a span [lo, hi) around t over which they stay
@@ -178,7 +172,7 @@ class Target:
     ) -> tuple[float | None, int]:
         """The limit (None: none) and phases the governing periods give in `unit` (R25-R27)."""
         if self.outlet_id == 0:
-            station = station_limit(caps, tx, unit, self.config, self.outlet_hardware[unit])
+            station = station_limit(caps, tx, unit, self.config, self.engine.hardware_limit(unit))
             return station.value, station.number_phases
         own = tx[0]
         rates = caps if own is None else [*caps, own]
@@ -188,14 +182,17 @@ class Target:
 
     def limit(self, t: int, unit: ChargingRateUnit) -> tuple[Limit, int]:
         """`limit_at`'s answer at t (D8: the window starts at t) and the end of the span it holds over."""
-        answers = self.answers[unit]
-        found = answers.find(t)
-        if found is not None:
-            return found
+        answers = self.answers.get(unit)
+        if answers is None:
+            answers = self.answers[unit] = SpanCache()
+        else:
+            found = answers.find(t)
+            if found is not None:
+                return found
         caps, tx, lo, hi = self.governing_at(t)
         value, phases = self.value(caps, tx, unit)
         sources = (*(g.source() for g in caps), *(g.source() for g in tx if g is not None))
-        limit = shared(Limit, value, unit, phases, sources, self.hardware[unit])
+        limit = shared(Limit, value, unit, phases, sources, self.hardware_limit(unit))
         answers.add(t, lo, hi, limit)
         return limit, hi
 
@@ -204,18 +201,24 @@ class Engine:
     """A state compiled for evaluation (`compiled_engine`): every installed profile's timeline and, built on
     first use, each outlet's stacks, lane and target."""
 
-    __slots__ = ("_lanes", "_stacks", "_targets", "config", "hardware", "profiles", "transactions")
+    __slots__ = ("_hardware", "_lanes", "_stacks", "_targets", "config", "profiles", "transactions")
 
     def __init__(self, state: ChargePointState) -> None:
         self.config = state.config
         phases = state.config.default_number_phases
         self.profiles = [CompiledProfile(installed, phases, i) for i, installed in enumerate(state.profiles)]
         self.transactions = state.transactions
-        #: One outlet's hardware maximum per unit (R25).
-        self.hardware = {unit: outlet_hardware_limit(state.config, unit) for unit in ChargingRateUnit}
+        self._hardware: dict[ChargingRateUnit, float] = {}
         self._stacks: dict[int, Stacks] = {}
         self._lanes: dict[int, Lane] = {}
         self._targets: dict[int, Target] = {}
+
+    def hardware_limit(self, unit: ChargingRateUnit) -> float:
+        """One outlet's hardware maximum in `unit` (R25)."""
+        found = self._hardware.get(unit)
+        if found is None:
+            found = self._hardware[unit] = outlet_hardware_limit(self.config, unit)
+        return found
 
     def stacks(self, outlet_id: int) -> Stacks:
         """The profiles reaching `outlet_id` (> 0)."""

@@ -8,6 +8,7 @@ not know about time, stack levels, caching or how a result is reported (`limits`
 
 from __future__ import annotations
 
+import math
 import sys
 from collections.abc import Sequence
 from typing import NamedTuple, Protocol
@@ -39,7 +40,13 @@ def combine_sources(sources: Sequence[Rate], unit: ChargingRateUnit, voltage: fl
     """R26 over `sources` (one or more; e.g. some of a `Limit`'s): the least of their limits in `unit`, each
     converted on the smallest number of phases among them, and those phases."""
     phases = min([source.number_phases for source in sources])
-    value = min([convert_unchecked(s.limit, s.unit, unit, voltage, phases) for s in sources])
+    value = math.inf
+    for source in sources:
+        limit = source.limit
+        if source.unit is not unit:  # perf: no call where nothing converts (most sources in most states)
+            limit = convert_unchecked(limit, source.unit, unit, voltage, phases)
+        if limit < value:
+            value = limit
     return min(value, _LARGEST), phases
 
 

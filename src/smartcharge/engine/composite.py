@@ -91,5 +91,5 @@ def composite_schedule(
             continue  # equal to the period before: merged
         periods.append(CompositePeriod(span_start - begin, value, phases))
     return CompositeSchedule(
-        outlet_id, from_epoch(begin), duration, the_unit, tuple(periods), target.hardware[the_unit]
+        outlet_id, from_epoch(begin), duration, the_unit, tuple(periods), target.hardware_limit(the_unit)
     )
