@@ -56,9 +56,9 @@ class Compilable:
     _compiled_form: Any
 
     def __new__(cls: type[_C], *args: Any, **kwargs: Any) -> _C:
-        value = super().__new__(cls)
-        # perf: None until compiled, so that the first `compiled` is a comparison, not an AttributeError (1-2 µs
-        # for each of a new state's profiles)
+        value = object.__new__(cls)
+        # perf: None until compiled, so that a first `compiled` is a comparison, not an AttributeError: 1-2 µs
+        # saved for each profile of a new state, for about 0.5 µs more per value built
         object.__setattr__(value, "_compiled_form", None)
         return value
 
