@@ -33,11 +33,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from schema import assert_valid_response
 
 from smartcharge.documents import replay
+from smartcharge.documents.state_document import state_from_json, state_to_json
 from smartcharge.engine.instants import parse_instant
+from smartcharge.engine.store import ChargePointState
 from smartcharge.errors import OcppCallError, ScriptError
 from smartcharge.ocpp16 import codec
-from smartcharge.documents.state_document import state_from_json, state_to_json
-from smartcharge.engine.store import ChargePointState
 
 __all__ = ["NOW", "RICH_STATE", "check_handler", "exercise"]
 
