@@ -24,11 +24,12 @@ What "immutable" promises, caches notwithstanding:
 - A cache is never part of a value: equality, hashing, `repr`, pickling and copying ignore it (a compiled form
   lives in a slot that is not a field; an unpickled or copied value starts without one and compiles again).
 - A cache never changes an answer: it keeps what the value alone determines, and shared objects are equal values.
-- Concurrent readers are safe without a lock: a compiled form or an answer table is replaced whole, never
-  changed in place, so a reader sees it before or after an addition, never half of it. Two threads may both
-  build the same compiled form; both builds are equal and either may be kept.
+- Concurrent readers are safe without a lock: a compiled form is set once, an answer table is replaced whole,
+  never changed in place, and an engine's per-outlet parts are added one dictionary entry at a time (atomic in
+  CPython), so a reader sees each before or after an addition, never half of it. Two threads may both build
+  the same thing; both builds are equal and either may be kept.
 
-This module knows nothing of profiles, OCPP or time; it only keeps what it is given.
+This module imports nothing of smartcharge and knows nothing of profiles or OCPP: it keeps what it is given.
 """
 
 from __future__ import annotations
