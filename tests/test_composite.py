@@ -13,6 +13,7 @@ from smartcharge import (
     ChargePointState,
     ChargingProfilePurpose,
     ChargingRateUnit,
+    InvalidArgumentError,
     NaiveDatetimeError,
     composite_schedule,
     end_transaction,
@@ -304,12 +305,18 @@ def test_r5_naive_instants_are_refused():
         composite_schedule(state, 1, T0.replace(tzinfo=None), 60)
 
 
-def test_unknown_connector_and_negative_duration_are_refused():
+def test_unknown_connector_negative_duration_and_unknown_unit_are_refused():
     state = installed(None)
-    with pytest.raises(ValueError, match="outlet_id 3"):
+    with pytest.raises(InvalidArgumentError, match=r"^outlet_id 3 is not 0\.\.2$"):
         limit_at(state, 3, T0)
-    with pytest.raises(ValueError, match="duration"):
+    with pytest.raises(InvalidArgumentError, match=r"^outlet_id 1\.0 is not 0\.\.2$"):
+        composite_schedule(state, 1.0, T0, 60)  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgumentError, match=r"^duration must be a non-negative whole number of seconds, not -1"):
         composite_schedule(state, 1, T0, -1)
+    with pytest.raises(InvalidArgumentError, match=r"^unit must be one of 'A', 'W', not 'kW'$"):
+        composite_schedule(state, 1, T0, 60, "kW")
+    with pytest.raises(InvalidArgumentError, match=r"^unit must be one of 'A', 'W', not 'kW'$"):
+        limit_at(state, 1, T0, "kW")  # type: ignore[arg-type]
 
 
 def test_r1_external_constraints_cap_like_charge_point_max():

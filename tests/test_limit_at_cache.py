@@ -3,8 +3,8 @@ order the same as a new state computes them, and no more than a bounded number o
 (docs/performance.md). Every answer checked is the governing period's limit (SPEC R22, R23).
 
 How many answers are computed and kept is not part of the public API, so two tests look at the engine's private
-names: `_Target.governing_at` (one call per computed answer), `_engine(state).target(outlet)._answers` (the tables
-in W and in A) and `_MAX_ANSWERS` (their bound)."""
+parts: `Target.governing_at` of `smartcharge.engine._compiled` (one call per computed answer), the target's
+`answers` (a `SpanCache` of `smartcharge._cache` per unit) and `SpanCache.LIMIT` (their bound)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ from unittest import mock
 
 from builders import T0, at, installed, profile
 
-from smartcharge import ChargePointState, limit_at, start_transaction
-from smartcharge.engine.composite import _MAX_ANSWERS, _engine, _Target
+from smartcharge import ChargePointState, ChargingRateUnit, limit_at, start_transaction
+from smartcharge._cache import SpanCache
+from smartcharge.engine._compiled import Target, compiled_engine
 
 
 def many_spans() -> ChargePointState:
@@ -35,7 +36,7 @@ def test_limit_at_answers_instants_in_any_order_as_a_new_state_does() -> None:
 
 def test_limit_at_keeps_an_answer_for_its_span_and_looks_it_up_again() -> None:
     state = start_transaction(installed(None, (1, profile(1, periods=((0, 6.0), (600, 8.0))))), 1, 1, T0)
-    with mock.patch.object(_Target, "governing_at", autospec=True, side_effect=_Target.governing_at) as computed:
+    with mock.patch.object(Target, "governing_at", autospec=True, side_effect=Target.governing_at) as computed:
         assert [limit_at(state, 1, at(offset), "A").value for offset in (0, 1, 300, 599, 600, 601, 3_600)] == [
             6.0, 6.0, 6.0, 6.0, 8.0, 8.0, 8.0
         ]  # fmt: skip
@@ -44,10 +45,11 @@ def test_limit_at_keeps_an_answer_for_its_span_and_looks_it_up_again() -> None:
 
 def test_limit_at_keeps_at_most_its_bound_of_answers_and_stays_right_past_it() -> None:
     state = many_spans()
+    answers = compiled_engine(state).target(1).answers
     for k in range(12 * 48):  # more spans than the bound
         assert limit_at(state, 1, at(1_800 * k + 900), "A").value == 6.0 + k % 48 % 7
-        for answers in _engine(state).target(1)._answers:  # in W and in A
-            starts, ends, limits = answers.table
-            assert len(starts) == len(ends) == len(limits) <= _MAX_ANSWERS
-    assert len(_engine(state).target(1)._answers[1].table[0]) == 12 * 48 - _MAX_ANSWERS  # emptied once, refilled
+        for cache in answers.values():  # in W and in A
+            starts, ends, limits = cache._table
+            assert len(starts) == len(ends) == len(limits) <= SpanCache.LIMIT
+    assert len(answers[ChargingRateUnit.A]._table[0]) == 12 * 48 - SpanCache.LIMIT  # emptied once, refilled
     assert limit_at(state, 1, at(900), "A").value == 6.0

@@ -180,10 +180,8 @@ BAD_CALLS: dict[str, list[Bad]] = {
     "to_epoch": [
         Bad("naive", lambda f: f(NAIVE), naive("datetime")),
         Bad("a number", lambda f: f(0), "datetime must be a datetime"),
-    ],
-    "epoch_seconds": [
-        Bad("naive", lambda f: f(NAIVE, "after"), naive("after")),
-        Bad("a string", lambda f: f("2026-01-08T10:00:00Z", "after"), "after must be a datetime"),
+        Bad("naive, named", lambda f: f(NAIVE, "after"), naive("after")),
+        Bad("a string, named", lambda f: f("2026-01-08T10:00:00Z", "after"), "after must be a datetime"),
     ],
     "from_epoch": [
         Bad("a string", lambda f: f("0"), "seconds"),
@@ -615,7 +613,7 @@ def test_bad_arguments_raise_a_smart_charging_error_naming_them(f: Any, case: Ba
 #: no instant either, except where the instant is optional (`OPTIONAL`).
 INSTANT_ARGUMENTS: list[tuple[str, Callable[[Any], object], str]] = [
     ("utc_instant", lambda v: instants.utc_instant(v, "when"), "when"),
-    ("epoch_seconds", lambda v: instants.epoch_seconds(v, "when"), "when"),
+    ("to_epoch, named", lambda v: instants.to_epoch(v, "when"), "when"),
     ("to_epoch", lambda v: instants.to_epoch(v), "datetime"),
     ("format_instant", lambda v: instants.format_instant(v), "datetime"),
     ("install_profile", lambda v: smartcharge.install_profile(STATE, 0, profile(2), v), "now"),

@@ -4,8 +4,11 @@ must never change an answer, keep anything alive, or make two unequal values one
 
 from __future__ import annotations
 
+import copy
 import gc
+import pickle
 
+import attrs
 import pytest
 from builders import T0, at, installed, profile
 from hypothesis import given
@@ -21,8 +24,7 @@ from smartcharge import (
     limit_at,
     start_transaction,
 )
-from smartcharge.engine.composite import _SHARED_ANSWERS
-from smartcharge.engine.model import _SHARED_PERIODS
+from smartcharge._cache import _SHARED, compiled
 
 periods = st.tuples(st.integers(1, 86_400), st.floats(0, 1e6, allow_nan=False), st.none() | st.integers(1, 3))
 
@@ -49,12 +51,13 @@ def test_a_period_of_a_subclass_is_kept_as_given():
 
 
 def test_the_shared_periods_forget_a_period_no_schedule_holds():
-    key = (0, 123_456.7, 2)
-    schedule = ChargingSchedule("W", [ChargingSchedulePeriod(*key)])
-    assert _SHARED_PERIODS.get(key) is schedule.charging_schedule_period[0]
+    fields = (0, 123_456.7, 2)
+    key = (ChargingSchedulePeriod, *fields)
+    schedule = ChargingSchedule("W", [ChargingSchedulePeriod(*fields)])
+    assert _SHARED.get(key) is schedule.charging_schedule_period[0]
     del schedule
     gc.collect()
-    assert _SHARED_PERIODS.get(key) is None
+    assert _SHARED.get(key) is None
 
 
 def fleet_state(config: ChargePointConfig | None = None) -> ChargePointState:
@@ -88,10 +91,10 @@ def test_the_shared_answers_forget_answers_no_state_keeps():
     state = start_transaction(installed(None, (1, profile(9, unit="W", periods=[(0, 4321.5)]))), 1, 1, T0)
     answer = limit_at(state, 1, at(0))
     assert answer.value == 4321.5
-    assert any(value is answer for value in _SHARED_ANSWERS.values())
+    assert any(value is answer for value in _SHARED.values())
     del state, answer
     gc.collect()
-    assert not any(getattr(value, "value", None) == 4321.5 for value in _SHARED_ANSWERS.values())
+    assert not any(getattr(value, "value", None) == 4321.5 for value in _SHARED.values())
 
 
 def test_a_state_derived_by_an_install_keeps_the_compiled_form_of_the_profiles_it_keeps():
@@ -101,23 +104,23 @@ def test_a_state_derived_by_an_install_keeps_the_compiled_form_of_the_profiles_i
     def must_not_build(_: InstalledProfile) -> object:
         raise AssertionError("compiled again")
 
-    kept = {id(ip): ip.compiled(must_not_build) for ip in state.profiles}
+    kept = {id(ip): compiled(ip, must_not_build) for ip in state.profiles}
     outcome = install_profile(state, 2, profile(3, periods=[(0, 10.0)]), at(60))
     assert outcome.accepted
     derived = outcome.state
     assert limit_at(derived, 1, at(0)) == limit_at(state, 1, at(0))
     for ip in derived.profiles:
         if id(ip) in kept:
-            assert ip.compiled(must_not_build) is kept[id(ip)]
+            assert compiled(ip, must_not_build) is kept[id(ip)]
     assert sum(id(ip) in kept for ip in derived.profiles) == len(state.profiles)
 
 
 def test_compiling_an_installed_profile_changes_neither_its_equality_nor_its_hash_nor_its_repr():
     first, second = (InstalledProfile(1, profile(5), T0) for _ in range(2))
     before = (hash(first), repr(first))
-    first.compiled(lambda ip: "compiled")
+    compiled(first, lambda ip: "compiled")
     assert first == second and (hash(first), repr(first)) == before == (hash(second), repr(second))
-    assert first.compiled(lambda ip: "again") == "compiled"
+    assert compiled(first, lambda ip: "again") == "compiled"
     with pytest.raises(AttributeError):
         first.outlet_id = 2  # type: ignore[misc]
 
@@ -128,3 +131,21 @@ def test_charge_points_that_differ_only_in_configuration_do_not_share_an_answer(
     assert (a.value, a.sources) == (b.value, b.sources)
     assert a.hardware_limit != b.hardware_limit
     assert a is not b
+
+
+def test_a_compiled_state_pickles_and_copies_as_its_fields_only_and_answers_the_same_afterwards():
+    state = fleet_state()
+    before = pickle.dumps(state)
+    answers = [limit_at(state, c, at(offset)) for c in (0, 1, 2) for offset in (0, 1800, 3600)]
+    assert pickle.dumps(state) == before  # the compiled engine and its answers are not part of the value
+    for other in (pickle.loads(before), copy.copy(state), copy.deepcopy(state)):
+        assert other == state and hash(other) == hash(state) and repr(other) == repr(state)
+        assert [limit_at(other, c, at(offset)) for c in (0, 1, 2) for offset in (0, 1800, 3600)] == answers
+
+
+def test_a_state_derived_by_evolve_compiles_its_own_engine():
+    state = fleet_state()
+    limit_at(state, 1, at(0))
+    derived = attrs.evolve(state, transactions=())
+    assert compiled(derived, lambda s: "its own") == "its own"
+    assert compiled(state, lambda s: "not again") != "not again"

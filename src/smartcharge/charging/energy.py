@@ -15,7 +15,7 @@ import attrs
 
 from smartcharge.charging.local_policy import check_non_negative
 from smartcharge.engine.composite import Limit, composite_schedule, limit_span
-from smartcharge.engine.instants import epoch_seconds, from_epoch
+from smartcharge.engine.instants import from_epoch, to_epoch
 from smartcharge.engine.model import ChargingRateUnit
 from smartcharge.engine.store import ChargePointState
 from smartcharge.errors import InvalidArgumentError
@@ -66,7 +66,7 @@ def max_energy_wh(state: ChargePointState, outlet_id: int, start: datetime, inte
     [start, start + interval_s), the sum of each composite period's power (A limits reach W through R26) times
     its length. Where no profile limits, the connector's hardware maximum counts."""
     check_whole_interval(interval_s)
-    t = epoch_seconds(start, "start")
+    t = to_epoch(start, "start")
     return span_energy_wh(state, outlet_id, t, interval_s, limit_span(state, outlet_id, t, ChargingRateUnit.W))
 
 

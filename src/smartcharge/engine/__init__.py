@@ -8,8 +8,13 @@ purposes by their role (cap, default, transaction, external cap), transaction id
 - `units`: A <-> W (R3).
 - `store`: the charge point's state and the install / replace / clear / transaction rules (R6-R20).
 - `timeline`: where one profile applies in time (R21-R23).
-- `composite`: stacking, purpose precedence and the limit over time (R24-R28).
+- `composite`: the evaluation API: `limit_at`, `limit_span`, `composite_schedule` (R21-R31), and `next_change`
+  from `next_change`.
+- `limits`: the answers (`Limit`, `LimitSource`, `CompositeSchedule`) and OCPP's rounding (R31).
+- `combine`: how governing periods make one limit, and the whole charge point's sum (R25-R27).
+- `_compiled`: a state compiled for evaluation, what governs at an instant (R24, R25, D8-D10); `_sweep`: the
+  spans of a window.
 
-This package imports nothing else of smartcharge but `smartcharge.errors`: no protocol adapter, no charging loop,
-no tool.
+This package imports nothing else of smartcharge but `smartcharge.errors` and `smartcharge._cache` (where every
+cache lives): no protocol adapter, no charging loop, no tool.
 """

@@ -13,7 +13,7 @@ from dateutil.parser import isoparse
 
 from smartcharge.errors import InvalidArgumentError, NaiveDatetimeError
 
-__all__ = ["epoch_seconds", "format_instant", "from_epoch", "parse_instant", "to_epoch", "utc_instant"]
+__all__ = ["format_instant", "from_epoch", "parse_instant", "to_epoch", "utc_instant"]
 
 _UTC = timezone.utc
 _EPOCH = datetime(1970, 1, 1, tzinfo=_UTC)
@@ -26,7 +26,7 @@ def utc_instant(value: datetime, name: str = "datetime") -> datetime:
     offset). Both messages start with `name`."""
     if not isinstance(value, datetime):
         raise InvalidArgumentError(f"{name} must be a datetime, not {type(value).__name__}")
-    if value.__class__ is datetime and value.tzinfo is _UTC:  # already UTC: only the fraction to drop
+    if value.__class__ is datetime and value.tzinfo is _UTC:  # perf: already UTC: the very object back, no copy
         return value.replace(microsecond=0) if value.microsecond else value
     if value.tzinfo is None or value.tzinfo.utcoffset(value) is None:
         raise NaiveDatetimeError(
@@ -39,20 +39,12 @@ def utc_instant(value: datetime, name: str = "datetime") -> datetime:
         raise InvalidArgumentError(f"{name} {value.isoformat()} is out of range once expressed in UTC") from None
 
 
-def to_epoch(value: datetime) -> int:
-    """Whole epoch seconds of an aware datetime (floored; `utc_instant`'s errors otherwise)."""
+def to_epoch(value: datetime, name: str = "datetime") -> int:
+    """Whole epoch seconds of an aware datetime, floored; `utc_instant`'s errors otherwise, naming it `name`."""
     if value.__class__ is datetime and value.tzinfo is _UTC:
+        # perf: a UTC datetime skips `utc_instant` and the timedelta division (about half the cost of the call).
         # The difference of two UTC datetimes is exact, and a timedelta keeps 0 <= seconds < 86400 even when
         # negative, so days and seconds give the floor without building the floored datetime.
-        delta = value - _EPOCH
-        return delta.days * 86_400 + delta.seconds
-    return (utc_instant(value) - _EPOCH) // _SECOND
-
-
-def epoch_seconds(value: datetime, name: str = "datetime") -> int:
-    """`to_epoch(utc_instant(value, name))` in one call: the whole epoch seconds of a caller's instant, with
-    `utc_instant`'s errors naming it `name`."""
-    if value.__class__ is datetime and value.tzinfo is _UTC:
         delta = value - _EPOCH
         return delta.days * 86_400 + delta.seconds
     return (utc_instant(value, name) - _EPOCH) // _SECOND

@@ -14,7 +14,6 @@ charge point, and a transaction id is whatever the protocol uses (an int in 1.6,
 from __future__ import annotations
 
 import math
-import weakref
 from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
@@ -24,6 +23,7 @@ from typing import Any, TypeVar
 
 import attrs
 
+from smartcharge._cache import shared_value
 from smartcharge.engine.instants import utc_instant
 from smartcharge.errors import InvalidArgumentError, ProfileValidationError
 
@@ -242,21 +242,13 @@ class ChargingSchedulePeriod:
                 raise ProfileValidationError("R4", f"numberPhases {self.number_phases} is not in 1..3")
 
 
-#: One object per distinct period, shared by every schedule that has an equal one (a flyweight): a fleet whose
-#: charge points each parsed the same profiles keeps their periods once. Weak, so a period no schedule holds
-#: any more is forgotten.
-_SHARED_PERIODS: weakref.WeakValueDictionary[tuple[Any, ...], ChargingSchedulePeriod] = weakref.WeakValueDictionary()
-
-
 def _shared(period: ChargingSchedulePeriod) -> ChargingSchedulePeriod:
-    """The shared period equal to `period` (`period` itself when it is the first); subclasses are kept as given."""
+    """The one period equal to `period` that every schedule with an equal period holds (`_cache.shared_value`: a
+    fleet whose charge points each parsed the same profiles keeps their periods once); subclasses are kept as
+    given."""
     if period.__class__ is not ChargingSchedulePeriod:
         return period
-    key = (period.start_period, period.limit, period.number_phases)
-    found = _SHARED_PERIODS.get(key)
-    if found is None:
-        _SHARED_PERIODS[key] = found = period
-    return found
+    return shared_value(period, period.start_period, period.limit, period.number_phases)
 
 
 def _periods(value: Iterable[ChargingSchedulePeriod]) -> tuple[ChargingSchedulePeriod, ...]:

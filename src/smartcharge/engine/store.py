@@ -8,13 +8,13 @@ why. This module does not evaluate limits over time (that is `composite`) and kn
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import datetime
 from enum import Enum
-from typing import Any, TypeVar
 
 import attrs
 
+from smartcharge._cache import Compilable
 from smartcharge.engine.instants import utc_instant
 from smartcharge.engine.model import (
     ChargePointConfig,
@@ -25,8 +25,6 @@ from smartcharge.engine.model import (
     TransactionId,
 )
 from smartcharge.errors import InvalidArgumentError, TransactionError
-
-_T = TypeVar("_T")
 
 __all__ = [
     "ChargePointState",
@@ -64,21 +62,14 @@ def _to_installed_at(value: datetime) -> datetime:
 
 
 @attrs.frozen
-class InstalledProfile:
-    """A profile as installed: on `outlet_id` (0 = the whole charge point) since `installed_at`."""
+class InstalledProfile(Compilable):
+    """A profile as installed: on `outlet_id` (0 = the whole charge point) since `installed_at`. Keeps the
+    engine's compiled form of it (its timeline), which every state that keeps this profile shares
+    (`smartcharge._cache`)."""
 
     outlet_id: int
     profile: ChargingProfile
     installed_at: datetime = attrs.field(converter=_to_installed_at)
-    _compiled: Any = attrs.field(default=None, init=False, repr=False, eq=False)
-
-    def compiled(self, build: Callable[[InstalledProfile], _T]) -> _T:
-        """`build(self)`, computed on first use and kept: the evaluation engine's compiled form of this profile
-        (its timeline). An installed profile is immutable and kept by every state derived from the one it was
-        installed in, so they all share it. One slot, not a dict: 10,000 charge points hold 120,000 of these."""
-        if self._compiled is None:
-            object.__setattr__(self, "_compiled", build(self))
-        return self._compiled  # type: ignore[no-any-return]
 
     def reaches(self, outlet_id: int) -> bool:
         """Does this profile bear on outlet `outlet_id` (> 0)? Caps and default profiles on outlet 0 reach every
@@ -102,14 +93,14 @@ def _sorted_transactions(value: Iterable[Transaction]) -> tuple[Transaction, ...
 
 
 @attrs.frozen(eq=False)
-class ChargePointState:
+class ChargePointState(Compilable):
     """Configuration, installed profiles and active transactions of one charge point. Immutable; two states are
-    equal when their configuration, installed profiles (in any order) and transactions are equal."""
+    equal when their configuration, installed profiles (in any order) and transactions are equal. Keeps the
+    engine's compiled form of it, built on first evaluation (`smartcharge._cache`)."""
 
     config: ChargePointConfig = attrs.field(factory=ChargePointConfig)
     profiles: tuple[InstalledProfile, ...] = attrs.field(default=(), converter=_sorted_profiles)
     transactions: tuple[Transaction, ...] = attrs.field(default=(), converter=_sorted_transactions)
-    _memo: dict[str, Any] = attrs.field(factory=dict, init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         seen: set[int] = set()
@@ -144,15 +135,6 @@ class ChargePointState:
             if t.transaction_id == transaction_id:
                 return t
         return None
-
-    def memo(self, key: str, build: Callable[[ChargePointState], _T]) -> _T:
-        """`build(self)`, computed once per state and kept: the state is immutable, so a value derived from it
-        stays valid for its whole life. `key` names the derived value."""
-        try:
-            return self._memo[key]  # type: ignore[no-any-return]
-        except KeyError:
-            value = self._memo[key] = build(self)
-            return value
 
 
 @attrs.frozen

@@ -3,7 +3,8 @@
 A slice says "from `start` to `end` this profile's schedule is in period `index`". Everything about a single
 profile's reach in time lives here: the anchor its schedule runs from, recurrence, coverage by duration and
 recurrence length, and the validity window. This module does not know about other profiles, stack levels,
-purposes' precedence or units: that is `composite`. Times are integer epoch seconds; spans are half-open.
+purposes' precedence or units: that is `_compiled` and `combine`. Times are integer epoch seconds; spans are
+half-open.
 
 `ProfileTimeline` is one installed profile with every instant it depends on turned into epoch seconds once; it
 answers both "which slices in [lo, hi)" and "which period at t, and for how long around t". The free functions

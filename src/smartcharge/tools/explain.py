@@ -16,15 +16,16 @@ from __future__ import annotations
 import bisect
 import itertools
 import math
-import sys
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
 import attrs
 
-from smartcharge.engine.composite import Limit, LimitSource, combine_sources, composite_schedule, limit_at
+from smartcharge.engine.combine import outlet_hardware_limit, station_limit
+from smartcharge.engine.composite import composite_schedule, limit_at
 from smartcharge.engine.instants import format_instant, from_epoch, to_epoch, utc_instant
+from smartcharge.engine.limits import Limit, LimitSource
 from smartcharge.engine.model import ChargingRateUnit, Purpose, PurposeRole
 from smartcharge.engine.store import ChargePointState, InstalledProfile, start_sessions
 from smartcharge.engine.timeline import Slice, profile_slices
@@ -305,17 +306,16 @@ def _station_winners(
     state: ChargePointState, limit: Limit, at: datetime, unit: ChargingRateUnit
 ) -> tuple[dict[int, tuple[LimitSource, ...]], bool]:
     """Connector 0's governing periods (`limit`'s): the caps for connector 0 and each connector's Tx/TxDefault
-    one; and whether the caps bind, which they do only when strictly below the connectors' sum (R27; at equality
-    the sum governs, as in `composite`)."""
-    voltage = state.config.voltage
+    one; and whether the caps bind, as the engine's connector-0 sum decides it (`station_limit`, R27: only when
+    strictly below the connectors' sum)."""
     caps = tuple(s for s in limit.sources if s.purpose.role.is_cap)
     winners_for = {0: caps}
-    total = 0.0
+    outlets: list[LimitSource | None] = []
     for c in state.config.outlet_ids:
-        own = limit_at(state, c, at, unit)
-        tx = winners_for[c] = tuple(s for s in own.sources if not s.purpose.role.is_cap)
-        total = min(total + (combine_sources(tx, unit, voltage)[0] if tx else own.hardware_limit), sys.float_info.max)
-    return winners_for, bool(caps) and combine_sources(caps, unit, voltage)[0] < total
+        tx = winners_for[c] = tuple(s for s in limit_at(state, c, at, unit).sources if not s.purpose.role.is_cap)
+        outlets.append(tx[0] if tx else None)  # R25: a TxProfile or a TxDefaultProfile governs, never both
+    hardware = outlet_hardware_limit(state.config, unit)
+    return winners_for, station_limit(caps, outlets, unit, state.config, hardware).caps_bind
 
 
 _ROLES = tuple(PurposeRole)

@@ -1,0 +1,267 @@
+"""A charge point's state compiled for evaluation: which profiles reach an outlet, in which order, and what
+governs at an instant (SPEC R24, R25, D8, D9, D10).
+
+`compiled_engine(state)` turns a `ChargePointState` into an `Engine` once (the state is immutable, so the
+engine is kept with it, `smartcharge._cache`): every installed profile as a `CompiledProfile` (its timeline in
+epoch seconds, R21-R23), and per outlet a `Target` holding the caps' stacks and one `Lane` (Tx and TxDefault
+stacks) per outlet it sums, each stack highest priority first (R24, D10). `Target.limit` answers `limit_at` for
+one instant and keeps the answer for the span it holds over.
+
+This module must not know how a window is swept (`_sweep`), how limits are reported (`limits` only gives the
+types) or how several governing periods combine into one value (`combine`).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from smartcharge._cache import SpanCache, compiled, shared
+from smartcharge.engine.combine import combine_sources, outlet_hardware_limit, station_limit
+from smartcharge.engine.instants import to_epoch
+from smartcharge.engine.limits import Limit, LimitSource
+from smartcharge.engine.model import ChargingRateUnit, Purpose, PurposeRole
+from smartcharge.engine.store import ChargePointState, InstalledProfile
+from smartcharge.engine.timeline import FOREVER, ProfileTimeline
+from smartcharge.errors import InvalidArgumentError
+
+__all__ = ["CompiledProfile", "Engine", "GoverningPeriod", "Lane", "Target", "compiled_engine"]
+
+
+def _timeline(installed: InstalledProfile) -> ProfileTimeline:
+    return ProfileTimeline(installed.profile, to_epoch(installed.installed_at))
+
+
+class CompiledProfile:
+    """An installed profile as the engine sees it: its timeline (R21-R23, compiled once per installed profile and
+    shared by every state that keeps it), its schedule's unit, the phases of a period that gives none, and its
+    rank among the profiles of its purpose (`priority`, lowest first)."""
+
+    __slots__ = ("default_phases", "installed", "priority", "timeline", "unit")
+
+    def __init__(self, installed: InstalledProfile, default_phases: int, position: int) -> None:
+        self.installed = installed
+        profile = installed.profile
+        # R24 by stackLevel; D10: on equal stackLevel a profile on the outlet itself (the only outlet other than 0
+        # it reaches) beats one on outlet 0; then the id, and the position in the state for two profiles with one
+        # id (which `install_profile` never leaves). Negated, so that the highest sorts first.
+        specific = 1 if installed.outlet_id != 0 else 0
+        self.priority = (-profile.stack_level, -specific, -profile.charging_profile_id, position)
+        self.timeline: ProfileTimeline = compiled(installed, _timeline)
+        self.unit = profile.charging_schedule.charging_rate_unit
+        self.default_phases = default_phases
+
+
+class GoverningPeriod:
+    """Period `index` of `profile` governs its purpose (R24): `limit` in `unit` on `number_phases` phases (the
+    station's default where the period gives none). A `combine.Rate`."""
+
+    __slots__ = ("index", "limit", "number_phases", "profile", "unit")
+
+    def __init__(self, profile: CompiledProfile, index: int) -> None:
+        period = profile.timeline.periods[index]
+        self.profile = profile
+        self.index = index
+        self.limit = period.limit
+        self.unit = profile.unit
+        self.number_phases = profile.default_phases if period.number_phases is None else period.number_phases
+
+    def is_period(self, profile: CompiledProfile, index: int) -> bool:
+        """Whether this is period `index` of `profile`."""
+        return self.profile is profile and self.index == index
+
+    def source(self) -> LimitSource:
+        """This period as the `LimitSource` an answer names (one object per distinct source, `shared`)."""
+        installed = self.profile.installed
+        profile = installed.profile
+        return shared(
+            LimitSource,
+            profile.charging_profile_id,
+            profile.charging_profile_purpose,
+            profile.stack_level,
+            installed.outlet_id,
+            self.limit,
+            self.unit,
+            self.number_phases,
+        )
+
+
+class Stacks(NamedTuple):
+    """The profiles reaching one outlet, each stack highest priority first (R24, D10): one stack per cap purpose
+    (R25), the transaction profiles and the default profiles."""
+
+    caps: list[list[CompiledProfile]]
+    tx: list[CompiledProfile]
+    tx_default: list[CompiledProfile]
+
+
+class Lane:
+    """One outlet's Tx and TxDefault stacks (R24, R25, D10), each highest priority first, and the start of its
+    transaction in epoch seconds (None without one)."""
+
+    __slots__ = ("session", "tx", "tx_default")
+
+    def __init__(self, tx: list[CompiledProfile], tx_default: list[CompiledProfile], session: int | None) -> None:
+        self.tx = tx
+        self.tx_default = tx_default
+        self.session = session
+
+
+def _top(
+    stack: list[CompiledProfile], t: int, session: int | None, lo: int, hi: int
+) -> tuple[GoverningPeriod | None, int, int]:
+    """The governing period of one purpose at t: the highest-priority profile that covers t (R24), and [lo, hi)
+    narrowed to where that stays so (no higher one starts covering, the governing one stays in its period)."""
+    for profile in stack:
+        index, start, end = profile.timeline.locate(t, session)
+        if start > lo:
+            lo = start
+        if end < hi:
+            hi = end
+        if index >= 0:
+            return GoverningPeriod(profile, index), lo, hi
+    return None, lo, hi
+
+
+class Target:
+    """What the limit of one outlet, or of the whole charge point (outlet 0, R27), is made of: the caps' stacks
+    (one per cap purpose) and one lane per outlet, plus `limit_at`'s answers given so far, per unit."""
+
+    __slots__ = ("answers", "caps", "config", "engine", "lanes", "outlet_count", "outlet_id", "window_independent")
+
+    def __init__(self, engine: Engine, outlet_id: int) -> None:
+        self.engine = engine
+        self.outlet_id = outlet_id
+        self.config = engine.config
+        outlets = list(engine.config.outlet_ids) if outlet_id == 0 else [outlet_id]
+        # The caps are the same for every outlet (they live on outlet 0): the first outlet's.
+        self.caps = engine.stacks(outlets[0]).caps if outlets else []
+        self.lanes = [engine.lane(c) for c in outlets]
+        # D8: without a transaction, a profile run from the start of charging runs from the start of the window.
+        self.window_independent = all(
+            lane.session is not None or not any(p.timeline.runs_from_session for p in (*lane.tx, *lane.tx_default))
+            for lane in self.lanes
+        )
+        self.outlet_count = 1 if outlet_id else len(outlets)
+        #: `limit_at`'s answers in each unit asked so far.
+        self.answers: dict[ChargingRateUnit, SpanCache[Limit]] = {}
+
+    def hardware_limit(self, unit: ChargingRateUnit) -> float:
+        """This target's hardware maximum in `unit`: its outlets' added up (R25, R27)."""
+        return self.outlet_count * self.engine.hardware_limit(unit)
+
+    def governing_at(self, t: int) -> tuple[list[GoverningPeriod], list[GoverningPeriod | None], int, int]:
+        """The caps' and every lane's governing periods at t, and a span [lo, hi) around t over which they stay
+        the same (R24, R25), in `limit_at`'s window, which starts at t: profiles run from the start of charging
+        run from the transaction's start, else from t itself (D8). Caps never run from a session (D9)."""
+        lo, hi = -FOREVER, FOREVER
+        caps: list[GoverningPeriod] = []
+        for stack in self.caps:
+            governing, lo, hi = _top(stack, t, None, lo, hi)
+            if governing is not None:
+                caps.append(governing)
+        tx: list[GoverningPeriod | None] = []
+        for lane in self.lanes:
+            governing, lo, hi = _top(lane.tx, t, lane.session, lo, hi)
+            if governing is None:  # R25: TxDefault governs where no TxProfile covers (K02.FR.08)
+                governing, lo, hi = _top(lane.tx_default, t, lane.session, lo, hi)
+            tx.append(governing)
+        return caps, tx, lo, hi
+
+    def value(
+        self, caps: list[GoverningPeriod], tx: list[GoverningPeriod | None], unit: ChargingRateUnit
+    ) -> tuple[float | None, int]:
+        """The limit (None: none) and phases the governing periods give in `unit` (R25-R27)."""
+        if self.outlet_id == 0:
+            station = station_limit(caps, tx, unit, self.config, self.engine.hardware_limit(unit))
+            return station.value, station.number_phases
+        own = tx[0]
+        rates = caps if own is None else [*caps, own]
+        if not rates:
+            return None, self.config.default_number_phases
+        return combine_sources(rates, unit, self.config.voltage)
+
+    def limit(self, t: int, unit: ChargingRateUnit) -> tuple[Limit, int]:
+        """`limit_at`'s answer at t (D8: the window starts at t) and the end of the span it holds over."""
+        answers = self.answers.get(unit)
+        if answers is None:
+            answers = self.answers[unit] = SpanCache()
+        else:
+            found = answers.find(t)
+            if found is not None:
+                return found
+        caps, tx, lo, hi = self.governing_at(t)
+        value, phases = self.value(caps, tx, unit)
+        sources = (*(g.source() for g in caps), *(g.source() for g in tx if g is not None))
+        limit = shared(Limit, value, unit, phases, sources, self.hardware_limit(unit))
+        answers.add(t, lo, hi, limit)
+        return limit, hi
+
+
+class Engine:
+    """A state compiled for evaluation (`compiled_engine`): every installed profile's timeline and, built on
+    first use, each outlet's stacks, lane and target."""
+
+    __slots__ = ("_hardware", "_lanes", "_stacks", "_targets", "config", "profiles", "transactions")
+
+    def __init__(self, state: ChargePointState) -> None:
+        self.config = state.config
+        phases = state.config.default_number_phases
+        self.profiles = [CompiledProfile(installed, phases, i) for i, installed in enumerate(state.profiles)]
+        self.transactions = state.transactions
+        self._hardware: dict[ChargingRateUnit, float] = {}
+        self._stacks: dict[int, Stacks] = {}
+        self._lanes: dict[int, Lane] = {}
+        self._targets: dict[int, Target] = {}
+
+    def hardware_limit(self, unit: ChargingRateUnit) -> float:
+        """One outlet's hardware maximum in `unit` (R25)."""
+        found = self._hardware.get(unit)
+        if found is None:
+            found = self._hardware[unit] = outlet_hardware_limit(self.config, unit)
+        return found
+
+    def stacks(self, outlet_id: int) -> Stacks:
+        """The profiles reaching `outlet_id` (> 0)."""
+        found = self._stacks.get(outlet_id)
+        if found is None:
+            caps: dict[Purpose, list[CompiledProfile]] = {}
+            tx: list[CompiledProfile] = []
+            tx_default: list[CompiledProfile] = []
+            for profile in self.profiles:
+                if profile.installed.reaches(outlet_id):
+                    purpose = profile.installed.profile.charging_profile_purpose
+                    if purpose.role.is_cap:
+                        caps.setdefault(purpose, []).append(profile)
+                    else:
+                        (tx if purpose.role is PurposeRole.TRANSACTION else tx_default).append(profile)
+            cap_stacks = [caps[p] for p in sorted(caps, key=lambda p: (p.role.value, p.name))]
+            for group in (*cap_stacks, tx, tx_default):
+                group.sort(key=lambda profile: profile.priority)
+            found = self._stacks[outlet_id] = Stacks(cap_stacks, tx, tx_default)
+        return found
+
+    def lane(self, outlet_id: int) -> Lane:
+        """Outlet `outlet_id`'s (> 0) lane."""
+        found = self._lanes.get(outlet_id)
+        if found is None:
+            stacks = self.stacks(outlet_id)
+            session = next((to_epoch(t.start) for t in self.transactions if t.outlet_id == outlet_id), None)
+            found = self._lanes[outlet_id] = Lane(stacks.tx, stacks.tx_default, session)
+        return found
+
+    def target(self, outlet_id: int) -> Target:
+        """The target `outlet_id` (0: the whole charge point); `InvalidArgumentError` for one the state does not
+        have."""
+        if outlet_id.__class__ is int:  # looked up only as a plain int: not as 1.0, nor unhashable
+            found = self._targets.get(outlet_id)
+            if found is not None:
+                return found
+        if not isinstance(outlet_id, int) or not 0 <= outlet_id <= self.config.outlet_count:
+            raise InvalidArgumentError(f"outlet_id {outlet_id!r} is not 0..{self.config.outlet_count}")
+        found = self._targets[outlet_id] = Target(self, outlet_id)
+        return found
+
+
+def compiled_engine(state: ChargePointState) -> Engine:
+    """`state`'s engine, compiled on first use and kept with the state."""
+    return compiled(state, Engine)

@@ -1,0 +1,99 @@
+"""What the engine answers: a limit at an instant and where it comes from, a composite schedule, and how OCPP
+reports a limit (SPEC R25-R27, R31).
+
+The values returned by `limit_at`, `limit_span` and `composite_schedule` live here, with the rounding OCPP
+applies when a limit is sent (R31). This module must not know how a limit is computed (which profiles reach an
+outlet, how they stack or combine: `_compiled`, `combine`) nor where a profile applies in time (`timeline`).
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from typing import Any
+
+import attrs
+
+from smartcharge.engine.model import ChargingRateUnit, Purpose
+
+__all__ = ["CompositePeriod", "CompositeSchedule", "Limit", "LimitSource", "round_down_to_tenth"]
+
+
+@attrs.frozen(slots=True)
+class LimitSource:
+    """One governing period that contributes to a limit: profile `profile_id` (`purpose`, `stack_level`,
+    installed on `outlet_id`) allows `limit` `unit` on `number_phases` phases."""
+
+    profile_id: int
+    purpose: Purpose
+    stack_level: int
+    outlet_id: int
+    limit: float
+    unit: ChargingRateUnit
+    number_phases: int
+
+
+@attrs.frozen
+class Limit:
+    """The limit of an outlet at an instant, in `unit` on `number_phases` phases, and where it comes from.
+
+    `value` is None when no profile imposes a limit; the outlet may then draw its hardware maximum,
+    `hardware_limit` (the same unit). `sources` are the governing periods of every purpose that contributed.
+    """
+
+    value: float | None
+    unit: ChargingRateUnit
+    number_phases: int
+    sources: tuple[LimitSource, ...]
+    hardware_limit: float
+
+    @property
+    def effective(self) -> float:
+        """The limit to apply: `value`, or the hardware maximum when no profile imposes one."""
+        return self.hardware_limit if self.value is None else self.value
+
+
+@attrs.frozen
+class CompositePeriod:
+    """From `start_period` seconds into the composite schedule: `limit` (None: no profile limits) on
+    `number_phases` phases."""
+
+    start_period: int
+    limit: float | None
+    number_phases: int
+
+
+def round_down_to_tenth(value: float) -> float:
+    """R31: limits are reported rounded down to 0.1 (schema multipleOf 0.1, never more than allowed), with a
+    tolerance so that 15.9999999 is 16.0."""
+    scaled = value * 10 + 1e-6
+    if not math.isfinite(scaled):  # beyond 1.8e307 every float is a whole number already
+        return value
+    return math.floor(scaled) / 10
+
+
+@attrs.frozen
+class CompositeSchedule:
+    """The composite schedule of `outlet_id` over [`start`, `start` + `duration`) in `unit` (§3.13.4, §5.7).
+
+    `periods` never is empty, starts at 0 and has no two equal neighbours. Where a period's limit is None no
+    profile limits the outlet; `hardware_limit` is what it may draw then (and what OCPP reports).
+    """
+
+    outlet_id: int
+    start: datetime
+    duration: int
+    unit: ChargingRateUnit
+    periods: tuple[CompositePeriod, ...]
+    hardware_limit: float
+
+    def to_ocpp(self) -> dict[str, Any]:
+        """GetCompositeSchedule.conf's `chargingSchedule` (§6.22, R31): limits rounded down to 0.1, equal
+        neighbours merged after rounding, numberPhases always present, no startSchedule (E§3.57)."""
+        out: list[dict[str, Any]] = []
+        for period in self.periods:
+            limit = round_down_to_tenth(self.hardware_limit if period.limit is None else period.limit)
+            if out and out[-1]["limit"] == limit and out[-1]["numberPhases"] == period.number_phases:
+                continue
+            out.append({"startPeriod": period.start_period, "limit": limit, "numberPhases": period.number_phases})
+        return {"duration": self.duration, "chargingRateUnit": self.unit.value, "chargingSchedulePeriod": out}
