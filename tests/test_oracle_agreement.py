@@ -19,8 +19,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from oracle import cap_contributors, combine, oracle_value
 
-from smartcharge.engine.composite import CompositeSchedule, composite_schedule, limit_at, next_change
+from smartcharge.engine.composite import composite_schedule, limit_at
+from smartcharge.engine.limits import CompositeSchedule
 from smartcharge.engine.model import ChargingProfile, ChargingRateUnit
+from smartcharge.engine.next_change import next_change
 from smartcharge.engine.store import (
     ChargePointState,
     clear_profiles,

@@ -21,15 +21,8 @@ from smartcharge.charging.step import Source, StepDecision, meter_step
 from smartcharge.documents.persistence import PersistenceError, load_state, save_state
 from smartcharge.documents.replay import ReplayResult, replay_script
 from smartcharge.documents.state_document import StateDocumentError, state_from_json, state_to_json
-from smartcharge.engine.composite import (
-    CompositePeriod,
-    CompositeSchedule,
-    Limit,
-    LimitSource,
-    composite_schedule,
-    limit_at,
-    next_change,
-)
+from smartcharge.engine.composite import composite_schedule, limit_at
+from smartcharge.engine.limits import CompositePeriod, CompositeSchedule, Limit, LimitSource
 from smartcharge.engine.model import (
     ChargePointConfig,
     ChargingProfile,
@@ -42,6 +35,7 @@ from smartcharge.engine.model import (
     RecurrencyKind,
     Transaction,
 )
+from smartcharge.engine.next_change import next_change
 from smartcharge.engine.store import (
     ChargePointState,
     ClearOutcome,

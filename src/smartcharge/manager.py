@@ -14,9 +14,11 @@ from datetime import datetime, timezone
 from typing import Any
 
 from smartcharge.documents.persistence import load_state, save_state
-from smartcharge.engine.composite import CompositeSchedule, Limit, composite_schedule, limit_at, next_change
+from smartcharge.engine.composite import composite_schedule, limit_at
 from smartcharge.engine.instants import utc_instant
+from smartcharge.engine.limits import CompositeSchedule, Limit
 from smartcharge.engine.model import ChargePointConfig, ChargingProfile, ChargingRateUnit, Purpose
+from smartcharge.engine.next_change import next_change
 from smartcharge.engine.store import (
     ChargePointState,
     ClearOutcome,

@@ -27,8 +27,10 @@ from typing import Any
 
 import attrs
 
-from smartcharge.engine.composite import LimitSource, combine_sources, limit_at
+from smartcharge.engine.combine import combine_sources
+from smartcharge.engine.composite import limit_at
 from smartcharge.engine.instants import from_epoch, to_epoch, utc_instant
+from smartcharge.engine.limits import LimitSource
 from smartcharge.engine.model import ChargingRateUnit, as_float
 from smartcharge.engine.store import ChargePointState
 from smartcharge.engine.timeline import profile_slices

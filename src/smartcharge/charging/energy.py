@@ -13,9 +13,11 @@ from datetime import datetime
 
 import attrs
 
-from smartcharge.charging.local_policy import check_non_negative
-from smartcharge.engine.composite import Limit, composite_schedule, limit_span
+from smartcharge.charging._checks import check_non_negative
+from smartcharge.engine._compiled import limit_span
+from smartcharge.engine.composite import composite_schedule
 from smartcharge.engine.instants import from_epoch, to_epoch
+from smartcharge.engine.limits import Limit
 from smartcharge.engine.model import ChargingRateUnit
 from smartcharge.engine.store import ChargePointState
 from smartcharge.errors import InvalidArgumentError

@@ -8,15 +8,14 @@ policy is consulted at all (only when no OCPP profile imposes a limit, R33) is `
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from decimal import Decimal
 from enum import Enum
 from numbers import Real
-from typing import Any
 
 import attrs
 
+from smartcharge.charging._checks import check_non_negative, finite_not_negative
 from smartcharge.errors import InvalidArgumentError
 
 __all__ = [
@@ -56,16 +55,8 @@ def _peak_hours(value: Iterable[Iterable[int]]) -> tuple[tuple[int, int], ...]:
     return ranges
 
 
-def _finite_not_negative(value: Any) -> bool:
-    """Whether `value` is a finite number >= 0; False for anything that is no number at all."""
-    try:
-        return math.isfinite(value) and value >= 0
-    except (TypeError, ValueError, OverflowError):  # not a number; Decimal('sNaN'); an int beyond float
-        return False
-
-
 def _optional_non_negative(name: str, value: float | None) -> None:
-    if value is not None and not _finite_not_negative(value):
+    if value is not None and not finite_not_negative(value):
         raise InvalidArgumentError(f"{name} must be a finite number >= 0 or None, not {value!r}")
 
 
@@ -103,13 +94,6 @@ class SessionProgress:
     def __attrs_post_init__(self) -> None:
         check_non_negative("energy_delivered_wh", self.energy_delivered_wh)
         check_non_negative("base_step_wh", self.base_step_wh)
-
-
-def check_non_negative(name: str, value: float) -> None:
-    """`InvalidArgumentError` naming `name` unless `value` is a finite number >= 0 (an amount of energy or
-    power)."""
-    if not _finite_not_negative(value):
-        raise InvalidArgumentError(f"{name} must be a finite number >= 0, not {value!r}")
 
 
 @attrs.frozen

@@ -15,9 +15,10 @@ from typing import Any
 
 import attrs
 
+from smartcharge.charging._checks import check_non_negative
 from smartcharge.charging.balancer import station_allocation
 from smartcharge.charging.energy import check_whole_interval
-from smartcharge.charging.local_policy import Action, ChargingEnvironment, LocalPolicy, check_non_negative
+from smartcharge.charging.local_policy import Action, ChargingEnvironment, LocalPolicy
 from smartcharge.charging.step import Source, StepDecision, meter_step
 from smartcharge.engine.instants import utc_instant
 from smartcharge.engine.model import ChargingRateUnit

@@ -17,16 +17,16 @@ from enum import Enum
 
 import attrs
 
+from smartcharge.charging._checks import check_non_negative
 from smartcharge.charging.energy import check_whole_interval, span_energy_wh
 from smartcharge.charging.local_policy import (
     Action,
     ChargingEnvironment,
     LocalPolicy,
     SessionProgress,
-    check_non_negative,
     evaluate_meter_value_decision,
 )
-from smartcharge.engine.composite import limit_span
+from smartcharge.engine._compiled import limit_span
 from smartcharge.engine.instants import to_epoch, utc_instant
 from smartcharge.engine.model import ChargingRateUnit
 from smartcharge.engine.store import ChargePointState

@@ -22,9 +22,10 @@ from smartcharge.engine.limits import Limit, LimitSource
 from smartcharge.engine.model import ChargingRateUnit, Purpose, PurposeRole
 from smartcharge.engine.store import ChargePointState, InstalledProfile
 from smartcharge.engine.timeline import FOREVER, ProfileTimeline
+from smartcharge.engine.units import rate_unit
 from smartcharge.errors import InvalidArgumentError
 
-__all__ = ["CompiledProfile", "Engine", "GoverningPeriod", "Lane", "Target", "compiled_engine"]
+__all__ = ["CompiledProfile", "Engine", "GoverningPeriod", "Lane", "Target", "compiled_engine", "limit_span"]
 
 
 def _timeline(installed: InstalledProfile) -> ProfileTimeline:
@@ -265,3 +266,12 @@ class Engine:
 def compiled_engine(state: ChargePointState) -> Engine:
     """`state`'s engine, compiled on first use and kept with the state."""
     return compiled(state, Engine)
+
+
+def limit_span(
+    state: ChargePointState, outlet_id: int, at: int, unit: ChargingRateUnit | str = ChargingRateUnit.W
+) -> tuple[Limit, int]:
+    """`limit_at`'s answer at epoch second `at`, and an epoch second up to which (excluded) it holds at least:
+    no governing period changes before it, in the window that starts at `at` (D8). The value may well stay the
+    same after it. For the charging loop, which needs both at once (the energy of a meter step, R34)."""
+    return compiled_engine(state).target(outlet_id).limit(at, rate_unit(unit))

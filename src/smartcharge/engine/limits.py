@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import math
 from datetime import datetime
+from numbers import Real
 from typing import Any
 
 import attrs
 
 from smartcharge.engine.model import ChargingRateUnit, Purpose
+from smartcharge.errors import InvalidArgumentError
 
 __all__ = ["CompositePeriod", "CompositeSchedule", "Limit", "LimitSource", "round_down_to_tenth"]
 
@@ -66,6 +68,8 @@ class CompositePeriod:
 def round_down_to_tenth(value: float) -> float:
     """R31: limits are reported rounded down to 0.1 (schema multipleOf 0.1, never more than allowed), with a
     tolerance so that 15.9999999 is 16.0."""
+    if not isinstance(value, Real) or isinstance(value, bool):
+        raise InvalidArgumentError(f"value must be a number, not {value!r}")
     scaled = value * 10 + 1e-6
     if not math.isfinite(scaled):  # beyond 1.8e307 every float is a whole number already
         return value

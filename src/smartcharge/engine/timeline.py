@@ -20,6 +20,7 @@ import attrs
 
 from smartcharge.engine.instants import to_epoch
 from smartcharge.engine.model import ChargingProfile
+from smartcharge.errors import InvalidArgumentError
 
 __all__ = [
     "FOREVER",
@@ -50,6 +51,13 @@ class Slice:
     index: int
 
 
+def _check_epoch_seconds(**instants: int) -> None:
+    """`InvalidArgumentError` naming the first of `instants` that is not a whole number of epoch seconds."""
+    for name, value in instants.items():
+        if value.__class__ is not int:
+            raise InvalidArgumentError(f"{name} must be whole epoch seconds (an int), not {value!r}")
+
+
 def profile_anchor(profile: ChargingProfile, installed_at: int, session_start: int) -> int:
     """The instant a non-Recurring profile's schedule runs from (R22).
 
@@ -58,6 +66,7 @@ def profile_anchor(profile: ChargingProfile, installed_at: int, session_start: i
     transaction, D8) -- except a cap (ChargePointMaxProfile, external constraints), which has no session and runs
     from `installed_at` (D9).
     """
+    _check_epoch_seconds(installed_at=installed_at, session_start=session_start)
     anchor = _fixed_anchor(profile, installed_at)
     return session_start if anchor is None else anchor
 
@@ -85,6 +94,7 @@ class ProfileTimeline:
     __slots__ = ("anchor", "covered", "first_start", "length", "periods", "valid_from", "valid_to")
 
     def __init__(self, profile: ChargingProfile, installed_at: int) -> None:
+        _check_epoch_seconds(installed_at=installed_at)
         schedule = profile.charging_schedule
         self.periods = schedule.charging_schedule_period
         self.valid_from = -FOREVER if profile.valid_from is None else to_epoch(profile.valid_from)
@@ -204,6 +214,7 @@ def profile_slices(profile: ChargingProfile, lo: int, hi: int, *, installed_at: 
     profile repeats every day or week from its startSchedule and does not apply before it (D7); each repetition
     covers at most one recurrence length (periods past it are not executed, §5.16.4).
     """
+    _check_epoch_seconds(lo=lo, hi=hi, session_start=session_start)
     timeline = ProfileTimeline(profile, installed_at)
     return [Slice(*s) for s in timeline.slices(lo, hi, session_start)]
 
@@ -212,4 +223,5 @@ def change_instants(profile: ChargingProfile, installed_at: int, session_start: 
     """The instants at which `profile` may start or stop governing or change period, other than the repetitions
     of a Recurring profile (which repeat with `recurrence_period`). Used to search for the next change without
     walking through years of identical days."""
+    _check_epoch_seconds(session_start=session_start)
     return ProfileTimeline(profile, installed_at).change_instants(session_start)

@@ -20,8 +20,9 @@ from datetime import datetime, timedelta
 from typing import Any, ParamSpec
 
 from smartcharge._json import Field, Fields, read_enum, read_field, read_int, read_mapping, read_object, read_purpose
-from smartcharge.engine.composite import CompositeSchedule, composite_schedule
+from smartcharge.engine.composite import composite_schedule
 from smartcharge.engine.instants import format_instant, utc_instant
+from smartcharge.engine.limits import CompositeSchedule
 from smartcharge.engine.model import ChargingProfile, ChargingRateUnit, Purpose
 from smartcharge.engine.store import ChargePointState, clear_profiles, install_profile
 from smartcharge.errors import DocumentError, InvalidArgumentError, OcppCallError, ProfileValidationError

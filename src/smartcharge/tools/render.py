@@ -16,8 +16,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 import attrs
 
-from smartcharge.engine.composite import CompositeSchedule, Limit
 from smartcharge.engine.instants import format_instant, to_epoch, utc_instant
+from smartcharge.engine.limits import CompositeSchedule, Limit
 from smartcharge.engine.model import ChargingRateUnit, Purpose, PurposeRole
 from smartcharge.errors import InvalidArgumentError
 from smartcharge.tools.explain import Contender, Explanation, Interval, purpose_order
