@@ -35,6 +35,12 @@ MODULES = (
     "engine.store",
     "engine.timeline",
     "engine.composite",
+    "engine._compiled",
+    "engine._sweep",
+    "engine.combine",
+    "engine.limits",
+    "engine.next_change",
+    "_cache",
     "charging.energy",
     "charging.local_policy",
 )
