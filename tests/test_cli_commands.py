@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from smartcharge import state_to_json
+from smartcharge.documents.state_document import state_to_json
 from smartcharge.tools.cli import load_station, main
 
 EVENING = str(Path(__file__).parent.parent / "docs" / "examples" / "evening.json")

@@ -20,10 +20,8 @@ from smartcharge import (
     Purpose,
     PurposeRole,
     RecurrencyKind,
-    amps_to_watts,
-    convert,
-    watts_to_amps,
 )
+from smartcharge.engine.units import amps_to_watts, convert, watts_to_amps
 
 T0 = datetime(2026, 1, 5, 8, 0, tzinfo=timezone.utc)
 

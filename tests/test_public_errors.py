@@ -45,17 +45,18 @@ from smartcharge import (
     composite_schedule,
     documents,
     engine,
-    explain,
     limit_at,
     ocpp16,
     ocpp201,
     profile_to_ocpp,
     start_transaction,
 )
-from smartcharge.engine import instants
+from smartcharge.charging import balancer
+from smartcharge.engine import instants, units
 from smartcharge.ocpp16 import ChargingProfilePurpose
 from smartcharge.tools import explain as explain_module
 from smartcharge.tools import render, validate
+from smartcharge.tools.explain import explain
 
 NAIVE = datetime(2026, 1, 8, 10, 0)
 NAN = math.nan
@@ -387,8 +388,8 @@ BAD_CALLS: dict[str, list[Bad]] = {
     "allocate": [
         Bad("total NaN", lambda f: f(NAN, {}), "total"),
         Bad("total a string", lambda f: f("30", {}), "total"),
-        Bad("demands a list", lambda f: f(30.0, [smartcharge.OutletDemand(16.0)]), "demands"),
-        Bad("connector a string", lambda f: f(30.0, {"1": smartcharge.OutletDemand(16.0)}), "connector ids"),
+        Bad("demands a list", lambda f: f(30.0, [balancer.OutletDemand(16.0)]), "demands"),
+        Bad("connector a string", lambda f: f(30.0, {"1": balancer.OutletDemand(16.0)}), "connector ids"),
         Bad("demand a number", lambda f: f(30.0, {1: 16.0}), "demand of connector 1"),
     ],
     "station_allocation": [
@@ -611,7 +612,7 @@ INSTANT_ARGUMENTS: list[tuple[str, Callable[[Any], object], str]] = [
     ("next_change", lambda v: smartcharge.next_change(STATE, 1, v), "after"),
     ("max_energy_wh", lambda v: smartcharge.max_energy_wh(STATE, 1, v, 90), "start"),
     ("meter_step", lambda v: smartcharge.meter_step(STATE, 1, v, 90, 250.0), "at"),
-    ("station_allocation", lambda v: smartcharge.station_allocation(CHARGING, v), "at"),
+    ("station_allocation", lambda v: balancer.station_allocation(CHARGING, v), "at"),
     ("simulate_session", lambda v: smartcharge.simulate_session(CHARGING, 1, v, 90, 90, [250.0]), "start"),
     ("explain", lambda v: explain(STATE, 1, v, 60), "start"),
     ("Transaction", lambda v: Transaction(1, 7, v), "Transaction.start"),
@@ -667,10 +668,10 @@ NUMBER_ARGUMENTS: list[tuple[str, Callable[[Any], object], str]] = [
     ("meter_step base", lambda v: smartcharge.meter_step(STATE, 1, T0, 90, v), "base_step_wh"),
     ("meter_step interval", lambda v: smartcharge.meter_step(STATE, 1, T0, v, 250.0), "interval_s"),
     ("SessionProgress", lambda v: smartcharge.SessionProgress(v, 250.0), "energy_delivered_wh"),
-    ("OutletDemand", lambda v: smartcharge.OutletDemand(v), "limit"),
-    ("allocate", lambda v: smartcharge.allocate(v, {}), "total"),
-    ("amps_to_watts", lambda v: smartcharge.amps_to_watts(v), "amps"),
-    ("watts_to_amps voltage", lambda v: smartcharge.watts_to_amps(1.0, v), "voltage"),
+    ("OutletDemand", lambda v: balancer.OutletDemand(v), "limit"),
+    ("allocate", lambda v: balancer.allocate(v, {}), "total"),
+    ("amps_to_watts", lambda v: units.amps_to_watts(v), "amps"),
+    ("watts_to_amps voltage", lambda v: units.watts_to_amps(1.0, v), "voltage"),
     ("LocalPolicy", lambda v: smartcharge.LocalPolicy(max_price=v), "max_price"),
     ("ChargingEnvironment", lambda v: smartcharge.ChargingEnvironment(hour=v), "hour"),
     ("ChargingSchedulePeriod", lambda v: smartcharge.ChargingSchedulePeriod(0, v), "limit"),
@@ -732,7 +733,7 @@ def test_except_value_error_still_catches_what_it_caught() -> None:
     was_value_error: list[Callable[[], object]] = [
         lambda: ChargePointConfig(voltage=0),
         lambda: smartcharge.energy_step(250.0, 7_000.0, 0),
-        lambda: smartcharge.allocate(NAN, {}),
+        lambda: balancer.allocate(NAN, {}),
         lambda: smartcharge.charging.simulation.policy_from_document([]),
         lambda: ocpp16.config_from_ocpp({"voltage": "230"}),
         lambda: validate.validate_document({}),

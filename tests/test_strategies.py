@@ -21,10 +21,9 @@ from smartcharge import (
     install_profile,
     profile_from_ocpp,
     replay_script,
-    state_from_json,
-    state_to_json,
     strategies,
 )
+from smartcharge.documents.state_document import state_from_json, state_to_json
 from smartcharge.strategies import (
     BASE,
     charge_point_states,

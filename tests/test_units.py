@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from smartcharge import ChargingRateUnit, amps_to_watts, convert, watts_to_amps
+from smartcharge import ChargingRateUnit
+from smartcharge.engine.units import amps_to_watts, convert, watts_to_amps
 
 voltages = st.one_of(st.sampled_from([110.0, 120.0, 220.0, 230.0, 240.0, 400.0]), st.floats(1.0, 1_000.0))
 phase_counts = st.integers(1, 3)

@@ -1,11 +1,16 @@
 """smartcharge: pure-logic OCPP smart charging.
 
 Charging profiles, the profile store with OCPP's install / replace / clear rules, stacking and purpose
-precedence, composite schedules and the limit at an instant, and a sans-IO OCPP 1.6 message layer. No I/O, no
-clock: time is always an argument. Everything public is re-exported here; `__all__` lists it.
+precedence, composite schedules and the limit at an instant, the charging loop, and a sans-IO OCPP 1.6 message
+layer. No I/O, no clock: time is always an argument.
+
+The everyday API is importable from here; `__all__` lists it. Everything else public lives in a named module of
+its layer (docs/api.md): `smartcharge.engine.*` (e.g. `units`, `timeline`, `combine`), `smartcharge.charging.*`
+(e.g. `balancer`), `smartcharge.ocpp16`, `smartcharge.ocpp201`, `smartcharge.documents.*`, `smartcharge.tools.*`
+(`explain`, `validate`, `render`), `smartcharge.manager` and `smartcharge.strategies`. Modules and names that
+start with an underscore are the library's own.
 """
 
-from smartcharge.charging.balancer import OutletDemand, allocate, station_allocation, station_allocation_schedule
 from smartcharge.charging.energy import StepLimit, energy_step, max_energy_wh
 from smartcharge.charging.local_policy import (
     Action,
@@ -14,13 +19,12 @@ from smartcharge.charging.local_policy import (
     MeterDecision,
     SessionProgress,
     evaluate_meter_value_decision,
-    is_peak_hour,
 )
-from smartcharge.charging.simulation import SimulationResult, simulate_session
+from smartcharge.charging.simulation import SimulationResult, simulate_session, simulate_station
 from smartcharge.charging.step import Source, StepDecision, meter_step
 from smartcharge.documents.persistence import PersistenceError, load_state, save_state
 from smartcharge.documents.replay import ReplayResult, replay_script
-from smartcharge.documents.state_document import StateDocumentError, state_from_json, state_to_json
+from smartcharge.documents.state_document import StateDocumentError
 from smartcharge.engine.composite import composite_schedule, limit_at
 from smartcharge.engine.limits import CompositePeriod, CompositeSchedule, Limit, LimitSource
 from smartcharge.engine.model import (
@@ -48,8 +52,8 @@ from smartcharge.engine.store import (
     install_profile,
     start_transaction,
 )
-from smartcharge.engine.units import amps_to_watts, convert, watts_to_amps
 from smartcharge.errors import (
+    DocumentError,
     InvalidArgumentError,
     NaiveDatetimeError,
     OcppCallError,
@@ -67,8 +71,6 @@ from smartcharge.ocpp16 import (
     profile_from_ocpp,
     profile_to_ocpp,
 )
-from smartcharge.tools.explain import Contender, Explanation, Interval, explain
-from smartcharge.tools.validate import Problem, validate_document
 
 #: The package's version.
 __version__ = "0.1.0"
@@ -89,12 +91,10 @@ __all__ = [
     "ClearStatus",
     "CompositePeriod",
     "CompositeSchedule",
-    "Contender",
-    "Explanation",
+    "DocumentError",
     "InstallOutcome",
     "InstallStatus",
     "InstalledProfile",
-    "Interval",
     "InvalidArgumentError",
     "Limit",
     "LimitSource",
@@ -102,9 +102,7 @@ __all__ = [
     "MeterDecision",
     "NaiveDatetimeError",
     "OcppCallError",
-    "OutletDemand",
     "PersistenceError",
-    "Problem",
     "ProfileValidationError",
     "Purpose",
     "PurposeRole",
@@ -121,20 +119,15 @@ __all__ = [
     "Transaction",
     "TransactionError",
     "__version__",
-    "allocate",
-    "amps_to_watts",
     "clear_profiles",
     "composite_schedule",
-    "convert",
     "end_transaction",
     "energy_step",
     "evaluate_meter_value_decision",
-    "explain",
     "handle_clear_charging_profile",
     "handle_get_composite_schedule",
     "handle_set_charging_profile",
     "install_profile",
-    "is_peak_hour",
     "limit_at",
     "load_state",
     "max_energy_wh",
@@ -145,11 +138,6 @@ __all__ = [
     "replay_script",
     "save_state",
     "simulate_session",
+    "simulate_station",
     "start_transaction",
-    "state_from_json",
-    "state_to_json",
-    "station_allocation",
-    "station_allocation_schedule",
-    "validate_document",
-    "watts_to_amps",
 ]
