@@ -262,7 +262,7 @@ def test_r28_connector_demand_refuses_what_is_not_a_demand(kwargs: dict[str, obj
     [
         (-1.0, {1: D(16.0)}, "total must be a finite number >= 0"),
         (math.nan, {1: D(16.0)}, "total must be a finite number >= 0"),
-        (32.0, {"1": D(16.0)}, "connector ids must be integers"),
+        (32.0, {"1": D(16.0)}, "outlet ids must be integers"),
         (32.0, {1: 16.0}, "must be a OutletDemand"),
     ],
 )

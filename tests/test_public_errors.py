@@ -389,8 +389,8 @@ BAD_CALLS: dict[str, list[Bad]] = {
         Bad("total NaN", lambda f: f(NAN, {}), "total"),
         Bad("total a string", lambda f: f("30", {}), "total"),
         Bad("demands a list", lambda f: f(30.0, [balancer.OutletDemand(16.0)]), "demands"),
-        Bad("connector a string", lambda f: f(30.0, {"1": balancer.OutletDemand(16.0)}), "connector ids"),
-        Bad("demand a number", lambda f: f(30.0, {1: 16.0}), "demand of connector 1"),
+        Bad("outlet a string", lambda f: f(30.0, {"1": balancer.OutletDemand(16.0)}), "outlet ids"),
+        Bad("demand a number", lambda f: f(30.0, {1: 16.0}), "demand of outlet 1"),
     ],
     "station_allocation": [
         Bad("naive at", lambda f: f(CHARGING, NAIVE), naive("at")),

@@ -105,7 +105,7 @@ def refusal(state: ChargePointState, outlet_id: int, candidate: ChargingProfile)
     return outcome.rule, outcome.reason
 
 
-# --- R6 connector ids -------------------------------------------------------------------------------------
+# --- R6 outlet ids ---------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("outlet_id", [-1, 3, 99])

@@ -1,17 +1,17 @@
-"""Local load balancing: sharing one station limit between the connectors that charge (SPEC R28).
+"""Local load balancing: sharing one station limit between the outlets that charge (SPEC R28).
 
-A ChargePointMaxProfile limits all connectors *combined* (§3.13.3), but OCPP leaves how that combined limit is
-shared to the charge point, and the engine only ever caps each connector at the whole of it (R25, R28), which
+A ChargePointMaxProfile limits all outlets *combined* (§3.13.3), but OCPP leaves how that combined limit is
+shared to the charge point, and the engine only ever caps each outlet at the whole of it (R25, R28), which
 over-commits the grid connection as soon as two EVs charge. §3.13.4 ("Load Balancing") describes the local
 balancer a charge point runs instead, and names `minChargingRate` as what keeps it from driving an EV below its
 efficient rate. This module is that balancer, as a helper the caller applies: the library never applies it
 silently (R28).
 
-- `allocate` is pure arithmetic on one instant: weighted max-min fair water-filling of a total over connector
-  demands, pausing a connector rather than giving it less than its minimum rate. It knows nothing of profiles,
+- `allocate` is pure arithmetic on one instant: weighted max-min fair water-filling of a total over outlet
+  demands, pausing an outlet rather than giving it less than its minimum rate. It knows nothing of profiles,
   time or OCPP.
 - `station_allocation` and `station_allocation_schedule` read the inputs from a `ChargePointState`: the
-  station's cap (R25, R26), each charging connector's own Tx/TxDefault limit and its `minChargingRate`.
+  station's cap (R25, R26), each charging outlet's own Tx/TxDefault limit and its `minChargingRate`.
 
 What this module must not know: how profiles stack or where they apply in time (that is `composite` and
 `timeline`), how they are installed (`state`), or any I/O.
@@ -39,7 +39,7 @@ from smartcharge.errors import InvalidArgumentError
 
 __all__ = ["MIN_RATE_TOLERANCE", "OutletDemand", "allocate", "station_allocation", "station_allocation_schedule"]
 
-#: A share within this relative distance below a connector's minimum rate counts as reaching it, so that a
+#: A share within this relative distance below an outlet's minimum rate counts as reaching it, so that a
 #: rounding error in the caller's unit conversion (30 A shared by three EVs of 10 A minimum) pauses nobody.
 MIN_RATE_TOLERANCE = 1e-9
 
@@ -63,11 +63,11 @@ def _positive(instance: OutletDemand, attribute: attrs.Attribute[float], value: 
 
 @attrs.frozen
 class OutletDemand:
-    """What one connector asks of the shared total, in the caller's unit (A or W, the same for all).
+    """What one outlet asks of the shared total, in the caller's unit (A or W, the same for all).
 
     - `limit`: the most it may draw (its own Tx/TxDefault limit, or its hardware maximum; R25).
     - `min_rate`: below this the EV should not charge at all (`minChargingRate`, §7.13, §3.13.4); 0: none.
-    - `weight`: its relative claim; at equal weights every connector gets the same share until it is full.
+    - `weight`: its relative claim; at equal weights every outlet gets the same share until it is full.
     """
 
     limit: float = attrs.field(converter=as_float, validator=[_finite, _not_negative])
@@ -76,21 +76,21 @@ class OutletDemand:
 
 
 def _fill(total: Fraction, demands: Sequence[tuple[int, Fraction, Fraction]]) -> dict[int, Fraction]:
-    """Exact weighted water-filling of `total` over (connector, limit, weight): every connector gets
-    min(limit, weight x level), with the level at which the total runs out, or every connector its limit.
+    """Exact weighted water-filling of `total` over (outlet, limit, weight): every outlet gets
+    min(limit, weight x level), with the level at which the total runs out, or every outlet its limit.
 
-    Each connector fills up to its breakpoint limit / weight; walking the breakpoints in ascending order, the
+    Each outlet fills up to its breakpoint limit / weight; walking the breakpoints in ascending order, the
     first one the remaining total cannot reach fixes the level for it and everyone after it.
     """
     order = sorted(demands, key=lambda d: (d[1] / d[2], d[0]))
     left, weight_left = total, sum((w for _, _, w in order), Fraction(0))
     shares: dict[int, Fraction] = {}
-    for i, (connector, limit, weight) in enumerate(order):
-        if limit / weight * weight_left > left:  # the total runs out before this connector is full
+    for i, (outlet, limit, weight) in enumerate(order):
+        if limit / weight * weight_left > left:  # the total runs out before this outlet is full
             level = left / weight_left
             shares.update((c, w * level) for c, _, w in order[i:])
             return shares
-        shares[connector] = limit
+        shares[outlet] = limit
         left -= limit
         weight_left -= weight
     return shares
@@ -104,14 +104,14 @@ def _float_down(value: Fraction) -> float:
 
 
 def allocate(total: float, demands: Mapping[int, OutletDemand]) -> dict[int, float]:
-    """Share `total` between the connectors of `demands` (connector id -> demand), weighted max-min fair (R28,
+    """Share `total` between the outlets of `demands` (outlet id -> demand), weighted max-min fair (R28,
     §3.13.4 "Load Balancing").
 
-    Water-filling: every connector gets min(limit, weight x level), with one common level chosen so that the
-    total is used up, or every connector gets its limit when the total covers them all. A connector whose share
+    Water-filling: every outlet gets min(limit, weight x level), with one common level chosen so that the
+    total is used up, or every outlet gets its limit when the total covers them all. An outlet whose share
     would fall below its `min_rate` (> 0) is paused (gets 0) and its share goes to the others; when several would
     fall short, the one with the highest id is paused first and the rest is recomputed (pausing one only raises
-    the others' shares, so connectors are paused in descending id order).
+    the others' shares, so outlets are paused in descending id order).
 
     The arithmetic is exact (fractions) and each share is rounded down to a float, so the shares never add up
     to more than `total` and never exceed a limit; a share within `MIN_RATE_TOLERANCE` (relative) of its
@@ -120,12 +120,12 @@ def allocate(total: float, demands: Mapping[int, OutletDemand]) -> dict[int, flo
     if not (isinstance(as_float(total), float) and math.isfinite(total) and total >= 0):  # not bool, not 10**400
         raise InvalidArgumentError(f"total must be a finite number >= 0, not {total!r}")
     if not isinstance(demands, Mapping):
-        raise InvalidArgumentError(f"demands must map connector ids to OutletDemand, not {demands!r}")
-    for connector, demand in demands.items():
-        if not isinstance(connector, int) or isinstance(connector, bool):
-            raise InvalidArgumentError(f"connector ids must be integers, not {connector!r}")
+        raise InvalidArgumentError(f"demands must map outlet ids to OutletDemand, not {demands!r}")
+    for outlet, demand in demands.items():
+        if not isinstance(outlet, int) or isinstance(outlet, bool):
+            raise InvalidArgumentError(f"outlet ids must be integers, not {outlet!r}")
         if not isinstance(demand, OutletDemand):
-            raise InvalidArgumentError(f"the demand of connector {connector} must be a OutletDemand, not {demand!r}")
+            raise InvalidArgumentError(f"the demand of outlet {outlet} must be an OutletDemand, not {demand!r}")
     exact = {c: (Fraction(d.limit), Fraction(d.min_rate), Fraction(d.weight)) for c, d in demands.items()}
     active = set(exact)
     while True:
@@ -156,14 +156,14 @@ def _min_rate(state: ChargePointState, source: LimitSource, unit: ChargingRateUn
 def station_allocation(
     state: ChargePointState, at: datetime, unit: ChargingRateUnit | str = ChargingRateUnit.W
 ) -> dict[int, float]:
-    """The station limit shared between the connectors charging at `at` (those with a transaction that has
+    """The station limit shared between the outlets charging at `at` (those with a transaction that has
     started), in `unit` (R28, §3.13.3, §3.13.4).
 
     The total is the ChargePointMaxProfile (and ChargingStationExternalConstraints) value at `at`, combined per
-    R26; without one, the sum of those connectors' hardware maxima. Each connector asks for its own TxProfile or
+    R26; without one, the sum of those outlets' hardware maxima. Each outlet asks for its own TxProfile or
     TxDefaultProfile limit (R25, R26; its hardware maximum where none applies) with the governing schedule's
-    `minChargingRate` as its minimum, at weight 1; `allocate` shares the total. Connectors that do not charge
-    are left out. Amperes add up only between connectors on the same number of phases: prefer W when they differ.
+    `minChargingRate` as its minimum, at weight 1; `allocate` shares the total. Outlets that do not charge
+    are left out. Amperes add up only between outlets on the same number of phases: prefer W when they differ.
     """
     the_unit = rate_unit(unit)
     instant = utc_instant(at, "at")
@@ -189,11 +189,11 @@ def station_allocation(
 def station_allocation_schedule(
     state: ChargePointState, start: datetime, duration: int, unit: ChargingRateUnit | str = ChargingRateUnit.W
 ) -> dict[int, list[tuple[int, float]]]:
-    """`station_allocation` over [start, start + duration) as a piecewise-constant schedule per connector with a
+    """`station_allocation` over [start, start + duration) as a piecewise-constant schedule per outlet with a
     transaction: (offset in seconds from `start`, share) pairs, the first at 0, no two equal neighbours (R28).
 
     The allocation is evaluated wherever an input may change: where a slice of any profile reaching a charging
-    connector, or of a cap, starts or ends (R21-R24), and where a transaction starts (its share is 0 before).
+    outlet, or of a cap, starts or ends (R21-R24), and where a transaction starts (its share is 0 before).
     These are taken from every profile rather than from the composite schedules, because a composite hides a
     change of the cap below a lower Tx limit and a hand-over between two profiles of equal limit but different
     `minChargingRate`, both of which change the shares. `duration` 0 gives the allocation at `start`.
@@ -216,8 +216,8 @@ def station_allocation_schedule(
     schedule: dict[int, list[tuple[int, float]]] = {t.outlet_id: [] for t in state.transactions}
     for point in sorted(p for p in points if begin <= p < end):
         shares = station_allocation(state, from_epoch(point), the_unit)
-        for connector, periods in schedule.items():
-            share = shares.get(connector, 0.0)
+        for outlet, periods in schedule.items():
+            share = shares.get(outlet, 0.0)
             if not periods or periods[-1][1] != share:
                 periods.append((point - begin, share))
     return schedule

@@ -1,7 +1,7 @@
 """From power limits to energy per meter-value step (SPEC R34).
 
 A charging loop delivers energy in steps, one per meter-value interval; an OCPP limit in W caps how much a step
-may hold. Here live the point-sample rule of the charging loop (`energy_step`) and the exact energy a connector's
+may hold. Here live the point-sample rule of the charging loop (`energy_step`) and the exact energy an outlet's
 composite schedule allows over an interval when the limit changes inside it (`max_energy_wh`). Which source of
 limits applies (OCPP or the local policy) is `loop`'s business, not this module's.
 """
@@ -66,7 +66,7 @@ def energy_step(base_step_wh: float, limit_w: float, interval_s: float) -> StepL
 def max_energy_wh(state: ChargePointState, outlet_id: int, start: datetime, interval_s: int) -> float:
     """R34 beyond the point sample: the energy (Wh) the composite schedule of `outlet_id` allows over
     [start, start + interval_s), the sum of each composite period's power (A limits reach W through R26) times
-    its length. Where no profile limits, the connector's hardware maximum counts."""
+    its length. Where no profile limits, the outlet's hardware maximum counts."""
     check_whole_interval(interval_s)
     t = to_epoch(start, "start")
     return span_energy_wh(state, outlet_id, t, interval_s, limit_span(state, outlet_id, t, ChargingRateUnit.W))

@@ -62,7 +62,7 @@ def _optional_non_negative(name: str, value: float | None) -> None:
 
 @attrs.frozen
 class LocalPolicy:
-    """The charge point's own policy, used only when no OCPP profile limits the connector (R33, R35).
+    """The charge point's own policy, used only when no OCPP profile limits the outlet (R33, R35).
 
     - `energy_cap_kwh`: stop once the session has delivered this much energy (kWh); None: no cap.
     - `max_price`: stop (or, with `skip_when_expensive`, deliver nothing this step) while the energy price is

@@ -94,7 +94,7 @@ def policy_from_document(
 
 
 class _Session:
-    """One connector's running bookkeeping: the proposed steps still to come, the steps so far, the energy
+    """One outlet's running bookkeeping: the proposed steps still to come, the steps so far, the energy
     delivered and withheld by OCPP limits, and why the local policy stopped it (None: it has not)."""
 
     def __init__(self, name: str, base_steps: Iterable[float], delivered_wh: float = 0.0) -> None:
@@ -143,18 +143,18 @@ def simulate_station(
     environment: Callable[[datetime], ChargingEnvironment] = _utc_hour_environment,
     progress: Callable[[float], None] | None = None,
 ) -> dict[int, SimulationResult]:
-    """Several connectors charging at once, the station limit shared between them at every step by the load
-    balancer (`balance.station_allocation`, R28): each connector's OCPP-limited step is capped by its share.
-    Every connector needs an active transaction; each stops on its own when the local policy stops it.
+    """Several outlets charging at once, the station limit shared between them at every step by the load
+    balancer (`balance.station_allocation`, R28): each outlet's OCPP-limited step is capped by its share.
+    Every outlet needs an active transaction; each stops on its own when the local policy stops it.
     `progress`, if given, is called with the fraction done after every step."""
     _check_span(duration_s, interval_s)
     if not isinstance(outlet_ids, Sequence):
-        raise InvalidArgumentError(f"outlet_ids must be a sequence of connector ids, not {outlet_ids!r}")
+        raise InvalidArgumentError(f"outlet_ids must be a sequence of outlet ids, not {outlet_ids!r}")
     missing = [c for c in outlet_ids if state.transaction_on(c) is None]
     if missing:
-        raise InvalidArgumentError(f"connectors {missing} have no active transaction to balance")
+        raise InvalidArgumentError(f"outlets {missing} have no active transaction to balance")
     if not isinstance(base_steps, Mapping) or any(c not in base_steps for c in outlet_ids):
-        raise InvalidArgumentError(f"base_steps must map each of the connectors {list(outlet_ids)} to its steps")
+        raise InvalidArgumentError(f"base_steps must map each of the outlets {list(outlet_ids)} to its steps")
     begin = utc_instant(start, "start")
     sessions = {c: _Session(f"base_steps[{c}]", base_steps[c]) for c in outlet_ids}
     for offset in range(0, duration_s, interval_s):

@@ -1,11 +1,11 @@
 """One meter-value step of a charging loop: OCPP limits first, the local policy otherwise (SPEC R33, R34).
 
 This is the control flow of a charge point simulator's MeterValues loop as one pure function. When any OCPP
-profile imposes a limit on the connector at the step's instant, that limit caps the step and the local policy is
+profile imposes a limit on the outlet at the step's instant, that limit caps the step and the local policy is
 not consulted at all (R33); otherwise the local policy (`policy`) decides. The caller owns randomness and the
 clock: the proposed step and the instant come in as arguments. Nothing here installs profiles or keeps a session.
 
-A simulator calls this for thousands of connectors every few seconds, so a decision keeps the numbers its reason
+A simulator calls this for thousands of outlets every few seconds, so a decision keeps the numbers its reason
 is made of and writes the text only when someone reads it (`StepDecision.reason`, `StepDecision.log`).
 """
 
@@ -106,7 +106,7 @@ def meter_step(
     energy the composite schedule allows over the interval (R34; it equals ``limit_w x interval_s / 3600`` when
     the limit holds for the whole interval), and charging continues. Without one: the local `policy` decides
     (R35) with `env` (default: the UTC hour of `at`, no price); without a policy the full step is delivered.
-    `share_w` is a load balancer's share of the station limit for this connector (R28, `balance`): it further
+    `share_w` is a load balancer's share of the station limit for this outlet (R28, `balance`): it further
     caps an OCPP-limited step to ``share_w x interval_s / 3600``.
     """
     try:

@@ -428,14 +428,14 @@ def _to_outlet_max_current(value: Any) -> float:
 class ChargePointConfig:
     """The charge point's smart-charging configuration (§9.4 keys, plus electrical facts of the station).
 
-    - `outlet_count`: connectors 1..N (NumberOfConnectors), at most `MAX_OUTLET_COUNT`: connector 0's
-      answers visit every connector, so the count bounds their cost.
+    - `outlet_count`: outlets 1..N (NumberOfConnectors), at most `MAX_OUTLET_COUNT`: outlet 0's
+      answers visit every outlet, so the count bounds their cost.
     - `voltage`: nominal voltage per phase, V, for A<->W (R3).
     - `max_stack_level`: ChargeProfileMaxStackLevel; a higher stackLevel is Rejected (R10, D2).
     - `allowed_rate_units`: ChargingScheduleAllowedChargingRateUnit (R10, R30).
     - `max_periods`: ChargingScheduleMaxPeriods (R10).
     - `max_profiles`: MaxChargingProfilesInstalled (R10, D3).
-    - `outlet_max_current`: the hardware maximum per connector, A per phase (R25).
+    - `outlet_max_current`: the hardware maximum per outlet, A per phase (R25).
     - `default_number_phases`: phases assumed where a period gives none (§7.14: 3).
     """
 
@@ -474,5 +474,5 @@ class ChargePointConfig:
 
     @property
     def outlet_ids(self) -> range:
-        """The connectors 1..N (connector 0, the whole charge point, is not among them)."""
+        """The outlets 1..N (outlet 0, the whole charge point, is not among them)."""
         return range(1, self.outlet_count + 1)

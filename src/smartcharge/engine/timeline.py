@@ -159,7 +159,7 @@ class ProfileTimeline:
     def locate(self, t: int, session_start: int | None) -> tuple[int, int, int]:
         """(index, lo, hi): the period governing `t` (-1 when the profile does not cover t, R21-R23) and a span
         [lo, hi) around t over which that stays so. A run from the start of charging starts at `session_start`,
-        or at t itself when it is None (D8, `limit_at` on a connector without transaction): such a run is in its
+        or at t itself when it is None (D8, `limit_at` on an outlet without transaction): such a run is in its
         first period whenever it is valid, unless its duration is 0."""
         lo, hi = self.valid_from, self.valid_to
         if t < lo:
@@ -209,7 +209,7 @@ class ProfileTimeline:
 def profile_slices(profile: ChargingProfile, lo: int, hi: int, *, installed_at: int, session_start: int) -> list[Slice]:
     """The slices of `profile` within [lo, hi), in time order, not overlapping (R21-R23).
 
-    `session_start` is the start of charging the profile's connector sees (its transaction's start, else the
+    `session_start` is the start of charging the profile's outlet sees (its transaction's start, else the
     start of the requested window, D8); `installed_at` anchors Relative ChargePointMaxProfiles (D9). A Recurring
     profile repeats every day or week from its startSchedule and does not apply before it (D7); each repetition
     covers at most one recurrence length (periods past it are not executed, §5.16.4).
