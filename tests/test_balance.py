@@ -263,7 +263,7 @@ def test_r28_connector_demand_refuses_what_is_not_a_demand(kwargs: dict[str, obj
         (-1.0, {1: D(16.0)}, "total must be a finite number >= 0"),
         (math.nan, {1: D(16.0)}, "total must be a finite number >= 0"),
         (32.0, {"1": D(16.0)}, "outlet ids must be integers"),
-        (32.0, {1: 16.0}, "must be a OutletDemand"),
+        (32.0, {1: 16.0}, "must be an OutletDemand"),
     ],
 )
 def test_r28_allocate_refuses_bad_input(total: float, demands: dict[object, object], message: str) -> None:
