@@ -427,3 +427,12 @@ def test_r35_the_local_policy_refuses_values_that_are_no_numbers_naming_them(bui
     with pytest.raises(InvalidArgumentError) as info:
         build()
     assert str(info.value) == message
+
+
+@pytest.mark.parametrize("interval_s", [0, -90])
+def test_r34_a_meter_interval_of_no_seconds_is_refused_naming_it(interval_s: int) -> None:
+    """R34: a step's interval is a positive whole number of seconds; the message shows the value given."""
+    state = start_transaction(ChargePointState(ChargePointConfig(outlet_count=1)), 1, 1, T0)
+    with pytest.raises(InvalidArgumentError) as info:
+        meter_step(state, 1, T0, interval_s, 250.0)
+    assert str(info.value) == f"interval_s must be a positive number of seconds, not {interval_s}"

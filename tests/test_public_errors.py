@@ -330,12 +330,20 @@ BAD_CALLS: dict[str, list[Bad]] = {
     ],
     "round_down_to_tenth": [Bad("a string", lambda f: f("16.0"), "value")],
     "ProfileTimeline": [Bad("installed_at a string", lambda f: f(PROFILE, "now"), "installed_at")],
-    "profile_anchor": [Bad("installed_at a string", lambda f: f(PROFILE, "now", 0), "installed_at")],
+    "profile_anchor": [
+        Bad("installed_at a string", lambda f: f(PROFILE, "now", 0), "installed_at"),
+        Bad("session_start a float", lambda f: f(PROFILE, 0, 0.5), "session_start must be whole epoch seconds"),
+    ],
     "profile_slices": [
         Bad("bounds strings", lambda f: f(PROFILE, "lo", "hi", installed_at=0, session_start=0), "lo"),
         Bad("bound NaN", lambda f: f(PROFILE, NAN, 10, installed_at=0, session_start=0), "lo"),
+        Bad("upper bound NaN", lambda f: f(PROFILE, 0, NAN, installed_at=0, session_start=0), "hi must be whole"),
+        Bad("session a string", lambda f: f(PROFILE, 0, 10, installed_at=0, session_start="now"), "session_start"),
     ],
-    "change_instants": [Bad("installed_at a string", lambda f: f(PROFILE, "now", 0), "installed_at")],
+    "change_instants": [
+        Bad("installed_at a string", lambda f: f(PROFILE, "now", 0), "installed_at"),
+        Bad("session_start a string", lambda f: f(PROFILE, 0, "now"), "session_start must be whole epoch seconds"),
+    ],
     # --- the charging loop ---
     "energy_step": [
         Bad("interval 0", lambda f: f(250.0, 7_000.0, 0), "interval_s"),

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from smartcharge import ChargingRateUnit
+from smartcharge import ChargingRateUnit, InvalidArgumentError
 from smartcharge.engine.units import amps_to_watts, convert, watts_to_amps
 
 voltages = st.one_of(st.sampled_from([110.0, 120.0, 220.0, 230.0, 240.0, 400.0]), st.floats(1.0, 1_000.0))
@@ -122,3 +122,17 @@ def test_r3_convert_round_trip_and_proportional_to_phases(amps: float, voltage: 
     # more phases carry more power for the same current per phase
     if phases < 3 and amps > 0:
         assert convert(amps, ChargingRateUnit.A, ChargingRateUnit.W, voltage, phases + 1) > watts
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: amps_to_watts("16"), "amps must be a number, not '16'"),
+        (lambda: watts_to_amps("11000"), "watts must be a number, not '11000'"),
+        (lambda: convert("16", "A", "W"), "value must be a number, not '16'"),
+    ],
+)
+def test_r3_a_value_that_is_no_number_is_refused_naming_it(call, message: str) -> None:
+    with pytest.raises(InvalidArgumentError) as info:
+        call()
+    assert str(info.value) == message
