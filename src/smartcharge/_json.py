@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 import attrs
 
 from smartcharge.engine.instants import parse_instant
-from smartcharge.engine.model import Purpose
+from smartcharge.engine.model import ChargingRateUnit, Purpose
 from smartcharge.errors import DocumentError, DocumentProblem, InvalidArgumentError
 
 __all__ = [
@@ -47,6 +47,7 @@ __all__ = [
     "read_purpose",
     "read_required",
     "read_text",
+    "read_unit",
 ]
 
 _T = TypeVar("_T")
@@ -177,6 +178,12 @@ def read_enum(value: Any, path: str, enum: type[_E], allowed: Collection[_E] | N
         if member.value == text:
             return member
     raise _not_one_of(path, text, [str(m.value) for m in members])
+
+
+def read_unit(value: Any, path: str) -> ChargingRateUnit:
+    """A charging rate unit, ``"A"`` or ``"W"`` (R3): another string is NOT_ALLOWED_VALUE, a non-string
+    WRONG_TYPE."""
+    return read_enum(value, path, ChargingRateUnit)
 
 
 def read_purpose(value: Any, path: str, purposes: Collection[Purpose]) -> Purpose:

@@ -40,6 +40,7 @@ from smartcharge._json import (
     read_number,
     read_object,
     read_purpose,
+    read_unit,
 )
 from smartcharge.engine.instants import format_instant
 from smartcharge.engine.model import (
@@ -87,9 +88,6 @@ def call_error_from(error: DocumentError) -> OcppCallError:
 # --- the field tables -------------------------------------------------------------------------------------------
 
 
-def _unit(value: Any, path: str) -> ChargingRateUnit:
-    return read_enum(value, path, ChargingRateUnit)
-
 
 def _kind(value: Any, path: str) -> ChargingProfileKind:
     return read_enum(value, path, ChargingProfileKind)
@@ -109,7 +107,7 @@ PERIOD_FIELDS: Fields = {
 SCHEDULE_FIELDS: Fields = {
     "duration": Field(False, read_int),
     "startSchedule": Field(False, read_instant),
-    "chargingRateUnit": Field(True, _unit),
+    "chargingRateUnit": Field(True, read_unit),
     "chargingSchedulePeriod": Field(True, read_array),
     "minChargingRate": Field(False, read_number),
 }
@@ -269,7 +267,7 @@ def profile_to_ocpp(profile: ChargingProfile) -> dict[str, Any]:
 
 
 def _units_from_ocpp(value: Any, path: str) -> tuple[ChargingRateUnit, ...]:
-    return tuple(_unit(item, f"{path}[{i}]") for i, item in enumerate(read_array(value, path)))
+    return tuple(read_unit(item, f"{path}[{i}]") for i, item in enumerate(read_array(value, path)))
 
 
 #: Replay-script config key -> (ChargePointConfig attribute, reader). Keys follow §9.4 where OCPP has one.

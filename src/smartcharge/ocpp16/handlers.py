@@ -19,11 +19,20 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, ParamSpec
 
-from smartcharge._json import Field, Fields, read_enum, read_field, read_int, read_mapping, read_object, read_purpose
+from smartcharge._json import (
+    Field,
+    Fields,
+    read_field,
+    read_int,
+    read_mapping,
+    read_object,
+    read_purpose,
+    read_unit,
+)
 from smartcharge.engine.composite import composite_schedule
 from smartcharge.engine.instants import format_instant, utc_instant
 from smartcharge.engine.limits import CompositeSchedule
-from smartcharge.engine.model import ChargingProfile, ChargingRateUnit, Purpose
+from smartcharge.engine.model import ChargingProfile, Purpose
 from smartcharge.engine.store import ChargePointState, clear_profiles, install_profile
 from smartcharge.errors import DocumentError, InvalidArgumentError, OcppCallError, ProfileValidationError
 from smartcharge.ocpp16.codec import PROPERTY_CONSTRAINT_VIOLATION, call_error_from, read_profile
@@ -54,9 +63,6 @@ def _rejected() -> Response:
     return {"status": "Rejected"}
 
 
-def _unit(value: Any, path: str) -> ChargingRateUnit:
-    return read_enum(value, path, ChargingRateUnit)
-
 
 def _purpose(value: Any, path: str) -> Purpose:
     return read_purpose(value, path, PURPOSES)
@@ -71,7 +77,7 @@ SET_CHARGING_PROFILE_FIELDS: Fields = {
 GET_COMPOSITE_SCHEDULE_FIELDS: Fields = {
     "connectorId": Field(True, read_int),
     "duration": Field(True, read_int),
-    "chargingRateUnit": Field(False, _unit),
+    "chargingRateUnit": Field(False, read_unit),
 }
 #: ClearChargingProfile.req (§6.13).
 CLEAR_CHARGING_PROFILE_FIELDS: Fields = {
