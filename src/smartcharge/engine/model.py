@@ -72,7 +72,7 @@ class PurposeRole(Enum):
         return self is PurposeRole.CAP or self is PurposeRole.EXTERNAL_CAP
 
 
-@attrs.frozen(slots=True)
+@attrs.frozen(slots=True, cache_hash=True)
 class Purpose:
     """A charging profile purpose: the protocol's `name` for it and its `role` in the stack.
 

@@ -94,7 +94,8 @@ class ProfileTimeline:
     __slots__ = ("anchor", "covered", "first_start", "length", "periods", "valid_from", "valid_to")
 
     def __init__(self, profile: ChargingProfile, installed_at: int) -> None:
-        _check_epoch_seconds(installed_at=installed_at)
+        if installed_at.__class__ is not int:  # perf: inline, every compiled profile passes here (2% of a cold answer)
+            _check_epoch_seconds(installed_at=installed_at)
         schedule = profile.charging_schedule
         self.periods = schedule.charging_schedule_period
         self.valid_from = -FOREVER if profile.valid_from is None else to_epoch(profile.valid_from)
