@@ -208,6 +208,15 @@ def _require_limit(name: str, value: object) -> None:
         raise ProfileValidationError("R4", f"{name} {value} is negative")
 
 
+def _require_items(name: str, items: tuple[Any, ...], kind: type) -> None:
+    """R4: `items` (the field `name`) is not empty and holds only `kind`s."""
+    if not items:
+        raise ProfileValidationError("R4", f"{name} is empty")
+    for i, item in enumerate(items):
+        if not isinstance(item, kind):
+            raise ProfileValidationError("R4", f"{name}[{i}] is a {type(item).__name__}, not a {kind.__name__}")
+
+
 def as_float(value: Any) -> Any:
     """Numbers (any real number but bool: int, float, Decimal, Fraction) become float, -0.0 becoming 0.0; anything
     else, and a number float cannot hold (Decimal('sNaN')), is left for validation to refuse. The converter of
@@ -270,13 +279,7 @@ class ChargingSchedule:
 
     def __attrs_post_init__(self) -> None:
         periods = self.charging_schedule_period
-        if not periods:
-            raise ProfileValidationError("R4", "chargingSchedulePeriod is empty")
-        for i, period in enumerate(periods):
-            if not isinstance(period, ChargingSchedulePeriod):
-                raise ProfileValidationError(
-                    "R4", f"chargingSchedulePeriod[{i}] is a {type(period).__name__}, not a ChargingSchedulePeriod"
-                )
+        _require_items("chargingSchedulePeriod", periods, ChargingSchedulePeriod)
         if periods[0].start_period != 0:
             raise ProfileValidationError(
                 "R4", f"chargingSchedulePeriod[0].startPeriod is {periods[0].start_period}, not 0"
@@ -304,13 +307,7 @@ def _schedules(value: ChargingSchedule | Iterable[ChargingSchedule]) -> tuple[Ch
             "R4", f"chargingSchedule must be a ChargingSchedule or a sequence of them, not {value!r}"
         )
     schedules = tuple(value)
-    if not schedules:
-        raise ProfileValidationError("R4", "chargingSchedule is empty: a profile needs a schedule")
-    for i, schedule in enumerate(schedules):
-        if not isinstance(schedule, ChargingSchedule):
-            raise ProfileValidationError(
-                "R4", f"chargingSchedule[{i}] is a {type(schedule).__name__}, not a ChargingSchedule"
-            )
+    _require_items("chargingSchedule", schedules, ChargingSchedule)
     return schedules
 
 
