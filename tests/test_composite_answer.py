@@ -17,6 +17,7 @@ from smartcharge import (
     NaiveDatetimeError,
     composite_schedule,
     limit_at,
+    start_transaction,
 )
 
 NAIVE = datetime(2026, 1, 8, 10, 0)
@@ -66,3 +67,12 @@ def test_r5_a_naive_instant_given_to_limit_at_or_composite_schedule_is_refused_n
         limit_at(state, 1, NAIVE)
     with pytest.raises(NaiveDatetimeError, match=r"^start 2026-01-08T10:00:00 has no UTC offset"):
         composite_schedule(state, 1, NAIVE, 60)
+
+
+def test_r31_equal_neighbours_merge_and_the_periods_after_them_stay() -> None:
+    """R31: where the governing period changes but the limit does not, the two spans are one period, and every
+    period after them is still reported."""
+    periods = ((0, 10.0), (600, 10.0), (1_200, 16.0), (1_800, 10.0))
+    state = start_transaction(installed(None, (1, profile(1, periods=periods))), 1, 1, T0)
+    schedule = composite_schedule(state, 1, T0, 3_600, "A")
+    assert [(p.start_period, p.limit) for p in schedule.periods] == [(0, 10.0), (1_200, 16.0), (1_800, 10.0)]
