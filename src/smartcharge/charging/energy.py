@@ -3,7 +3,7 @@
 A charging loop delivers energy in steps, one per meter-value interval; an OCPP limit in W caps how much a step
 may hold. Here live the point-sample rule of the charging loop (`energy_step`) and the exact energy an outlet's
 composite schedule allows over an interval when the limit changes inside it (`max_energy_wh`). Which source of
-limits applies (OCPP or the local policy) is `loop`'s business, not this module's.
+limits applies (OCPP or the local policy) is `step`'s business, not this module's.
 """
 
 from __future__ import annotations

@@ -144,7 +144,7 @@ def simulate_station(
     progress: Callable[[float], None] | None = None,
 ) -> dict[int, SimulationResult]:
     """Several outlets charging at once, the station limit shared between them at every step by the load
-    balancer (`balance.station_allocation`, R28): each outlet's OCPP-limited step is capped by its share.
+    balancer (`balancer.station_allocation`, R28): each outlet's OCPP-limited step is capped by its share.
     Every outlet needs an active transaction; each stops on its own when the local policy stops it.
     `progress`, if given, is called with the fraction done after every step."""
     _check_span(duration_s, interval_s)

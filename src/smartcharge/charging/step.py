@@ -106,7 +106,7 @@ def meter_step(
     energy the composite schedule allows over the interval (R34; it equals ``limit_w x interval_s / 3600`` when
     the limit holds for the whole interval), and charging continues. Without one: the local `policy` decides
     (R35) with `env` (default: the UTC hour of `at`, no price); without a policy the full step is delivered.
-    `share_w` is a load balancer's share of the station limit for this outlet (R28, `balance`): it further
+    `share_w` is a load balancer's share of the charge point's limit for this outlet (R28, `balancer`): it further
     caps an OCPP-limited step to ``share_w x interval_s / 3600``.
     """
     try:

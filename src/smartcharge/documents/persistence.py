@@ -5,7 +5,7 @@ This is part of the imperative shell: the only module of the package that touche
 never calls it; an embedding program calls `save_state` after every change it must not lose and `load_state`
 when it starts.
 
-The file (format version 2) is one JSON object, an *envelope* around a `serialize` document::
+The file (format version 2) is one JSON object, an *envelope* around a `state_document` document::
 
     {"format": "smartcharge-saved-state", "version": 2,
      "sha256": "<hex SHA-256 of the canonical JSON of state>",
@@ -20,7 +20,7 @@ does not depend on how the file was formatted.
   (A process killed between write and rename leaves a ``.NAME.*.tmp`` file behind; it is never read.)
 - **Checked**: `load_state` refuses a truncated, corrupted or tampered file with `PersistenceError` saying what is
   wrong; it never returns part of a state.
-- **Migrating**: version 1 files are bare `serialize` documents (no envelope, no checksum), as written by
+- **Migrating**: version 1 files are bare `state_document` documents (no envelope, no checksum), as written by
   ``serialize.dumps``; `load_state` reads them too. A version newer than this module knows is refused.
 
 I/O problems (a missing file, no permission) are the `OSError` the operating system raised.
@@ -46,7 +46,7 @@ __all__ = ["FORMAT", "VERSION", "PersistenceError", "load_state", "save_state", 
 
 #: The envelope's ``"format"``.
 FORMAT = "smartcharge-saved-state"
-#: The file version `save_state` writes. Version 1 is a bare `serialize` document (read, never written).
+#: The file version `save_state` writes. Version 1 is a bare `state_document` document (read, never written).
 VERSION = 2
 
 _ENVELOPE_KEYS = frozenset({"format", "version", "sha256", "state"})

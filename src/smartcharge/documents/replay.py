@@ -2,7 +2,7 @@
 reference-implementation interface the shared scenarios are written in (DESIGN "The command line").
 
 A script is a JSON object: an optional ``"config"`` (replay-script config keys, all optional) or ``"state"`` (a
-`serialize` document to start from), and ``"events"`` in time order (equal times allowed). Each event has
+`state_document` document to start from), and ``"events"`` in time order (equal times allowed). Each event has
 ``"at"`` (ISO 8601 with offset, R5) and exactly one of ``"call"`` (with ``"payload"``), ``"startTransaction"``
 ``{connectorId, transactionId, chargingProfile?}`` (the profile as in RemoteStartTransaction, R19) or
 ``"stopTransaction"`` ``{transactionId}`` (R18). Every call gives one answer, ``{"call", "response"}`` or
