@@ -127,11 +127,16 @@ def test_r6_an_unknown_outlet_is_rejected_naming_it_and_the_outlets_there_are(ou
 # --- R7 ChargePointMaxProfile -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("purpose", [CPMAX, EXTERNAL])
-def test_r7_charge_point_max_only_on_connector_zero(purpose: Purpose) -> None:
-    rejected(station(2), 1, make(purpose=purpose), "R7")
-    rejected(station(2), 2, make(purpose=purpose), "R7")
-    assert ids(accepted(station(2), 0, make(purpose=purpose))) == {1}
+def test_r7_charge_point_max_only_on_connector_zero() -> None:
+    rejected(station(2), 1, make(purpose=CPMAX), "R7")
+    rejected(station(2), 2, make(purpose=CPMAX), "R7")
+    assert ids(accepted(station(2), 0, make(purpose=CPMAX))) == {1}
+
+
+@pytest.mark.parametrize("outlet_id", [0, 1, 2])
+def test_e5_an_external_cap_goes_on_the_whole_charge_point_or_on_one_outlet(outlet_id: int) -> None:
+    state = accepted(station(2), outlet_id, make(purpose=EXTERNAL))
+    assert [(ip.outlet_id, ip.profile.charging_profile_purpose) for ip in state.profiles] == [(outlet_id, EXTERNAL)]
 
 
 def test_r7_a_cap_on_an_outlet_is_rejected_naming_both_outlets() -> None:
@@ -574,8 +579,8 @@ def check_invariants(state: ChargePointState) -> None:
         if ip.profile.charging_profile_purpose is TX:
             active = state.transaction_on(ip.outlet_id)
             assert active is not None and active.transaction_id == ip.profile.transaction_id  # R9, D1, R18
-        if ip.profile.charging_profile_purpose in (CPMAX, EXTERNAL):
-            assert ip.outlet_id == 0  # R7
+        if ip.profile.charging_profile_purpose is CPMAX:
+            assert ip.outlet_id == 0  # R7 (an external cap may sit on an outlet: E5)
 
 
 @st.composite

@@ -34,6 +34,7 @@ __all__ = [
     "ChargingRateUnit",
     "ChargingSchedule",
     "ChargingSchedulePeriod",
+    "OutletConfig",
     "Purpose",
     "PurposeRole",
     "RecurrencyKind",
@@ -236,11 +237,13 @@ def _as_optional_float(value: Any) -> Any:
 @attrs.frozen
 class ChargingSchedulePeriod:
     """§7.14 ChargingSchedulePeriod: from `start_period` seconds after the schedule's start, at most `limit`
-    (in the schedule's unit) using `number_phases` phases (None: the station's default, 3 in OCPP 1.6)."""
+    (in the schedule's unit) using `number_phases` phases (None: the station's default, 3 in OCPP 1.6), on phase
+    `phase_to_use` (1..3) of a station that switches phases (OCPP 2.0.1 only; None: the station chooses)."""
 
     start_period: int
     limit: float = attrs.field(converter=as_float)
     number_phases: int | None = None
+    phase_to_use: int | None = None
 
     def __attrs_post_init__(self) -> None:
         _require_int("R4", "startPeriod", self.start_period, minimum=0)
@@ -249,6 +252,10 @@ class ChargingSchedulePeriod:
             _require_int("R4", "numberPhases", self.number_phases)
             if not 1 <= self.number_phases <= 3:
                 raise ProfileValidationError("R4", f"numberPhases {self.number_phases} is not in 1..3")
+        if self.phase_to_use is not None:
+            _require_int("R4", "phaseToUse", self.phase_to_use)
+            if not 1 <= self.phase_to_use <= 3:
+                raise ProfileValidationError("R4", f"phaseToUse {self.phase_to_use} is not in 1..3")
 
 
 def _shared(period: ChargingSchedulePeriod) -> ChargingSchedulePeriod:
@@ -257,7 +264,7 @@ def _shared(period: ChargingSchedulePeriod) -> ChargingSchedulePeriod:
     given."""
     if period.__class__ is not ChargingSchedulePeriod:
         return period
-    return shared_value(period, period.start_period, period.limit, period.number_phases)
+    return shared_value(period, period.start_period, period.limit, period.number_phases, period.phase_to_use)
 
 
 def _periods(value: Iterable[ChargingSchedulePeriod]) -> tuple[ChargingSchedulePeriod, ...]:
@@ -269,15 +276,19 @@ def _periods(value: Iterable[ChargingSchedulePeriod]) -> tuple[ChargingScheduleP
 @attrs.frozen
 class ChargingSchedule:
     """§7.13 ChargingSchedule: periods in `charging_rate_unit`, lasting `duration` seconds (None: the last
-    period runs on), starting at `start_schedule` (used by Absolute and Recurring profiles)."""
+    period runs on), starting at `start_schedule` (used by Absolute and Recurring profiles). `id` is the
+    schedule's own id in OCPP 2.0.1 (None in 1.6, which has none)."""
 
     charging_rate_unit: ChargingRateUnit = attrs.field(converter=_to_unit)
     charging_schedule_period: tuple[ChargingSchedulePeriod, ...] = attrs.field(converter=_periods)
     duration: int | None = None
     start_schedule: datetime | None = attrs.field(default=None, converter=_to_start_schedule)
     min_charging_rate: float | None = attrs.field(default=None, converter=_as_optional_float)
+    id: int | None = None
 
     def __attrs_post_init__(self) -> None:
+        if self.id is not None:
+            _require_int("R4", "chargingSchedule.id", self.id)
         periods = self.charging_schedule_period
         _require_items("chargingSchedulePeriod", periods, ChargingSchedulePeriod)
         if periods[0].start_period != 0:
@@ -421,6 +432,64 @@ def _to_outlet_max_current(value: Any) -> float:
     return _config_float("outlet_max_current", value)
 
 
+def _to_optional_max_current(value: Any) -> float | None:
+    return None if value is None else _config_float("max_current", value)
+
+
+@attrs.frozen
+class OutletConfig:
+    """The electrical facts of one outlet where they differ from the charge point's defaults (OCPP 2.0.1 gives
+    them per EVSE: SPEC-201 S9).
+
+    - `outlet_id`: the outlet, 1..N.
+    - `max_current`: its hardware maximum, A per phase (None: `ChargePointConfig.outlet_max_current`).
+    - `supply_phases`: the phases it supplies, 1 or 3 for AC, 0 for DC (None: the default number of phases).
+    - `phase_switching`: whether it can switch a single-phase session between phases (phaseToUse, K01.FR.19).
+
+    On a DC outlet numberPhases means nothing: A<->W there is P = U x I (one "phase") and composite schedules
+    carry no numberPhases (K01.FR.44).
+    """
+
+    outlet_id: int
+    max_current: float | None = attrs.field(default=None, converter=_to_optional_max_current)
+    supply_phases: int | None = None
+    phase_switching: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        if not _is_int(self.outlet_id) or self.outlet_id < 1:
+            raise InvalidArgumentError(f"OutletConfig.outlet_id must be an outlet 1..N, not {self.outlet_id!r}")
+        if self.max_current is not None and not (math.isfinite(self.max_current) and self.max_current >= 0):
+            raise InvalidArgumentError(f"OutletConfig.max_current must be >= 0, not {self.max_current!r}")
+        if self.supply_phases is not None and self.supply_phases not in (0, 1, 2, 3):
+            raise InvalidArgumentError(
+                f"OutletConfig.supply_phases must be 0 (DC), 1, 2 or 3, not {self.supply_phases!r}"
+            )
+        if not isinstance(self.phase_switching, bool):
+            raise InvalidArgumentError(f"OutletConfig.phase_switching must be a bool, not {self.phase_switching!r}")
+
+    @property
+    def is_dc(self) -> bool:
+        """Whether the outlet is DC (`supply_phases` 0)."""
+        return self.supply_phases == 0
+
+
+def _outlets(value: Iterable[OutletConfig]) -> tuple[OutletConfig, ...]:
+    try:
+        outlets = tuple(value)
+    except TypeError:
+        raise InvalidArgumentError(
+            f"ChargePointConfig.outlets must be a sequence of OutletConfig, not {value!r}"
+        ) from None
+    for outlet in outlets:
+        if not isinstance(outlet, OutletConfig):
+            raise InvalidArgumentError(f"ChargePointConfig.outlets holds {outlet!r}, not an OutletConfig")
+    return tuple(sorted(outlets, key=lambda o: o.outlet_id))
+
+
+def _to_significance(value: Any) -> float:
+    return _config_float("limit_change_significance", value)
+
+
 @attrs.frozen
 class ChargePointConfig:
     """The charge point's smart-charging configuration (§9.4 keys, plus electrical facts of the station).
@@ -434,6 +503,11 @@ class ChargePointConfig:
     - `max_profiles`: MaxChargingProfilesInstalled (R10, D3).
     - `outlet_max_current`: the hardware maximum per outlet, A per phase (R25).
     - `default_number_phases`: phases assumed where a period gives none (§7.14: 3).
+    - `outlets`: per-outlet electrical facts where they differ from the above (`OutletConfig`, SPEC-201 S9).
+    - `smart_charging_available`: OCPP 2.0.1 SmartChargingCtrlr.Available; when False every smart-charging
+      CALL is answered NotSupported (K01.FR.29).
+    - `notify_charging_limit_with_schedules`: SmartChargingCtrlr.NotifyChargingLimitWithSchedules (K12).
+    - `limit_change_significance`: SmartChargingCtrlr.LimitChangeSignificance, percent (K12, SPEC-201 S10).
     """
 
     outlet_count: int = 1
@@ -446,6 +520,10 @@ class ChargePointConfig:
     max_profiles: int = 64
     outlet_max_current: float = attrs.field(default=32.0, converter=_to_outlet_max_current)
     default_number_phases: int = 3
+    outlets: tuple[OutletConfig, ...] = attrs.field(default=(), converter=_outlets)
+    smart_charging_available: bool = True
+    notify_charging_limit_with_schedules: bool = False
+    limit_change_significance: float = attrs.field(default=0.0, converter=_to_significance)
 
     def __attrs_post_init__(self) -> None:
         for name in ("outlet_count", "max_stack_level", "max_periods", "max_profiles"):
@@ -468,6 +546,35 @@ class ChargePointConfig:
             )
         if not self.allowed_rate_units:
             raise InvalidArgumentError("ChargePointConfig.allowed_rate_units must name at least one unit")
+        ids = [outlet.outlet_id for outlet in self.outlets]
+        for outlet in self.outlets:
+            if ids.count(outlet.outlet_id) > 1:
+                raise InvalidArgumentError(f"ChargePointConfig.outlets names outlet {outlet.outlet_id} twice")
+            if outlet.outlet_id > self.outlet_count:
+                raise InvalidArgumentError(
+                    f"ChargePointConfig.outlets names outlet {outlet.outlet_id}, not one of 1..{self.outlet_count}"
+                )
+        for name in ("smart_charging_available", "notify_charging_limit_with_schedules"):
+            if not isinstance(getattr(self, name), bool):
+                raise InvalidArgumentError(f"ChargePointConfig.{name} must be a bool, not {getattr(self, name)!r}")
+        if not (math.isfinite(self.limit_change_significance) and self.limit_change_significance >= 0):
+            raise InvalidArgumentError(
+                f"ChargePointConfig.limit_change_significance must be >= 0, not {self.limit_change_significance!r}"
+            )
+
+    def outlet(self, outlet_id: int) -> OutletConfig:
+        """Outlet `outlet_id`'s (1..N) electrical facts, the charge point's defaults filled in: `max_current`
+        and `supply_phases` are never None."""
+        for outlet in self.outlets:
+            if outlet.outlet_id == outlet_id:
+                return attrs.evolve(
+                    outlet,
+                    max_current=self.outlet_max_current if outlet.max_current is None else outlet.max_current,
+                    supply_phases=(
+                        self.default_number_phases if outlet.supply_phases is None else outlet.supply_phases
+                    ),
+                )
+        return OutletConfig(outlet_id, self.outlet_max_current, self.default_number_phases)
 
     @property
     def outlet_ids(self) -> range:

@@ -61,15 +61,28 @@ def _to_installed_at(value: datetime) -> datetime:
     return utc_instant(value, "installed_at")
 
 
+def _optional_text(instance: object, attribute: attrs.Attribute[str | None], value: object) -> None:
+    if value is not None and not isinstance(value, str):
+        raise InvalidArgumentError(f"InstalledProfile.{attribute.name} must be a string or None, not {value!r}")
+
+
 @attrs.frozen
 class InstalledProfile(Compilable):
     """A profile as installed: on `outlet_id` (0 = the whole charge point) since `installed_at`. Keeps the
     engine's compiled form of it (its timeline), which every state that keeps this profile shares
-    (`smartcharge._cache`)."""
+    (`smartcharge._cache`).
+
+    Two annotations the engine never reads, for the protocol adapters: `source`, who set the limit (OCPP 2.0.1
+    chargingLimitSource: ``"CSO"`` for the central system, ``"EMS"``, ``"SO"`` or ``"Other"`` for external
+    constraints; None: not recorded), and `document`, the profile as it was received (JSON text), which
+    OCPP 2.0.1 reports back unchanged (SPEC-201 S16).
+    """
 
     outlet_id: int
     profile: ChargingProfile
     installed_at: datetime = attrs.field(converter=_to_installed_at)
+    source: str | None = attrs.field(default=None, validator=_optional_text)
+    document: str | None = attrs.field(default=None, validator=_optional_text)
 
     def reaches(self, outlet_id: int) -> bool:
         """Does this profile bear on outlet `outlet_id` (> 0)? Caps and default profiles on outlet 0 reach every
@@ -171,7 +184,7 @@ def _placement_problem(state: ChargePointState, outlet_id: int, profile: Chargin
     if not isinstance(outlet_id, int) or outlet_id not in range(0, state.config.outlet_count + 1):
         return "R6", f"outlet {outlet_id} is not 0..{state.config.outlet_count}"
     purpose = profile.charging_profile_purpose
-    if purpose.role.is_cap and outlet_id != 0:
+    if purpose.role is PurposeRole.CAP and outlet_id != 0:
         return "R7", f"a {purpose.name} goes on outlet 0, not outlet {outlet_id}"
     if purpose.role is _TRANSACTION:
         if outlet_id == 0:
@@ -205,26 +218,37 @@ def _configuration_problem(config: ChargePointConfig, profile: ChargingProfile) 
     return None
 
 
-def _replaces(new: InstalledProfile, old: InstalledProfile) -> bool:
-    """R15 (D6): same chargingProfileId anywhere, or same (purpose, stackLevel, outlet)."""
+def _replaces(new: InstalledProfile, old: InstalledProfile, by_slot: bool) -> bool:
+    """R15 (D6): same chargingProfileId anywhere, or (`by_slot`) same (purpose, stackLevel, outlet)."""
     a, b = new.profile, old.profile
     if a.charging_profile_id == b.charging_profile_id:
         return True
     return (
-        new.outlet_id == old.outlet_id
+        by_slot
+        and new.outlet_id == old.outlet_id
         and a.charging_profile_purpose == b.charging_profile_purpose
         and a.stack_level == b.stack_level
     )
 
 
 def install_profile(
-    state: ChargePointState, outlet_id: int, profile: ChargingProfile, now: datetime
+    state: ChargePointState,
+    outlet_id: int,
+    profile: ChargingProfile,
+    now: datetime,
+    *,
+    replace_same_slot: bool = True,
+    source: str | None = None,
+    document: str | None = None,
 ) -> InstallOutcome:
     """SetChargingProfile (§5.16, §3.13): install `profile` on `outlet_id` at `now`.
 
     Rejected (the same `state` returned, R16) when the outlet or purpose does not fit (R6-R9, D1) or the
-    configuration forbids it (R10, D2, D3). Otherwise profiles with the same id, or the same purpose, stackLevel
-    and outlet, are replaced (R15, D6). A TxProfile without transactionId binds to the active transaction (D1).
+    configuration forbids it (R10, D2, D3). Otherwise profiles with the same id, or (`replace_same_slot`, OCPP
+    1.6) the same purpose, stackLevel and outlet, are replaced (R15, D6; OCPP 2.0.1 replaces by id only,
+    SPEC-201 S7). A TxProfile without transactionId binds to the active transaction (D1). `source` and `document`
+    annotate the installed profile (`InstalledProfile`). A cap (`PurposeRole.CAP`) goes on outlet 0 only; an
+    external cap may go on any outlet (SPEC-201 E5).
     """
     now = utc_instant(now, "now")
     problem = _placement_problem(state, outlet_id, profile) or _configuration_problem(state.config, profile)
@@ -234,13 +258,15 @@ def install_profile(
         active = state.transaction_on(outlet_id)
         assert active is not None  # checked by _placement_problem
         profile = attrs.evolve(profile, transaction_id=active.transaction_id)
-    new = InstalledProfile(outlet_id=outlet_id, profile=profile, installed_at=now)
-    kept = [old for old in state.profiles if not _replaces(new, old)]
+    new = InstalledProfile(outlet_id=outlet_id, profile=profile, installed_at=now, source=source, document=document)
+    kept = [old for old in state.profiles if not _replaces(new, old, replace_same_slot)]
     if len(kept) >= state.config.max_profiles:
         return _reject(
             state, "R10", f"MaxChargingProfilesInstalled {state.config.max_profiles} profiles are installed already"
         )
-    replaced = tuple(old.profile.charging_profile_id for old in state.profiles if _replaces(new, old))
+    replaced = tuple(
+        old.profile.charging_profile_id for old in state.profiles if _replaces(new, old, replace_same_slot)
+    )
     return InstallOutcome(
         state=attrs.evolve(state, profiles=(*kept, new)),
         status=InstallStatus.ACCEPTED,
@@ -256,13 +282,16 @@ def clear_profiles(
     outlet_id: int | None = None,
     purpose: Purpose | None = None,
     stack_level: int | None = None,
+    keep_external: bool = False,
 ) -> ClearOutcome:
     """ClearChargingProfile (§5.5, §6.13, R32): with `id`, that profile (other criteria ignored); with no
     criterion, every profile; otherwise the profiles matching every given criterion. `Unknown` when nothing
-    matched."""
+    matched. With `keep_external` an external cap is never cleared (OCPP 2.0.1 K10.FR.04, SPEC-201 S14)."""
 
     def matches(ip: InstalledProfile) -> bool:
         p = ip.profile
+        if keep_external and p.charging_profile_purpose.role is PurposeRole.EXTERNAL_CAP:
+            return False
         if id is not None:
             return p.charging_profile_id == id
         return (
