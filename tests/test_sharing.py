@@ -51,7 +51,7 @@ def test_a_period_of_a_subclass_is_kept_as_given():
 
 
 def test_the_shared_periods_forget_a_period_no_schedule_holds():
-    fields = (0, 123_456.7, 2)
+    fields = (0, 123_456.7, 2, 1)
     key = (ChargingSchedulePeriod, *fields)
     schedule = ChargingSchedule("W", [ChargingSchedulePeriod(*fields)])
     assert _SHARED.get(key) is schedule.charging_schedule_period[0]

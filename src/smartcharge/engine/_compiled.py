@@ -16,7 +16,14 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from smartcharge._cache import SpanCache, compiled, shared
-from smartcharge.engine.combine import combine_sources, outlet_hardware_limit, station_limit
+from smartcharge.engine.combine import (
+    Share,
+    combine_sources,
+    conversion_phases,
+    outlet_hardware_limit,
+    outlet_share,
+    station_limit,
+)
 from smartcharge.engine.instants import to_epoch
 from smartcharge.engine.limits import Limit, LimitSource
 from smartcharge.engine.model import ChargingRateUnit, Purpose, PurposeRole
@@ -54,9 +61,9 @@ class CompiledProfile:
 
 class GoverningPeriod:
     """Period `index` of `profile` governs its purpose (R24): `limit` in `unit` on `number_phases` phases (the
-    station's default where the period gives none). A `combine.Rate`."""
+    station's default where the period gives none), on phase `phase_to_use` where it names one. A `combine.Rate`."""
 
-    __slots__ = ("index", "limit", "number_phases", "profile", "unit")
+    __slots__ = ("index", "limit", "number_phases", "phase_to_use", "profile", "unit")
 
     def __init__(self, profile: CompiledProfile, index: int) -> None:
         period = profile.timeline.periods[index]
@@ -65,6 +72,7 @@ class GoverningPeriod:
         self.limit = period.limit
         self.unit = profile.unit
         self.number_phases = profile.default_phases if period.number_phases is None else period.number_phases
+        self.phase_to_use = period.phase_to_use
 
     def is_period(self, profile: CompiledProfile, index: int) -> bool:
         """Whether this is period `index` of `profile`."""
@@ -95,16 +103,37 @@ class Stacks(NamedTuple):
     tx_default: list[CompiledProfile]
 
 
+def _cap_stacks(profiles: list[CompiledProfile]) -> list[list[CompiledProfile]]:
+    """`profiles` (caps) as one stack per purpose, each highest priority first, in a fixed order of purposes."""
+    by_purpose: dict[Purpose, list[CompiledProfile]] = {}
+    for profile in profiles:
+        by_purpose.setdefault(profile.installed.profile.charging_profile_purpose, []).append(profile)
+    stacks = [by_purpose[p] for p in sorted(by_purpose, key=lambda p: (p.role.value, p.name))]
+    for stack in stacks:
+        stack.sort(key=lambda profile: profile.priority)
+    return stacks
+
+
 class Lane:
-    """One outlet's Tx and TxDefault stacks (R24, R25, D10), each highest priority first, and the start of its
-    transaction in epoch seconds (None without one)."""
+    """One outlet's Tx and TxDefault stacks (R24, R25, D10), each highest priority first, the caps installed on the
+    outlet itself (2.0.1 external constraints on one EVSE, E5: they cap its share of outlet 0's sum), the start of
+    its transaction in epoch seconds (None without one) and the phases its limits convert on (`phases`: 1 on a DC
+    outlet, None: the periods' own)."""
 
-    __slots__ = ("session", "tx", "tx_default")
+    __slots__ = ("caps", "phases", "session", "tx", "tx_default")
 
-    def __init__(self, tx: list[CompiledProfile], tx_default: list[CompiledProfile], session: int | None) -> None:
-        self.tx = tx
-        self.tx_default = tx_default
+    def __init__(
+        self,
+        stacks: Stacks,
+        caps: list[list[CompiledProfile]],
+        session: int | None,
+        phases: int | None,
+    ) -> None:
+        self.tx = stacks.tx
+        self.tx_default = stacks.tx_default
+        self.caps = caps
         self.session = session
+        self.phases = phases
 
 
 def _top(
@@ -123,37 +152,63 @@ def _top(
     return None, lo, hi
 
 
+def _phase_to_use(rates: list[GoverningPeriod], phases: int) -> int | None:
+    """The phase a single-phase limit is drawn on: the first of `rates` on one phase that names one (a
+    2.0.1 phaseToUse; E4 keeps caps and Tx/TxDefault profiles from naming different ones); None on more phases."""
+    if phases != 1:
+        return None
+    for rate in rates:
+        if rate.phase_to_use is not None and rate.number_phases == 1:
+            return rate.phase_to_use
+    return None
+
+
 class Target:
     """What the limit of one outlet, or of the whole charge point (outlet 0, R27), is made of: the caps' stacks
-    (one per cap purpose) and one lane per outlet, plus `limit_at`'s answers given so far, per unit."""
+    (one per cap purpose) and one lane per outlet, plus `limit_at`'s answers given so far, per unit. Outlet 0's
+    caps are those installed on outlet 0; its lanes' own caps (`lane_caps`) cap their shares (E5). An outlet's
+    caps are all that reach it."""
 
-    __slots__ = ("answers", "caps", "config", "engine", "lanes", "outlet_count", "outlet_id", "window_independent")
+    __slots__ = (
+        "answers",
+        "caps",
+        "config",
+        "engine",
+        "lane_caps",
+        "lanes",
+        "outlet_id",
+        "outlets",
+        "window_independent",
+    )
 
     def __init__(self, engine: Engine, outlet_id: int) -> None:
         self.engine = engine
         self.outlet_id = outlet_id
         self.config = engine.config
-        outlets = list(engine.config.outlet_ids) if outlet_id == 0 else [outlet_id]
-        # The caps are the same for every outlet (they live on outlet 0): the first outlet's.
-        self.caps = engine.stacks(outlets[0]).caps if outlets else []
-        self.lanes = [engine.lane(c) for c in outlets]
+        self.outlets = list(engine.config.outlet_ids) if outlet_id == 0 else [outlet_id]
+        self.caps = engine.station_caps() if outlet_id == 0 else engine.stacks(outlet_id).caps
+        self.lanes = [engine.lane(c) for c in self.outlets]
+        #: Whether outlet 0's lanes have caps of their own to sweep.
+        self.lane_caps = outlet_id == 0 and any(lane.caps for lane in self.lanes)
         # D8: without a transaction, a profile run from the start of charging runs from the start of the window.
         self.window_independent = all(
             lane.session is not None or not any(p.timeline.runs_from_session for p in (*lane.tx, *lane.tx_default))
             for lane in self.lanes
         )
-        self.outlet_count = 1 if outlet_id else len(outlets)
         #: `limit_at`'s answers in each unit asked so far.
         self.answers: dict[ChargingRateUnit, SpanCache[Limit]] = {}
 
     def hardware_limit(self, unit: ChargingRateUnit) -> float:
         """This target's hardware maximum in `unit`: its outlets' added up (R25, R27)."""
-        return self.outlet_count * self.engine.hardware_limit(unit)
+        return sum(self.engine.hardware_limit(unit, c)[0] for c in self.outlets)
 
-    def governing_at(self, t: int) -> tuple[list[GoverningPeriod], list[GoverningPeriod | None], int, int]:
-        """The caps' and every lane's governing periods at t, and a span [lo, hi) around t over which they stay
-        the same (R24, R25), in `limit_at`'s window, which starts at t: profiles run from the start of charging
-        run from the transaction's start, else from t itself (D8). Caps never run from a session (D9)."""
+    def governing_at(
+        self, t: int
+    ) -> tuple[list[GoverningPeriod], list[GoverningPeriod | None], list[list[GoverningPeriod]], int, int]:
+        """The caps', every lane's and (outlet 0) every lane's own caps' governing periods at t, and a span
+        [lo, hi) around t over which they stay the same (R24, R25), in `limit_at`'s window, which starts at t:
+        profiles run from the start of charging run from the transaction's start, else from t itself (D8). Caps
+        never run from a session (D9)."""
         lo, hi = -FOREVER, FOREVER
         caps: list[GoverningPeriod] = []
         for stack in self.caps:
@@ -161,25 +216,48 @@ class Target:
             if governing is not None:
                 caps.append(governing)
         tx: list[GoverningPeriod | None] = []
+        lane_caps: list[list[GoverningPeriod]] = []
         for lane in self.lanes:
             governing, lo, hi = _top(lane.tx, t, lane.session, lo, hi)
             if governing is None:  # R25: TxDefault governs where no TxProfile covers (K02.FR.08)
                 governing, lo, hi = _top(lane.tx_default, t, lane.session, lo, hi)
             tx.append(governing)
-        return caps, tx, lo, hi
+            if self.lane_caps:
+                own: list[GoverningPeriod] = []
+                for stack in lane.caps:
+                    cap, lo, hi = _top(stack, t, None, lo, hi)
+                    if cap is not None:
+                        own.append(cap)
+                lane_caps.append(own)
+        return caps, tx, lane_caps, lo, hi
 
     def value(
-        self, caps: list[GoverningPeriod], tx: list[GoverningPeriod | None], unit: ChargingRateUnit
-    ) -> tuple[float | None, int]:
-        """The limit (None: none) and phases the governing periods give in `unit` (R25-R27)."""
+        self,
+        caps: list[GoverningPeriod],
+        tx: list[GoverningPeriod | None],
+        lane_caps: list[list[GoverningPeriod]],
+        unit: ChargingRateUnit,
+    ) -> tuple[float | None, int, int | None]:
+        """The limit (None: none), phases and phase to use (None: any) the governing periods give in `unit`
+        (R25-R27); `lane_caps` are outlet 0's lanes' own caps (empty when they have none)."""
+        voltage = self.config.voltage
         if self.outlet_id == 0:
-            station = station_limit(caps, tx, unit, self.config, self.engine.hardware_limit(unit))
-            return station.value, station.number_phases
+            shares = [
+                outlet_share(rate, lane_caps[i] if lane_caps else (), unit, voltage, self.lanes[i].phases)
+                for i, rate in enumerate(tx)
+            ]
+            station = station_limit(caps, shares, self.engine.hardware(unit), unit, self.config)
+            return (
+                station.value,
+                station.number_phases,
+                _phase_to_use(caps, station.number_phases) if station.caps_bind else None,
+            )
         own = tx[0]
         rates = caps if own is None else [*caps, own]
         if not rates:
-            return None, self.config.default_number_phases
-        return combine_sources(rates, unit, self.config.voltage)
+            return None, self.config.default_number_phases, None
+        value, phases = combine_sources(rates, unit, voltage, self.lanes[0].phases)
+        return value, phases, _phase_to_use(rates, phases)
 
     def limit(self, t: int, unit: ChargingRateUnit) -> tuple[Limit, int]:
         """`limit_at`'s answer at t (D8: the window starts at t) and the end of the span it holds over."""
@@ -190,10 +268,14 @@ class Target:
             found = answers.find(t)
             if found is not None:
                 return found
-        caps, tx, lo, hi = self.governing_at(t)
-        value, phases = self.value(caps, tx, unit)
-        sources = (*(g.source() for g in caps), *(g.source() for g in tx if g is not None))
-        limit = shared(Limit, value, unit, phases, sources, self.hardware_limit(unit))
+        caps, tx, lane_caps, lo, hi = self.governing_at(t)
+        value, phases, phase_to_use = self.value(caps, tx, lane_caps, unit)
+        sources = (
+            *(g.source() for g in caps),
+            *(g.source() for own in lane_caps for g in own),
+            *(g.source() for g in tx if g is not None),
+        )
+        limit = shared(Limit, value, unit, phases, sources, self.hardware_limit(unit), phase_to_use)
         answers.add(t, lo, hi, limit)
         return limit, hi
 
@@ -202,43 +284,59 @@ class Engine:
     """A state compiled for evaluation (`compiled_engine`): every installed profile's timeline and, built on
     first use, each outlet's stacks, lane and target."""
 
-    __slots__ = ("_hardware", "_lanes", "_stacks", "_targets", "config", "profiles", "transactions")
+    __slots__ = ("_hardware", "_lanes", "_stacks", "_station_caps", "_targets", "config", "profiles", "transactions")
 
     def __init__(self, state: ChargePointState) -> None:
         self.config = state.config
         phases = state.config.default_number_phases
         self.profiles = [CompiledProfile(installed, phases, i) for i, installed in enumerate(state.profiles)]
         self.transactions = state.transactions
-        self._hardware: dict[ChargingRateUnit, float] = {}
+        self._hardware: dict[ChargingRateUnit, list[Share]] = {}
+        self._station_caps: list[list[CompiledProfile]] | None = None
         self._stacks: dict[int, Stacks] = {}
         self._lanes: dict[int, Lane] = {}
         self._targets: dict[int, Target] = {}
 
-    def hardware_limit(self, unit: ChargingRateUnit) -> float:
-        """One outlet's hardware maximum in `unit` (R25)."""
+    def hardware(self, unit: ChargingRateUnit) -> list[Share]:
+        """Every outlet's (1..N) hardware maximum in `unit` and the phases it is drawn on (R25, S9)."""
         found = self._hardware.get(unit)
         if found is None:
-            found = self._hardware[unit] = outlet_hardware_limit(self.config, unit)
+            found = self._hardware[unit] = [outlet_hardware_limit(self.config, unit, c) for c in self.config.outlet_ids]
         return found
+
+    def hardware_limit(self, unit: ChargingRateUnit, outlet_id: int) -> Share:
+        """Outlet `outlet_id`'s (1..N) hardware maximum in `unit` and its phases (R25)."""
+        return self.hardware(unit)[outlet_id - 1]
+
+    def station_caps(self) -> list[list[CompiledProfile]]:
+        """The caps installed on outlet 0, one stack per purpose: outlet 0's caps (R27, E5)."""
+        if self._station_caps is None:
+            self._station_caps = _cap_stacks(
+                [
+                    p
+                    for p in self.profiles
+                    if p.installed.outlet_id == 0 and p.installed.profile.charging_profile_purpose.role.is_cap
+                ]
+            )
+        return self._station_caps
 
     def stacks(self, outlet_id: int) -> Stacks:
         """The profiles reaching `outlet_id` (> 0)."""
         found = self._stacks.get(outlet_id)
         if found is None:
-            caps: dict[Purpose, list[CompiledProfile]] = {}
+            caps: list[CompiledProfile] = []
             tx: list[CompiledProfile] = []
             tx_default: list[CompiledProfile] = []
             for profile in self.profiles:
                 if profile.installed.reaches(outlet_id):
-                    purpose = profile.installed.profile.charging_profile_purpose
-                    if purpose.role.is_cap:
-                        caps.setdefault(purpose, []).append(profile)
+                    role = profile.installed.profile.charging_profile_purpose.role
+                    if role.is_cap:
+                        caps.append(profile)
                     else:
-                        (tx if purpose.role is PurposeRole.TRANSACTION else tx_default).append(profile)
-            cap_stacks = [caps[p] for p in sorted(caps, key=lambda p: (p.role.value, p.name))]
-            for group in (*cap_stacks, tx, tx_default):
+                        (tx if role is PurposeRole.TRANSACTION else tx_default).append(profile)
+            for group in (tx, tx_default):
                 group.sort(key=lambda profile: profile.priority)
-            found = self._stacks[outlet_id] = Stacks(cap_stacks, tx, tx_default)
+            found = self._stacks[outlet_id] = Stacks(_cap_stacks(caps), tx, tx_default)
         return found
 
     def lane(self, outlet_id: int) -> Lane:
@@ -247,7 +345,9 @@ class Engine:
         if found is None:
             stacks = self.stacks(outlet_id)
             session = next((to_epoch(t.start) for t in self.transactions if t.outlet_id == outlet_id), None)
-            found = self._lanes[outlet_id] = Lane(stacks.tx, stacks.tx_default, session)
+            own_caps = _cap_stacks([p for stack in stacks.caps for p in stack if p.installed.outlet_id == outlet_id])
+            phases = conversion_phases(self.config.outlet(outlet_id))
+            found = self._lanes[outlet_id] = Lane(stacks, own_caps, session, phases)
         return found
 
     def target(self, outlet_id: int) -> Target:

@@ -22,8 +22,8 @@ from smartcharge.engine.timeline import FOREVER
 
 __all__ = ["sweep", "walk", "window_spans"]
 
-#: A span of a window: (start, limit or None, numberPhases), in epoch seconds.
-Span = tuple[int, float | None, int]
+#: A span of a window: (start, limit or None, numberPhases, phaseToUse or None), in epoch seconds.
+Span = tuple[int, float | None, int, int | None]
 
 #: Windows up to `_SHORT_WINDOW` seconds and `_WALK_SPANS` spans are read from `limit_at`'s answers when the
 #: target allows it (`walk`): a few answers cost less than slicing every profile, and bounding their number keeps
@@ -92,12 +92,15 @@ def sweep(target: Target, lo: int, hi: int, window_start: int, unit: ChargingRat
     bounds = {lo, hi}
     caps = [_StackSweep(stack, lo, hi, window_start, bounds) for stack in target.caps]
     lanes = []
+    lane_caps: list[list[_StackSweep]] = []
     for lane in target.lanes:
         session = window_start if lane.session is None else lane.session
         lanes.append(
             (_StackSweep(lane.tx, lo, hi, session, bounds), _StackSweep(lane.tx_default, lo, hi, session, bounds))
         )
-    stacks = [*caps, *(stack for pair in lanes for stack in pair)]
+        if target.lane_caps:  # outlet 0: the caps on each outlet itself cap its share (E5)
+            lane_caps.append([_StackSweep(stack, lo, hi, window_start, bounds) for stack in lane.caps])
+    stacks = [*caps, *(stack for pair in lanes for stack in pair), *(stack for own in lane_caps for stack in own)]
     for start in sorted(x for x in bounds if lo <= x < hi):
         changed = start == lo
         for stack in stacks:
@@ -108,7 +111,8 @@ def sweep(target: Target, lo: int, hi: int, window_start: int, unit: ChargingRat
         governing_caps = [stack.top for stack in caps if stack.top is not None]
         # R25: the TxProfile governs while its schedule covers t; otherwise the TxDefaultProfile (K02.FR.08).
         tx = [tx_stack.top or default_stack.top for tx_stack, default_stack in lanes]
-        yield (start, *target.value(governing_caps, tx, unit))
+        own_caps = [[stack.top for stack in own if stack.top is not None] for own in lane_caps]
+        yield (start, *target.value(governing_caps, tx, own_caps, unit))
 
 
 def walk(target: Target, lo: int, hi: int, unit: ChargingRateUnit) -> list[Span] | None:
@@ -120,7 +124,7 @@ def walk(target: Target, lo: int, hi: int, unit: ChargingRateUnit) -> list[Span]
         if len(spans) == _WALK_SPANS:
             return None
         limit, end = target.limit(t, unit)
-        spans.append((t, limit.value, limit.number_phases))
+        spans.append((t, limit.value, limit.number_phases, limit.phase_to_use))
         t = end
     return spans
 

@@ -13,10 +13,19 @@ import sys
 from collections.abc import Sequence
 from typing import NamedTuple, Protocol
 
-from smartcharge.engine.model import ChargePointConfig, ChargingRateUnit
+from smartcharge.engine.model import ChargePointConfig, ChargingRateUnit, OutletConfig
 from smartcharge.engine.units import convert, convert_unchecked
 
-__all__ = ["Rate", "StationLimit", "combine_sources", "outlet_hardware_limit", "station_limit"]
+__all__ = [
+    "Rate",
+    "Share",
+    "StationLimit",
+    "combine_sources",
+    "conversion_phases",
+    "outlet_hardware_limit",
+    "outlet_share",
+    "station_limit",
+]
 
 #: The largest float: a sum of finite limits stays finite, and so does a finite limit in the other unit.
 _LARGEST = sys.float_info.max
@@ -36,10 +45,14 @@ class Rate(Protocol):
     def number_phases(self) -> int: ...
 
 
-def combine_sources(sources: Sequence[Rate], unit: ChargingRateUnit, voltage: float) -> tuple[float, int]:
+def combine_sources(
+    sources: Sequence[Rate], unit: ChargingRateUnit, voltage: float, phases: int | None = None
+) -> tuple[float, int]:
     """R26 over `sources` (one or more; e.g. some of a `Limit`'s): the least of their limits in `unit`, each
-    converted on the smallest number of phases among them, and those phases."""
-    phases = min([source.number_phases for source in sources])
+    converted on the smallest number of phases among them, and those phases. `phases` overrides that number: a DC
+    outlet converts on 1 (P = U x I), whatever numberPhases a period gives (K01.FR.44)."""
+    if phases is None:
+        phases = min([source.number_phases for source in sources])
     value = math.inf
     for source in sources:
         limit = source.limit
@@ -50,10 +63,38 @@ def combine_sources(sources: Sequence[Rate], unit: ChargingRateUnit, voltage: fl
     return min(value, _LARGEST), phases
 
 
-def outlet_hardware_limit(config: ChargePointConfig, unit: ChargingRateUnit) -> float:
-    """One outlet's hardware maximum in `unit`, on the default number of phases: its limit where no profile
-    imposes one (R25)."""
-    return convert(config.outlet_max_current, ChargingRateUnit.A, unit, config.voltage, config.default_number_phases)
+def conversion_phases(outlet: OutletConfig) -> int | None:
+    """The phases every limit of `outlet` is converted on, whatever its periods say: 1 on a DC outlet (P = U x I,
+    K01.FR.44), else None (R26: the periods' own)."""
+    return 1 if outlet.is_dc else None
+
+
+def outlet_hardware_limit(config: ChargePointConfig, unit: ChargingRateUnit, outlet_id: int = 1) -> tuple[float, int]:
+    """Outlet `outlet_id`'s hardware maximum in `unit` and the phases it is drawn on (its supply phases; 1 on DC):
+    its limit where no profile imposes one (R25)."""
+    outlet = config.outlet(outlet_id)
+    assert outlet.max_current is not None and outlet.supply_phases is not None  # `outlet` fills them in
+    phases = conversion_phases(outlet) or outlet.supply_phases
+    return convert(outlet.max_current, ChargingRateUnit.A, unit, config.voltage, phases), phases
+
+
+#: One outlet's share of the whole charge point's limit (R27): a value in the asked unit and its phases.
+Share = tuple[float, int]
+
+
+def outlet_share(
+    own: Rate | None, caps: Sequence[Rate], unit: ChargingRateUnit, voltage: float, phases: int | None = None
+) -> Share | None:
+    """R27, SPEC-201 E5: one outlet's part of the whole charge point's limit: its Tx/TxDefault limit (`own`) in
+    `unit` on its own phases, capped by the caps installed on that outlet itself (2.0.1 external constraints on
+    one EVSE) where they are lower; None when neither limits it (its hardware maximum counts then). `phases` as
+    in `combine_sources`."""
+    share = None if own is None else combine_sources((own,), unit, voltage, phases)
+    if caps:
+        cap = combine_sources(caps, unit, voltage, phases)
+        if share is None or cap[0] < share[0]:
+            return cap
+    return share
 
 
 class StationLimit(NamedTuple):
@@ -67,21 +108,19 @@ class StationLimit(NamedTuple):
 
 def station_limit(
     caps: Sequence[Rate],
-    outlets: Sequence[Rate | None],
+    shares: Sequence[Share | None],
+    hardware: Sequence[Share],
     unit: ChargingRateUnit,
     config: ChargePointConfig,
-    hardware: float,
 ) -> StationLimit:
-    """R27 for outlet 0: each outlet's Tx/TxDefault limit (`outlets`, None where none governs: its `hardware`
-    maximum in `unit` instead) in `unit` on its own phases, added up; then the `caps` if strictly lower.
+    """R27 for outlet 0: each outlet's share (`shares`, from `outlet_share`; None where nothing limits the outlet:
+    its `hardware` maximum instead), added up; then the `caps` (installed on outlet 0) if strictly lower.
     Phases: the caps' when they govern, else the largest among the outlets."""
-    if not caps and all(rate is None for rate in outlets):
+    if not caps and all(share is None for share in shares):
         return StationLimit(None, config.default_number_phases, False)
     total, phases = 0.0, 1
-    for rate in outlets:
-        value, own = (
-            (hardware, config.default_number_phases) if rate is None else combine_sources((rate,), unit, config.voltage)
-        )
+    for share, maximum in zip(shares, hardware, strict=True):
+        value, own = maximum if share is None else share
         total = min(total + value, _LARGEST)
         phases = max(phases, own)
     if caps:

@@ -55,10 +55,11 @@ def composite_schedule(
     the_unit = state.config.allowed_rate_units[0] if unit is None else rate_unit(unit)
     begin = to_epoch(start, "start")
     periods: list[CompositePeriod] = []
-    for span_start, value, phases in window_spans(target, begin, begin + max(duration, 1), the_unit):
-        if periods and periods[-1].limit == value and periods[-1].number_phases == phases:
+    for span_start, value, phases, phase_to_use in window_spans(target, begin, begin + max(duration, 1), the_unit):
+        last = periods[-1] if periods else None
+        if last and last.limit == value and last.number_phases == phases and last.phase_to_use == phase_to_use:
             continue  # equal to the period before: merged
-        periods.append(CompositePeriod(span_start - begin, value, phases))
+        periods.append(CompositePeriod(span_start - begin, value, phases, phase_to_use))
     return CompositeSchedule(
         outlet_id, from_epoch(begin), duration, the_unit, tuple(periods), target.hardware_limit(the_unit)
     )

@@ -41,6 +41,8 @@ class Limit:
 
     `value` is None when no profile imposes a limit; the outlet may then draw its hardware maximum,
     `hardware_limit` (the same unit). `sources` are the governing periods of every purpose that contributed.
+    `phase_to_use` is the phase a single-phase limit is drawn on where a governing period names one (OCPP 2.0.1
+    phaseToUse), else None.
     """
 
     value: float | None
@@ -48,6 +50,7 @@ class Limit:
     number_phases: int
     sources: tuple[LimitSource, ...]
     hardware_limit: float
+    phase_to_use: int | None = None
 
     @property
     def effective(self) -> float:
@@ -58,11 +61,12 @@ class Limit:
 @attrs.frozen
 class CompositePeriod:
     """From `start_period` seconds into the composite schedule: `limit` (None: no profile limits) on
-    `number_phases` phases."""
+    `number_phases` phases, on phase `phase_to_use` where a governing period names one (OCPP 2.0.1)."""
 
     start_period: int
     limit: float | None
     number_phases: int
+    phase_to_use: int | None = None
 
 
 def round_down_to_tenth(value: float) -> float:

@@ -32,8 +32,8 @@ def _fixed_instants(target: Target, window_start: int) -> list[int]:
 
 
 def next_change(state: ChargePointState, outlet_id: int, after: datetime) -> datetime | None:
-    """The first instant after `after` at which the limit of `outlet_id` (value or phases) changes, in the
-    window that starts at `after` (D8); None if it never changes.
+    """The first instant after `after` at which the limit of `outlet_id` changes (its value, phases or phase to
+    use), in the window that starts at `after` (D8); None if it never changes.
 
     The search walks forward in chunks; where no fixed instant (validity bounds, absolute starts and ends,
     recurrence origins) lies ahead, the pattern repeats weekly, so a quiet fortnight skips to the next one.
@@ -41,13 +41,13 @@ def next_change(state: ChargePointState, outlet_id: int, after: datetime) -> dat
     target = compiled_engine(state).target(outlet_id)
     origin = to_epoch(after, "after")
     fixed = _fixed_instants(target, origin)
-    first: tuple[float | None, int] | None = None
+    first: tuple[float | None, int, int | None] | None = None
     cursor, hi = origin, origin + 3_600  # most limits change within the hour: look there first, then the day
     while True:
-        for start, value, phases in sweep(target, cursor, hi, origin, ChargingRateUnit.W):
+        for start, value, phases, phase_to_use in sweep(target, cursor, hi, origin, ChargingRateUnit.W):
             if first is None:
-                first = (value, phases)
-            elif (value, phases) != first:
+                first = (value, phases, phase_to_use)
+            elif (value, phases, phase_to_use) != first:
                 return from_epoch(start)
         if hi < origin + 86_400:
             cursor, hi = hi - 1, origin + 86_400

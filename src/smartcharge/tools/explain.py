@@ -22,7 +22,7 @@ from typing import Any
 
 import attrs
 
-from smartcharge.engine.combine import outlet_hardware_limit, station_limit
+from smartcharge.engine.combine import Share, conversion_phases, outlet_hardware_limit, outlet_share, station_limit
 from smartcharge.engine.composite import composite_schedule, limit_at
 from smartcharge.engine.instants import format_instant, from_epoch, to_epoch, utc_instant
 from smartcharge.engine.limits import Limit, LimitSource
@@ -308,14 +308,20 @@ def _station_winners(
     """Connector 0's governing periods (`limit`'s): the caps for connector 0 and each connector's Tx/TxDefault
     one; and whether the caps bind, as the engine's connector-0 sum decides it (`station_limit`, R27: only when
     strictly below the connectors' sum)."""
-    caps = tuple(s for s in limit.sources if s.purpose.role.is_cap)
+    config = state.config
+    caps = tuple(s for s in limit.sources if s.purpose.role.is_cap and s.outlet_id == 0)
     winners_for = {0: caps}
-    outlets: list[LimitSource | None] = []
-    for c in state.config.outlet_ids:
-        tx = winners_for[c] = tuple(s for s in limit_at(state, c, at, unit).sources if not s.purpose.role.is_cap)
-        outlets.append(tx[0] if tx else None)  # R25: a TxProfile or a TxDefaultProfile governs, never both
-    hardware = outlet_hardware_limit(state.config, unit)
-    return winners_for, station_limit(caps, outlets, unit, state.config, hardware).caps_bind
+    shares: list[Share | None] = []
+    for c in config.outlet_ids:
+        sources = limit_at(state, c, at, unit).sources
+        tx = winners_for[c] = tuple(s for s in sources if not s.purpose.role.is_cap)
+        own_caps = [s for s in sources if s.purpose.role.is_cap and s.outlet_id == c]  # E5: caps on the outlet
+        # R25: a TxProfile or a TxDefaultProfile governs, never both
+        shares.append(
+            outlet_share(tx[0] if tx else None, own_caps, unit, config.voltage, conversion_phases(config.outlet(c)))
+        )
+    hardware = [outlet_hardware_limit(config, unit, c) for c in config.outlet_ids]
+    return winners_for, station_limit(caps, shares, hardware, unit, config).caps_bind
 
 
 _ROLES = tuple(PurposeRole)
