@@ -1,0 +1,26 @@
+"""The windows a GetCompositeSchedule answer may cover, in every protocol (R29, D13): at most
+`MAX_COMPOSITE_DURATION` seconds, and ending at an instant a datetime can hold (`window_fits`).
+
+A window outside these bounds is answered ``Rejected`` by the protocol adapters; the engine's `composite_schedule`
+itself takes any window that fits.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+__all__ = ["MAX_COMPOSITE_DURATION", "window_fits"]
+
+#: The longest GetCompositeSchedule window answered, in seconds (31 days); a longer one is ``Rejected``. The answer
+#: has a period for every change of limit in the window, so without a bound a Daily profile asked about for 2^31 s
+#: would cost over a million periods (time, memory and a message of tens of megabytes).
+MAX_COMPOSITE_DURATION = 31 * 86_400
+
+
+def window_fits(start: datetime, duration: int) -> bool:
+    """Whether `[start, start + duration)` is a representable window of instants."""
+    try:
+        start + timedelta(seconds=duration)
+    except OverflowError:
+        return False
+    return True
