@@ -168,7 +168,10 @@ def mutated(draw: st.DrawFn, base: dict[str, Any]) -> dict[str, Any]:
     """`base` with one to three places replaced, deleted or given an extra field."""
     value = copy.deepcopy(base)
     for _ in range(draw(st.integers(1, 3))):
-        path = draw(st.sampled_from(_paths(value)[1:]))
+        places = _paths(value)[1:]
+        if not places:
+            break
+        path = draw(st.sampled_from(places))
         parent = value
         for step in path[:-1]:
             parent = parent[step]
