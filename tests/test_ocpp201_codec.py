@@ -17,8 +17,8 @@ from schema import assert_valid_request_201
 
 from smartcharge import OcppCallError
 from smartcharge.ocpp201 import ReceivedProfile, SchemaViolation, Violation, profile_to_ocpp, read_profile
-from smartcharge.ocpp201._schema import SCHEMA_NAMES, check, load_schema
 from smartcharge.ocpp201.codec import call_error_from, read_request
+from smartcharge.ocpp201.schema import SCHEMA_NAMES, check, load_schema
 
 START = "2026-03-02T10:00:00Z"
 

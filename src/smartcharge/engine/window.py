@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from smartcharge.engine.instants import utc_instant
+from smartcharge.errors import InvalidArgumentError
+
 __all__ = ["MAX_COMPOSITE_DURATION", "window_fits"]
 
 #: The longest GetCompositeSchedule window answered, in seconds (31 days); a longer one is ``Rejected``. The answer
@@ -18,7 +21,11 @@ MAX_COMPOSITE_DURATION = 31 * 86_400
 
 
 def window_fits(start: datetime, duration: int) -> bool:
-    """Whether `[start, start + duration)` is a representable window of instants."""
+    """Whether `[start, start + duration)` (an aware instant, a whole number of seconds) is a representable window
+    of instants."""
+    start = utc_instant(start, "start")
+    if isinstance(duration, bool) or not isinstance(duration, int):
+        raise InvalidArgumentError(f"duration must be a whole number of seconds, not {duration!r}")
     try:
         start + timedelta(seconds=duration)
     except OverflowError:

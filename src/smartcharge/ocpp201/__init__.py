@@ -8,7 +8,6 @@ message ids and transport belong to the embedding application (e.g. the `ocpp` p
 import this package.
 """
 
-from smartcharge.ocpp201._schema import SchemaViolation, Violation
 from smartcharge.ocpp201.codec import ReceivedProfile, profile_to_ocpp, read_profile
 from smartcharge.ocpp201.external import (
     EXTERNAL_SOURCES,
@@ -27,6 +26,7 @@ from smartcharge.ocpp201.handlers import (
 )
 from smartcharge.ocpp201.purposes import PURPOSES, ChargingProfilePurpose
 from smartcharge.ocpp201.rules import ReasonCode, Refusal, judge_profile, transaction_by_id
+from smartcharge.ocpp201.schema import SchemaViolation, Violation
 
 __all__ = [
     "EXTERNAL_SOURCES",

@@ -2,7 +2,7 @@
 SPEC-201 S18, charging profiles (Part 2 §2.10 ChargingProfileType) to and from the engine's model.
 
 Reading happens in two steps. `read_request` checks a payload against the shipped request schema
-(`_schema`) and turns the first problem into the OCPP-J 2.0.1 CALLERROR (`call_error_from`):
+(`schema`) and turns the first problem into the OCPP-J 2.0.1 CALLERROR (`call_error_from`):
 
 =================================  ==================================  =========================================
 problem                            example                             CALLERROR code
@@ -49,8 +49,8 @@ from smartcharge.engine.model import (
     TransactionId,
 )
 from smartcharge.errors import InvalidArgumentError, OcppCallError
-from smartcharge.ocpp201._schema import SchemaViolation, Violation, check, load_schema
 from smartcharge.ocpp201.purposes import PURPOSES
+from smartcharge.ocpp201.schema import SchemaViolation, Violation, check, load_schema
 
 __all__ = [
     "FORMAT_VIOLATION",
@@ -60,16 +60,18 @@ __all__ = [
     "TYPE_CONSTRAINT_VIOLATION",
     "ReceivedProfile",
     "call_error_from",
-    "document_text",
     "profile_to_ocpp",
-    "purpose_named",
     "read_profile",
     "read_request",
 ]
 
+#: The payload is no JSON object, has a property its schema lacks, or a date-time that does not parse (S18).
 FORMAT_VIOLATION = "FormatViolation"
+#: A value of the wrong JSON type (S18).
 TYPE_CONSTRAINT_VIOLATION = "TypeConstraintViolation"
+#: A required property missing, or a list with too many or too few items (S18).
 OCCURRENCE_CONSTRAINT_VIOLATION = "OccurrenceConstraintViolation"
+#: A value outside its enumeration, length or range (S18).
 PROPERTY_CONSTRAINT_VIOLATION = "PropertyConstraintViolation"
 #: The CALLERROR of every smart-charging CALL while SmartChargingCtrlr.Available is false (K01.FR.29).
 NOT_SUPPORTED = "NotSupported"

@@ -46,9 +46,6 @@ __all__ = [
     "handle_get_composite_schedule",
     "handle_request_start_transaction",
     "handle_set_charging_profile",
-    "install_judged",
-    "profile_report",
-    "source_of",
 ]
 
 Response = dict[str, Any]

@@ -33,7 +33,7 @@ from smartcharge.engine.store import ChargePointState, InstalledProfile
 from smartcharge.errors import ProfileValidationError
 from smartcharge.ocpp201.codec import ReceivedProfile
 
-__all__ = ["ReasonCode", "Refusal", "judge_profile", "profile_refusal", "transaction_by_id"]
+__all__ = ["ReasonCode", "Refusal", "judge_profile", "transaction_by_id"]
 
 #: StatusInfoType.additionalInfo holds at most 512 characters.
 _MAX_INFO = 512

@@ -96,7 +96,7 @@ def load_schema(name: str) -> Schema:
 def check(value: Any, schema: Schema) -> None:
     """Raises `SchemaViolation` for the first place where `value` breaks `schema` (a whole schema document, whose
     ``$ref`` s point into its ``definitions``); a payload that is no JSON object is NOT_AN_OBJECT."""
-    if schema.get("type") == "object" and not isinstance(value, Mapping):
+    if _resolve(schema, schema).get("type") == "object" and not isinstance(value, Mapping):
         raise SchemaViolation("", Violation.NOT_AN_OBJECT, f"must be a JSON object, not {_json_type(value)}")
     _check(value, schema, schema, "")
 
