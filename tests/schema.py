@@ -1,4 +1,5 @@
-"""Validation against the official OCPP 1.6 JSON schemas that the `ocpp` package ships (ocpp/v16/schemas/).
+"""Validation against the official OCPP 1.6 and 2.0.1 JSON schemas that the `ocpp` package ships
+(ocpp/v16/schemas/, ocpp/v201/schemas/).
 
 Numbers are compared as `Decimal` on both sides: jsonschema's float `multipleOf` check is inexact (15.9 / 0.1 is
 not an integer in binary floating point), while the schema means decimal tenths.
@@ -28,9 +29,13 @@ def _is_date_time(value: object) -> bool:
 
 
 @functools.cache
-def _validator(schema_name: str) -> jsonschema.Draft4Validator:
-    text = resources.files("ocpp.v16").joinpath("schemas").joinpath(f"{schema_name}.json").read_text(encoding="utf-8")
+def _validator(schema_name: str, version: str = "v16") -> jsonschema.Draft4Validator | jsonschema.Draft6Validator:
+    text = resources.files(f"ocpp.{version}").joinpath("schemas").joinpath(f"{schema_name}.json").read_text(
+        encoding="utf-8"
+    )
     schema = json.loads(text, parse_float=decimal.Decimal)
+    if version == "v201":
+        return jsonschema.Draft6Validator(schema, format_checker=_FORMATS)
     return jsonschema.Draft4Validator(schema, format_checker=_FORMATS)
 
 
@@ -40,10 +45,10 @@ def as_decimal_json(payload: Any) -> Any:
     return json.loads(json.dumps(payload, allow_nan=False), parse_float=decimal.Decimal)
 
 
-def _validate(schema_name: str, payload: Any) -> None:
+def _validate(schema_name: str, payload: Any, version: str = "v16") -> None:
     with decimal.localcontext() as context:
         context.prec = 1_000  # exact `multipleOf` even for limits near 1e308
-        _validator(schema_name).validate(as_decimal_json(payload))
+        _validator(schema_name, version).validate(as_decimal_json(payload))
 
 
 def assert_valid_response(action: str, response: Any) -> None:
@@ -55,3 +60,15 @@ def assert_valid_response(action: str, response: Any) -> None:
 def assert_valid_request(action: str, payload: Any) -> None:
     """Raises `jsonschema.ValidationError` unless `payload` is a valid `action`.req payload."""
     _validate(action, payload)
+
+
+def assert_valid_response_201(action: str, response: Any) -> None:
+    """Raises `jsonschema.ValidationError` unless `response` is a valid OCPP 2.0.1 `action` response payload
+    (e.g. ``"GetCompositeSchedule"`` checks against v201's GetCompositeScheduleResponse.json)."""
+    _validate(f"{action}Response", response, "v201")
+
+
+def assert_valid_request_201(action: str, payload: Any) -> None:
+    """Raises `jsonschema.ValidationError` unless `payload` is a valid OCPP 2.0.1 `action` request payload (also
+    for the CALLs the station sends: ReportChargingProfiles, NotifyChargingLimit, ClearedChargingLimit)."""
+    _validate(f"{action}Request", payload, "v201")

@@ -3,13 +3,14 @@
 One reader per kind of JSON value (`read_int`, `read_number`, `read_text`, `read_instant`, `read_enum`,
 `read_purpose`, `read_array`, `read_mapping`, `read_object`), `read_required` / `read_optional` for one field of
 an object, and `Field` tables that say which fields an object has, which are required and how each is read
-(`read_field`). Every problem raises `DocumentError` with the path of the offending value and a `DocumentProblem`:
-a wrong JSON type, a missing field, an unknown field, a string outside the allowed values, a timestamp that is
-not ISO 8601 with an offset (R5).
+(`read_field`); `without_none` leaves absent optional fields out of what a writer builds. Every problem raises
+`DocumentError` with the path of the offending value and a `DocumentProblem`: a wrong JSON type, a missing field,
+an unknown field, a string outside the allowed values, a timestamp that is not ISO 8601 with an offset (R5).
 
-Shared by the protocol adapters (`ocpp16`) and the documents (saved states, replay scripts). This module must not
-know any protocol: not which fields a message has (the adapters' field tables say that) nor how a protocol
-answers a malformed message (`ocpp16.codec.call_error_from` maps a `DocumentError` to a CALLERROR).
+Shared by the protocol adapters (`ocpp16`, `ocpp201`) and the documents (saved states, replay scripts). This
+module must not know any protocol: not which fields a message has (the adapters' field tables and schemas say
+that) nor how a protocol answers a malformed message (each adapter's `codec.call_error_from` maps a `DocumentError`
+to its CALLERROR).
 
 Numbers: `read_number` accepts JSON integers and floats and `decimal.Decimal` (what Python OCPP stacks decode
 floats to); `read_int` accepts only real integers (not bool, not 1.0).
@@ -48,6 +49,7 @@ __all__ = [
     "read_required",
     "read_text",
     "read_unit",
+    "without_none",
 ]
 
 _T = TypeVar("_T")
@@ -194,6 +196,11 @@ def read_purpose(value: Any, path: str, purposes: Collection[Purpose]) -> Purpos
         if purpose.name == text:
             return purpose
     raise _not_one_of(path, text, [p.name for p in purposes])
+
+
+def without_none(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """`fields` without the ones whose value is None: how a writer leaves absent optional fields out."""
+    return {key: value for key, value in fields.items() if value is not None}
 
 
 # --- one field of an object ---------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ purposes by their role (cap, default, transaction, external cap), transaction id
 - `composite`: the evaluation API: `limit_at`, `limit_span`, `composite_schedule` (R21-R31), and `next_change`
   from `next_change`.
 - `limits`: the answers (`Limit`, `LimitSource`, `CompositeSchedule`) and OCPP's rounding (R31).
+- `window`: the GetCompositeSchedule windows the protocol adapters answer (R29, D13).
 - `combine`: how governing periods make one limit, and the whole charge point's sum (R25-R27).
 - `_compiled`: a state compiled for evaluation, what governs at an instant (R24, R25, D8-D10); `_sweep`: the
   spans of a window.

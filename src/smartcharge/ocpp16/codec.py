@@ -41,6 +41,7 @@ from smartcharge._json import (
     read_object,
     read_purpose,
     read_unit,
+    without_none,
 )
 from smartcharge.engine.instants import format_instant
 from smartcharge.engine.model import (
@@ -219,22 +220,18 @@ def purpose_from_ocpp(value: Any, path: str) -> Purpose:
         raise call_error_from(exc) from None
 
 
-def _without_none(fields: Mapping[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in fields.items() if value is not None}
-
-
 def _instant_or_none(value: datetime | None) -> str | None:
     return None if value is None else format_instant(value)
 
 
 def _period_to_ocpp(period: ChargingSchedulePeriod) -> dict[str, Any]:
-    return _without_none(
+    return without_none(
         {"startPeriod": period.start_period, "limit": period.limit, "numberPhases": period.number_phases}
     )
 
 
 def _schedule_to_ocpp(schedule: ChargingSchedule) -> dict[str, Any]:
-    return _without_none(
+    return without_none(
         {
             "duration": schedule.duration,
             "startSchedule": _instant_or_none(schedule.start_schedule),
@@ -248,7 +245,7 @@ def _schedule_to_ocpp(schedule: ChargingSchedule) -> dict[str, Any]:
 def profile_to_ocpp(profile: ChargingProfile) -> dict[str, Any]:
     """`profile` as an OCPP 1.6 `csChargingProfiles` object (§7.8): camelCase, times as
     ``YYYY-MM-DDTHH:MM:SSZ``, absent optional fields left out. `profile_from_ocpp` reads it back unchanged."""
-    return _without_none(
+    return without_none(
         {
             "chargingProfileId": profile.charging_profile_id,
             "transactionId": profile.transaction_id,

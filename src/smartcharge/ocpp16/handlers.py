@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, ParamSpec
 
 from smartcharge._json import (
@@ -34,6 +34,7 @@ from smartcharge.engine.instants import format_instant, utc_instant
 from smartcharge.engine.limits import CompositeSchedule
 from smartcharge.engine.model import ChargingProfile, Purpose
 from smartcharge.engine.store import ChargePointState, clear_profiles, install_profile
+from smartcharge.engine.window import MAX_COMPOSITE_DURATION, window_fits
 from smartcharge.errors import DocumentError, InvalidArgumentError, OcppCallError, ProfileValidationError
 from smartcharge.ocpp16.codec import PROPERTY_CONSTRAINT_VIOLATION, call_error_from, read_profile
 from smartcharge.ocpp16.purposes import PURPOSES
@@ -52,12 +53,6 @@ __all__ = [
 Response = dict[str, Any]
 Answer = tuple[ChargePointState, Response]
 _P = ParamSpec("_P")
-
-#: The longest GetCompositeSchedule window answered, in seconds (31 days); a longer one is ``Rejected``. The answer
-#: has a period for every change of limit in the window, so without a bound a Daily profile asked about for 2^31 s
-#: would cost over a million periods (time, memory and a message of tens of megabytes).
-MAX_COMPOSITE_DURATION = 31 * 86_400
-
 
 def _rejected() -> Response:
     return {"status": "Rejected"}
@@ -140,15 +135,6 @@ def handle_set_charging_profile(
     return outcome.state, {"status": outcome.status.value}
 
 
-def _window_fits(start: datetime, duration: int) -> bool:
-    """Whether `[start, start + duration)` is a representable window of instants."""
-    try:
-        start + timedelta(seconds=duration)
-    except OverflowError:
-        return False
-    return True
-
-
 def composite_schedule_answer(schedule: CompositeSchedule) -> Response:
     """GetCompositeSchedule.conf for `schedule` (§6.22, R31): ``Accepted``, its connector, `scheduleStart` (the
     window's start, ``YYYY-MM-DDTHH:MM:SSZ``) and the composite schedule without startSchedule (E§3.57)."""
@@ -185,7 +171,7 @@ def handle_get_composite_schedule(
         return state, _rejected()
     if unit is not None and unit not in allowed:
         return state, _rejected()
-    if not _window_fits(start, duration):
+    if not window_fits(start, duration):
         return state, _rejected()
     return state, composite_schedule_answer(composite_schedule(state, outlet_id, start, duration, unit or allowed[0]))
 
