@@ -35,8 +35,10 @@ __all__ = [
     "Field",
     "Fields",
     "Reader",
+    "Settings",
     "child_path",
     "read_array",
+    "read_bool",
     "read_enum",
     "read_field",
     "read_instant",
@@ -47,8 +49,10 @@ __all__ = [
     "read_optional",
     "read_purpose",
     "read_required",
+    "read_settings",
     "read_text",
     "read_unit",
+    "read_units",
     "without_none",
 ]
 
@@ -147,6 +151,13 @@ def read_number(value: Any, path: str) -> float:
         return math.nan
 
 
+def read_bool(value: Any, path: str) -> bool:
+    """A JSON boolean (not 0 or 1)."""
+    if not isinstance(value, bool):
+        raise _wrong_type(value, path, "a boolean")
+    return value
+
+
 def read_text(value: Any, path: str) -> str:
     """A JSON string."""
     if not isinstance(value, str):
@@ -188,6 +199,11 @@ def read_unit(value: Any, path: str) -> ChargingRateUnit:
     return read_enum(value, path, ChargingRateUnit)
 
 
+def read_units(value: Any, path: str) -> tuple[ChargingRateUnit, ...]:
+    """An array of charging rate units (a ChargingScheduleAllowedChargingRateUnit setting)."""
+    return tuple(read_unit(item, f"{path}[{i}]") for i, item in enumerate(read_array(value, path)))
+
+
 def read_purpose(value: Any, path: str, purposes: Collection[Purpose]) -> Purpose:
     """The purpose of `purposes` that a string names: another string is NOT_ALLOWED_VALUE, a non-string
     WRONG_TYPE."""
@@ -226,3 +242,18 @@ def read_field(obj: Mapping[str, Any], key: str, path: str, fields: Fields) -> A
     if field.required:
         return read_required(obj, key, path, field.read)
     return read_optional(obj, key, path, field.read)
+
+
+#: A table of settings: JSON key -> (the attribute it sets, the reader of its value).
+Settings = Mapping[str, tuple[str, Reader[Any]]]
+
+
+def read_settings(value: Any, path: str, settings: Settings) -> dict[str, Any]:
+    """The object at `path` as attribute -> value for the keys it has, each read as `settings` says; a key
+    `settings` does not know is UNKNOWN_FIELD. (The protocol adapters' charge point configurations.)"""
+    obj = read_object(value, path, settings)
+    return {
+        attribute: reader(obj[key], child_path(path, key))
+        for key, (attribute, reader) in settings.items()
+        if key in obj
+    }

@@ -29,7 +29,7 @@ from typing import Any
 from smartcharge._json import (
     Field,
     Fields,
-    Reader,
+    Settings,
     child_path,
     read_array,
     read_enum,
@@ -40,7 +40,9 @@ from smartcharge._json import (
     read_number,
     read_object,
     read_purpose,
+    read_settings,
     read_unit,
+    read_units,
     without_none,
 )
 from smartcharge.engine.instants import format_instant
@@ -48,7 +50,6 @@ from smartcharge.engine.model import (
     ChargePointConfig,
     ChargingProfile,
     ChargingProfileKind,
-    ChargingRateUnit,
     ChargingSchedule,
     ChargingSchedulePeriod,
     Purpose,
@@ -58,6 +59,7 @@ from smartcharge.errors import DocumentError, DocumentProblem, OcppCallError
 from smartcharge.ocpp16.purposes import PURPOSES
 
 __all__ = [
+    "CONFIG_SETTINGS",
     "FORMAT_VIOLATION",
     "PERIOD_FIELDS",
     "PROPERTY_CONSTRAINT_VIOLATION",
@@ -263,16 +265,12 @@ def profile_to_ocpp(profile: ChargingProfile) -> dict[str, Any]:
 # --- charge point configuration ----------------------------------------------------------------------------------
 
 
-def _units_from_ocpp(value: Any, path: str) -> tuple[ChargingRateUnit, ...]:
-    return tuple(read_unit(item, f"{path}[{i}]") for i, item in enumerate(read_array(value, path)))
-
-
 #: Replay-script config key -> (ChargePointConfig attribute, reader). Keys follow §9.4 where OCPP has one.
-_CONFIG_KEYS: dict[str, tuple[str, Reader[Any]]] = {
+CONFIG_SETTINGS: Settings = {
     "connectorCount": ("outlet_count", read_int),
     "voltage": ("voltage", read_number),
     "chargeProfileMaxStackLevel": ("max_stack_level", read_int),
-    "chargingScheduleAllowedChargingRateUnit": ("allowed_rate_units", _units_from_ocpp),
+    "chargingScheduleAllowedChargingRateUnit": ("allowed_rate_units", read_units),
     "chargingScheduleMaxPeriods": ("max_periods", read_int),
     "maxChargingProfilesInstalled": ("max_profiles", read_int),
     "connectorMaxCurrent": ("outlet_max_current", read_number),
@@ -284,11 +282,7 @@ def config_from_ocpp(document: Mapping[str, Any]) -> ChargePointConfig:
     """A `ChargePointConfig` from the replay script's ``"config"`` object; every key is optional (defaults as in
     `ChargePointConfig`). Raises a `ValueError` naming the key: `DocumentError` for an unknown key or a wrong
     type, the configuration's own error for a bad value."""
-    obj = read_object(document, "config", _CONFIG_KEYS)
-    values = {
-        attribute: reader(obj[key], f"config.{key}") for key, (attribute, reader) in _CONFIG_KEYS.items() if key in obj
-    }
-    return ChargePointConfig(**values)
+    return ChargePointConfig(**read_settings(document, "config", CONFIG_SETTINGS))
 
 
 def config_to_ocpp(config: ChargePointConfig) -> dict[str, Any]:

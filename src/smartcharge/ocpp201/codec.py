@@ -36,14 +36,27 @@ from typing import Any
 
 import attrs
 
-from smartcharge._json import without_none
+from smartcharge._json import (
+    Settings,
+    read_array,
+    read_bool,
+    read_int,
+    read_mapping,
+    read_number,
+    read_required,
+    read_settings,
+    read_units,
+    without_none,
+)
 from smartcharge.engine.instants import format_instant, parse_instant
 from smartcharge.engine.model import (
+    ChargePointConfig,
     ChargingProfile,
     ChargingProfileKind,
     ChargingRateUnit,
     ChargingSchedule,
     ChargingSchedulePeriod,
+    OutletConfig,
     Purpose,
     RecurrencyKind,
     TransactionId,
@@ -53,6 +66,8 @@ from smartcharge.ocpp201.purposes import PURPOSES
 from smartcharge.ocpp201.schema import SchemaViolation, Violation, check, load_schema
 
 __all__ = [
+    "CONFIG_SETTINGS",
+    "EVSE_SETTINGS",
     "FORMAT_VIOLATION",
     "NOT_SUPPORTED",
     "OCCURRENCE_CONSTRAINT_VIOLATION",
@@ -60,6 +75,8 @@ __all__ = [
     "TYPE_CONSTRAINT_VIOLATION",
     "ReceivedProfile",
     "call_error_from",
+    "config_from_ocpp",
+    "config_to_ocpp",
     "profile_to_ocpp",
     "read_profile",
     "read_request",
@@ -274,3 +291,78 @@ def profile_to_ocpp(profile: ChargingProfile) -> dict[str, Any]:
             "chargingSchedule": [_schedule_to_ocpp(s, i + 1) for i, s in enumerate(profile.charging_schedules)],
         }
     )
+
+
+# --- station configuration ---------------------------------------------------------------------------------------
+
+#: One entry of the configuration's ``"evses"``: an EVSE's electrical facts (SPEC-201 S9).
+EVSE_SETTINGS: Settings = {
+    "id": ("outlet_id", read_int),
+    "maxCurrent": ("max_current", read_number),
+    "supplyPhases": ("supply_phases", read_int),
+    "acPhaseSwitchingSupported": ("phase_switching", read_bool),
+}
+
+
+def _evses(value: Any, path: str) -> tuple[OutletConfig, ...]:
+    evses = []
+    for i, item in enumerate(read_array(value, path)):
+        where = f"{path}[{i}]"
+        read_required(read_mapping(item, where), "id", where, read_int)
+        evses.append(OutletConfig(**read_settings(item, where, EVSE_SETTINGS)))
+    return tuple(evses)
+
+
+#: Replay-script config key -> (ChargePointConfig attribute, reader): OCPP 1.6's keys with "evse" for
+#: "connector", and the SmartChargingCtrlr settings of 2.0.1 (SPEC-201 "Replay scripts").
+CONFIG_SETTINGS: Settings = {
+    "evseCount": ("outlet_count", read_int),
+    "voltage": ("voltage", read_number),
+    "chargeProfileMaxStackLevel": ("max_stack_level", read_int),
+    "chargingScheduleAllowedChargingRateUnit": ("allowed_rate_units", read_units),
+    "chargingScheduleMaxPeriods": ("max_periods", read_int),
+    "maxChargingProfilesInstalled": ("max_profiles", read_int),
+    "evseMaxCurrent": ("outlet_max_current", read_number),
+    "defaultNumberPhases": ("default_number_phases", read_int),
+    "smartChargingAvailable": ("smart_charging_available", read_bool),
+    "notifyChargingLimitWithSchedules": ("notify_charging_limit_with_schedules", read_bool),
+    "limitChangeSignificance": ("limit_change_significance", read_number),
+    "evses": ("outlets", _evses),
+}
+
+
+def config_from_ocpp(document: Mapping[str, Any]) -> ChargePointConfig:
+    """A `ChargePointConfig` from a 2.0.1 replay script's ``"config"`` object; every key is optional (defaults as
+    in `ChargePointConfig`). Raises a `ValueError` naming the key: `DocumentError` for an unknown key or a wrong
+    type, the configuration's own error for a bad value."""
+    return ChargePointConfig(**read_settings(document, "config", CONFIG_SETTINGS))
+
+
+def _evse_to_ocpp(outlet: OutletConfig) -> dict[str, Any]:
+    return without_none(
+        {
+            "id": outlet.outlet_id,
+            "maxCurrent": outlet.max_current,
+            "supplyPhases": outlet.supply_phases,
+            "acPhaseSwitchingSupported": outlet.phase_switching,
+        }
+    )
+
+
+def config_to_ocpp(config: ChargePointConfig) -> dict[str, Any]:
+    """`config` as a 2.0.1 replay script's ``"config"`` object, every key present; `config_from_ocpp` reads it
+    back."""
+    return {
+        "evseCount": config.outlet_count,
+        "voltage": config.voltage,
+        "chargeProfileMaxStackLevel": config.max_stack_level,
+        "chargingScheduleAllowedChargingRateUnit": [unit.value for unit in config.allowed_rate_units],
+        "chargingScheduleMaxPeriods": config.max_periods,
+        "maxChargingProfilesInstalled": config.max_profiles,
+        "evseMaxCurrent": config.outlet_max_current,
+        "defaultNumberPhases": config.default_number_phases,
+        "smartChargingAvailable": config.smart_charging_available,
+        "notifyChargingLimitWithSchedules": config.notify_charging_limit_with_schedules,
+        "limitChangeSignificance": config.limit_change_significance,
+        "evses": [_evse_to_ocpp(outlet) for outlet in config.outlets],
+    }

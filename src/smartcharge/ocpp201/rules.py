@@ -33,7 +33,7 @@ from smartcharge.engine.store import ChargePointState, InstalledProfile
 from smartcharge.errors import ProfileValidationError
 from smartcharge.ocpp201.codec import ReceivedProfile
 
-__all__ = ["ReasonCode", "Refusal", "judge_profile", "transaction_by_id"]
+__all__ = ["ReasonCode", "Refusal", "judge_profile", "model_on", "transaction_by_id"]
 
 #: StatusInfoType.additionalInfo holds at most 512 characters.
 _MAX_INFO = 512
@@ -168,16 +168,22 @@ def _invalid_schedule(rule: str, info: str) -> Refusal:
     return Refusal(ReasonCode.INVALID_SCHEDULE, rule, info)
 
 
-def _model(state: ChargePointState, evse_id: int, received: ReceivedProfile) -> ChargingProfile | Refusal:
-    """The engine's profile (bound to the running transaction's own id for a TxProfile), or InvalidSchedule for
-    several schedules (E1, K01.FR.34) and what the model refuses (R4: periods, duration, minChargingRate)."""
-    if len(received.schedules) > 1:
-        return _invalid_schedule("K01.FR.34", f"{len(received.schedules)} chargingSchedules outside ISO 15118 (E1)")
+def model_on(state: ChargePointState, evse_id: int, received: ReceivedProfile) -> ChargingProfile:
+    """The engine's profile for `received` on `evse_id` of `state`: a TxProfile bound to the transaction running
+    there, by that transaction's own id (S5), and on a DC EVSE without numberPhases and phaseToUse (K01.FR.44).
+    Raises `ProfileValidationError` for what the model refuses (R4)."""
     active = state.transaction_on(evse_id)
     bound = active.transaction_id if received.purpose.role is PurposeRole.TRANSACTION and active else None
-    dc = evse_id > 0 and state.config.outlet(evse_id).is_dc
+    return received.to_model(bound, dc=evse_id > 0 and state.config.outlet(evse_id).is_dc)
+
+
+def _model(state: ChargePointState, evse_id: int, received: ReceivedProfile) -> ChargingProfile | Refusal:
+    """The engine's profile (`model_on`), or InvalidSchedule for several schedules (E1, K01.FR.34) and what the
+    model refuses (R4: periods, duration, minChargingRate)."""
+    if len(received.schedules) > 1:
+        return _invalid_schedule("K01.FR.34", f"{len(received.schedules)} chargingSchedules outside ISO 15118 (E1)")
     try:
-        return received.to_model(bound, dc=dc)
+        return model_on(state, evse_id, received)
     except ProfileValidationError as exc:
         return _invalid_schedule(exc.rule, exc.message)
 
