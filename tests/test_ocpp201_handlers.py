@@ -521,6 +521,16 @@ def test_e6_floor_to_a_tenth_merge_after_rounding() -> None:
     assert periods(state, 1) == [(0, 10.0, 3), (120, 14.4, 3)]
 
 
+def test_e6_an_evse_nothing_limits_reports_its_hardware_on_its_own_supply_phases() -> None:
+    single = [OutletConfig(1, supply_phases=1), OutletConfig(2, supply_phases=1)]
+    state = ChargePointState(ChargePointConfig(outlet_count=2, outlets=single))
+    # 32 A on one phase: 32 x 230 x 1 = 7360 W; evse 0 sums both single-phase EVSEs.
+    assert periods(state, 1, unit="A") == [(0, 32.0, 1)]
+    assert periods(state, 1, unit="W") == [(0, 7360.0, 1)]
+    assert periods(state, 0, unit="W") == [(0, 14720.0, 1)]
+    assert periods(ChargePointState(ChargePointConfig(outlet_count=1)), 1, unit="W") == [(0, 22080.0, 3)]
+
+
 def test_e7_clearing_everything_keeps_external_constraints() -> None:
     state, _ = external(installed(station(), (1, prof(1))), 0, ext(-1))
     for payload in ({}, {"chargingProfileCriteria": {}}):

@@ -254,8 +254,8 @@ class Target:
             )
         own = tx[0]
         rates = caps if own is None else [*caps, own]
-        if not rates:
-            return None, self.config.default_number_phases, None
+        if not rates:  # R25: the hardware maximum, on the outlet's own phases
+            return None, self.engine.hardware_limit(unit, self.outlet_id)[1], None
         value, phases = combine_sources(rates, unit, voltage, self.lanes[0].phases)
         return value, phases, _phase_to_use(rates, phases)
 

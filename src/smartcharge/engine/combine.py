@@ -116,8 +116,8 @@ def station_limit(
     """R27 for outlet 0: each outlet's share (`shares`, from `outlet_share`; None where nothing limits the outlet:
     its `hardware` maximum instead), added up; then the `caps` (installed on outlet 0) if strictly lower.
     Phases: the caps' when they govern, else the largest among the outlets."""
-    if not caps and all(share is None for share in shares):
-        return StationLimit(None, config.default_number_phases, False)
+    if not caps and all(share is None for share in shares):  # the outlets' hardware, on the most phases among them
+        return StationLimit(None, max((phases for _, phases in hardware), default=config.default_number_phases), False)
     total, phases = 0.0, 1
     for share, maximum in zip(shares, hardware, strict=True):
         value, own = maximum if share is None else share

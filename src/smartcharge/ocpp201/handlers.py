@@ -216,7 +216,10 @@ def handle_clear_charging_profile(
     profile_id = request.get("chargingProfileId")
     criteria: Mapping[str, Any] = {} if profile_id is not None else request.get("chargingProfileCriteria", {})
     purpose = criteria.get("chargingProfilePurpose")
-    if (profile_id is not None and _is_external(state, profile_id)) or purpose == _EXTERNAL.name:
+    if profile_id is not None and _is_external(state, profile_id):
+        refusal = Refusal(ReasonCode.INVALID_VALUE, "K10.FR.09", "external constraints are not the CSMS's to clear")
+        return state, refusal.answer("Unknown")
+    if purpose == _EXTERNAL.name:
         refusal = Refusal(ReasonCode.INVALID_VALUE, "K10.FR.06", "external constraints are not the CSMS's to clear")
         return state, refusal.answer("Unknown")
     outcome = clear_profiles(

@@ -194,8 +194,10 @@ def _period_phases(period: Mapping[str, Any], evse_id: int, config: ChargePointC
     ac = [o for o in outlets if not o.is_dc]
     if evse_id and ac and phases > (ac[0].supply_phases or 0):
         return f"E3: numberPhases {phases} exceeds the {ac[0].supply_phases} phase(s) evseId {evse_id} supplies"
-    if phase is not None and ac and (period.get("numberPhases") != 1 or not all(o.phase_switching for o in ac)):
-        return "K01.FR.19: phaseToUse needs numberPhases 1 on an EVSE that switches phases"
+    if phase is not None and ac and period.get("numberPhases") != 1:
+        return "K01.FR.19: phaseToUse needs numberPhases 1"
+    if phase is not None and ac and not all(o.phase_switching for o in ac):
+        return "K01.FR.48: phaseToUse needs an EVSE that switches phases"
     return None
 
 
@@ -282,8 +284,10 @@ def _conflict(evse_id: int, profile: ChargingProfile, ip: InstalledProfile) -> s
     if ip.outlet_id == evse_id:
         overlapping = _overlap(profile, other)
         return "K01.FR.06: same purpose and stackLevel on this EVSE, validity overlapping" if overlapping else None
-    if role is PurposeRole.DEFAULT and 0 in (evse_id, ip.outlet_id):
-        return "K01.FR.52: a TxDefaultProfile at this stackLevel on evseId 0 and on an EVSE"
+    if role is PurposeRole.DEFAULT and evse_id == 0:
+        return "K01.FR.52: an EVSE has a TxDefaultProfile at this stackLevel"
+    if role is PurposeRole.DEFAULT and ip.outlet_id == 0:
+        return "K01.FR.53: evseId 0 has a TxDefaultProfile at this stackLevel"
     return None
 
 
