@@ -7,13 +7,13 @@
   ``examples/evening.json``). A block preceded by the line ``<!-- docs-test: skip -->`` is not run.
 
 Beyond running them: every rule and decision of the spec (R1-R35, D1-D11) has an entry with an executed example in
-docs/spec-questions.md, every page is linked from docs/index.md and listed in mkdocs.yml's nav, and the generated API
-reference leaves no public name out. The reference is built by mkdocstrings from ``::: module`` directives in the
-pages (``mkdocs build --strict`` in CI); it shows a module's ``__all__`` names that have a docstring (a ``#:``
-comment above a constant counts, docs/_ext/comment_docstrings.py), so the checks here, with the standard library
-only, are: every module with an ``__all__`` has a directive, and every name of every ``__all__`` is rendered by the
-directive of the module that defines it, with a docstring. ``smartcharge.__all__`` is also listed, name by name,
-in docs/api.md.
+docs/spec-questions.md, and every OCPP 2.0.1 rule and decision (S1-S18, E1-E9) one in docs/ocpp201-rules.md; every
+page is linked from docs/index.md and listed in mkdocs.yml's nav, and the generated API reference leaves no public
+name out. The reference is built by mkdocstrings from ``::: module`` directives in the pages (``mkdocs build
+--strict`` in CI); it shows a module's ``__all__`` names that have a docstring (a ``#:`` comment above a constant
+counts, docs/_ext/comment_docstrings.py), so the checks here, with the standard library only, are: every module with
+an ``__all__`` has a directive, and every name of every ``__all__`` is rendered by the directive of the module that
+defines it, with a docstring. ``smartcharge.__all__`` is also listed, name by name, in docs/api.md.
 """
 
 from __future__ import annotations
@@ -38,6 +38,8 @@ PAGES = sorted(DOCS.rglob("*.md"))
 FENCE = re.compile(r"^```(\S*)\s*$")
 SKIP = "<!-- docs-test: skip -->"
 IDS = [f"R{n}" for n in range(1, 36)] + [f"D{n}" for n in range(1, 12)]
+#: The OCPP 2.0.1 rules and decisions (SPEC-201), each with an entry in docs/ocpp201-rules.md.
+IDS_201 = [f"S{n}" for n in range(1, 19)] + [f"E{n}" for n in range(1, 10)]
 
 
 def fenced_blocks(text: str) -> list[tuple[str, str, int, bool]]:
@@ -105,16 +107,18 @@ def test_page_examples_run_and_show_their_real_output(page: Path, monkeypatch: p
     assert not failures, "\n\n".join(failures)
 
 
-def _entries() -> dict[str, str]:
-    text = (DOCS / "spec-questions.md").read_text(encoding="utf-8")
+def _entries(page: str = "spec-questions.md") -> dict[str, str]:
+    text = (DOCS / page).read_text(encoding="utf-8")
     parts = re.split(r"^### ", text, flags=re.MULTILINE)[1:]
     return {part.split()[0]: part for part in parts}
 
 
-@pytest.mark.parametrize("rule", IDS)
-def test_every_rule_and_decision_has_an_entry_with_an_executed_example(rule: str) -> None:
-    entry = _entries().get(rule)
-    assert entry is not None, f"docs/spec-questions.md has no '### {rule} ...' entry"
+@pytest.mark.parametrize(
+    ("page", "rule"), [("spec-questions.md", rule) for rule in IDS] + [("ocpp201-rules.md", rule) for rule in IDS_201]
+)
+def test_every_rule_and_decision_has_an_entry_with_an_executed_example(page: str, rule: str) -> None:
+    entry = _entries(page).get(rule)
+    assert entry is not None, f"docs/{page} has no '### {rule} ...' entry"
     for label in ("**Spec:**", "**Question:**", "**Answer:**"):
         assert label in entry, f"{rule} lacks {label}"
     examples = [body for language, body, _, skipped in fenced_blocks(entry) if language == "python" and not skipped]
