@@ -95,13 +95,30 @@ class CompositeSchedule:
     periods: tuple[CompositePeriod, ...]
     hardware_limit: float
 
-    def to_ocpp(self) -> dict[str, Any]:
-        """GetCompositeSchedule.conf's `chargingSchedule` (§6.22, R31): limits rounded down to 0.1, equal
-        neighbours merged after rounding, numberPhases always present, no startSchedule (E§3.57)."""
+    def reported_periods(self, *, number_phases: bool = True, phase_to_use: bool = False) -> list[dict[str, Any]]:
+        """The periods as OCPP reports them (R31, SPEC-201 E6): limits rounded down to 0.1 (the hardware maximum
+        where no profile limits), neighbours equal after rounding merged; ``numberPhases`` when `number_phases`
+        (left out on a DC EVSE), ``phaseToUse`` where a period has one and `phase_to_use` (OCPP 2.0.1)."""
         out: list[dict[str, Any]] = []
         for period in self.periods:
-            limit = round_down_to_tenth(self.hardware_limit if period.limit is None else period.limit)
-            if out and out[-1]["limit"] == limit and out[-1]["numberPhases"] == period.number_phases:
+            entry: dict[str, Any] = {
+                "startPeriod": period.start_period,
+                "limit": round_down_to_tenth(self.hardware_limit if period.limit is None else period.limit),
+            }
+            if number_phases:
+                entry["numberPhases"] = period.number_phases
+            if phase_to_use and period.phase_to_use is not None:
+                entry["phaseToUse"] = period.phase_to_use
+            if out and {**out[-1], "startPeriod": period.start_period} == entry:
                 continue
-            out.append({"startPeriod": period.start_period, "limit": limit, "numberPhases": period.number_phases})
-        return {"duration": self.duration, "chargingRateUnit": self.unit.value, "chargingSchedulePeriod": out}
+            out.append(entry)
+        return out
+
+    def to_ocpp(self) -> dict[str, Any]:
+        """GetCompositeSchedule.conf's `chargingSchedule` (§6.22, R31): `reported_periods` with numberPhases
+        always present, no startSchedule (E§3.57)."""
+        return {
+            "duration": self.duration,
+            "chargingRateUnit": self.unit.value,
+            "chargingSchedulePeriod": self.reported_periods(),
+        }

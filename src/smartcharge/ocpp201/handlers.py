@@ -26,7 +26,7 @@ import attrs
 
 from smartcharge.engine.composite import composite_schedule
 from smartcharge.engine.instants import format_instant, utc_instant
-from smartcharge.engine.limits import CompositeSchedule, round_down_to_tenth
+from smartcharge.engine.limits import CompositeSchedule
 from smartcharge.engine.model import ChargePointConfig, ChargingProfile, ChargingRateUnit, PurposeRole
 from smartcharge.engine.store import ChargePointState, InstalledProfile, clear_profiles, install_profile
 from smartcharge.engine.store import start_transaction as engine_start_transaction
@@ -136,28 +136,12 @@ def _composite_refusal(
     return None
 
 
-def _answer_periods(config: ChargePointConfig, schedule: CompositeSchedule) -> list[dict[str, Any]]:
-    """E6: limits floored to 0.1 and equal neighbours merged after rounding (R31); numberPhases on AC EVSEs and
-    evse 0, not on a DC EVSE (K01.FR.44); phaseToUse where the governing period has one."""
-    dc = schedule.outlet_id > 0 and config.outlet(schedule.outlet_id).is_dc
-    out: list[dict[str, Any]] = []
-    for period in schedule.periods:
-        limit = round_down_to_tenth(schedule.hardware_limit if period.limit is None else period.limit)
-        entry = {"startPeriod": period.start_period, "limit": limit}
-        if not dc:
-            entry["numberPhases"] = period.number_phases
-        phase = getattr(period, "phase_to_use", None)
-        if phase is not None and not dc:
-            entry["phaseToUse"] = phase
-        if out and {**out[-1], "startPeriod": period.start_period} == entry:
-            continue
-        out.append(entry)
-    return out
-
-
 def composite_schedule_answer(config: ChargePointConfig, schedule: CompositeSchedule) -> Response:
     """GetCompositeSchedule's ``Accepted`` answer for `schedule` (S13, E6): ``schedule`` holds its evseId, duration,
-    scheduleStart (the window's start, ``YYYY-MM-DDTHH:MM:SSZ``), unit and periods."""
+    scheduleStart (the window's start, ``YYYY-MM-DDTHH:MM:SSZ``), unit and periods: floored to 0.1 and merged
+    after rounding (R31), numberPhases on AC EVSEs and evse 0, not on a DC EVSE (K01.FR.44), phaseToUse where
+    the governing period has one."""
+    dc = schedule.outlet_id > 0 and config.outlet(schedule.outlet_id).is_dc
     return {
         "status": "Accepted",
         "schedule": {
@@ -165,7 +149,7 @@ def composite_schedule_answer(config: ChargePointConfig, schedule: CompositeSche
             "duration": schedule.duration,
             "scheduleStart": format_instant(schedule.start),
             "chargingRateUnit": schedule.unit.value,
-            "chargingSchedulePeriod": _answer_periods(config, schedule),
+            "chargingSchedulePeriod": schedule.reported_periods(number_phases=not dc, phase_to_use=not dc),
         },
     }
 
