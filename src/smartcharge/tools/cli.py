@@ -39,7 +39,7 @@ from smartcharge.ocpp201 import composite_schedule_answer as composite_schedule_
 from smartcharge.tools.demo import run_demo
 from smartcharge.tools.explain import explain
 from smartcharge.tools.render import explanation_text, limit_text, schedule_table, stack_svg, terminal_chart
-from smartcharge.tools.validate import document_kind, validate_document
+from smartcharge.tools.validate import document_kind, document_ocpp_version, validate_document
 
 __all__ = ["main"]
 
@@ -415,10 +415,23 @@ R11-R13, D4) and placement on the charge point (R6-R10, D1-D3). A payload is pla
 a charge point with the default configuration that has its connector (and a transaction for a TxProfile). In a
 script, every call answered Rejected or with a CALLERROR is a problem of its event.
 
-example:
+OCPP 2.0.1 documents (SPEC-201) are a payload {"evseId", "chargingProfile"} (also in a CALL frame), a bare
+ChargingProfileType object (chargingSchedule a list, "id"), and states and scripts with "ocppVersion": "2.0.1".
+Their rule ids are SPEC-201's: a payload breaking the official JSON schema is one problem, the first (the schema
+reader stops there), S18 with its CALLERROR code; otherwise what the station refuses it for, with the reason code
+and the K requirement: S1 unknown EVSE, S2 purpose placement, S3 kinds, S4/E1 schedules, S5 transaction ids, S6
+configuration, S7/S8/E2 conflicts, S9/E3/E4 phases. The rules answer the first refusal in E9's order; the
+configured limits (RateUnit, ProfileStackLevel, PeriodsPerSchedule) are each reported besides. Without --state a
+2.0.1 payload is placed on the default station with its EVSE, phase switching, and the transaction a TxProfile
+names.
+
+examples:
   $ smartcharge validate payload.json
   R4: csChargingProfiles.chargingSchedule.chargingSchedulePeriod[1]: limit -6.0 is negative
   R10: ...
+  $ smartcharge validate payload201.json
+  S3: chargingProfile: Rejected, InvalidProfile: K01.FR.40: an Absolute profile needs startSchedule
+  S6: chargingProfile: Rejected, InvalidStackLevel: S6: stackLevel 12 is not 0..10 (ProfileStackLevel)
 
 exit status: 0 no problem, 1 problems found, 2 the document could not be read or is not one of these kinds.
 """
@@ -553,14 +566,15 @@ def _run_validate(args: argparse.Namespace) -> int:
     document = _load_json(args.document)
     state = load_station(args.state) if args.state else None
     kind = document_kind(document)
+    version = document_ocpp_version(document)
     problems = validate_document(document, state)
     if args.format == "json":
         found = [{"rule": p.rule, "where": p.where, "message": p.message} for p in problems]
-        _print_lines([json.dumps({"document": kind, "problems": found})])
+        _print_lines([json.dumps({"document": kind, "ocppVersion": version, "problems": found})])
     elif problems:
         _print_lines(str(p) for p in problems)
     else:
-        _print_lines([f"no problems ({kind})"])
+        _print_lines([f"no problems ({kind})" if version == "1.6" else f"no problems (OCPP {version} {kind})"])
     return EXIT_PROBLEMS if problems else EXIT_OK
 
 
@@ -665,7 +679,9 @@ def build_parser() -> argparse.ArgumentParser:
     explain_.set_defaults(run=_run_explain)
 
     validate = _subparser(commands, "validate", "Every problem of a document, with its rule id.", _VALIDATE_EPILOG)
-    validate.add_argument("document", metavar="DOCUMENT.json", help="payload, profile, saved state or replay script")
+    validate.add_argument(
+        "document", metavar="DOCUMENT.json", help="payload, profile, saved state or replay script (OCPP 1.6 or 2.0.1)"
+    )
     validate.add_argument("--state", metavar="STATE.json", help="the charge point a payload is placed on")
     validate.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
     validate.set_defaults(run=_run_validate)
