@@ -645,7 +645,8 @@ def document_ocpp_version(document: Any) -> str:
     if kind in ("script", "state"):
         return "2.0.1" if body.get("ocppVersion") == "2.0.1" else "1.6"
     if kind == "payload":
-        return "1.6" if "csChargingProfiles" in body or "connectorId" in body else "2.0.1"
+        named_201 = _PROFILE_201 in body or "evseId" in body
+        return "2.0.1" if named_201 and "csChargingProfiles" not in body else "1.6"
     if kind == "profile":
         return "2.0.1" if _is_profile_201(body) else "1.6"
     return "1.6"
