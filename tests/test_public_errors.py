@@ -191,6 +191,7 @@ NO_BAD_CALL: dict[str, str] = {
     "state_to_json": _OWN_VALUES,
     "clear_profiles": "every criterion is a filter: one that matches nothing is answered Unknown (R32)",
     "document_kind": "answers None for a document of no kind it knows",
+    "document_ocpp_version": "answers 1.6 for a document that is not recognisably OCPP 2.0.1",
     "validate_profile": "reports every problem of any document as a Problem (see the Hypothesis test below)",
     "OutgoingMessage": _ANSWER,
     "Refusal": _ANSWER,
@@ -823,6 +824,10 @@ NEAR_DOCUMENTS = st.one_of(
     st.dictionaries(st.sampled_from(list(PAYLOAD["csChargingProfiles"])), JSON, max_size=5),
     st.fixed_dictionaries({"events": JSON}),
     st.fixed_dictionaries({"format": st.just("smartcharge-state"), "version": st.just(1), "profiles": JSON}),
+    # OCPP 2.0.1
+    st.fixed_dictionaries({"evseId": st.integers(-2, 2_000), "chargingProfile": JSON}),
+    st.dictionaries(st.sampled_from(list(EXTERNAL)), JSON, max_size=5),
+    st.fixed_dictionaries({"ocppVersion": st.just("2.0.1"), "events": JSON}),
 )
 
 

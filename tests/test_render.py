@@ -122,3 +122,41 @@ def test_the_picture_in_the_docs_is_the_current_rendering(evening_state):
     that command when the drawing changes)."""
     drawn = stack_svg(explain(evening_state, 1, utc(16), 6 * 3600))
     assert (EVENING.parent / "evening.svg").read_text(encoding="utf-8") == drawn + "\n"
+
+
+# --- the words of an OCPP version -------------------------------------------------------------------------------
+
+
+def test_render_speaks_the_words_of_the_ocpp_version(evening_state):
+    limit = limit_at(evening_state, 1, utc(17, 15), "A")
+    assert limit_text(limit, 1, utc(17, 15)) == limit_text(limit, 1, utc(17, 15), ocpp_version="1.6")
+    assert limit_text(limit, 1, utc(17, 15), ocpp_version="2.0.1").splitlines()[:2] == [
+        "EVSE 1 at 2026-01-08T17:15:00Z: 20 A on 3 phases",
+        "  ChargePointMaxProfile 1 (stack level 0, on EVSE 0): 20 A, 3 phases",
+    ]
+    assert limit_text(limit, 1, utc(17, 15), dc=True).splitlines()[0] == "Connector 1 at 2026-01-08T17:15:00Z: 20 A DC"
+    explanation = explain(evening_state, 0, utc(16), 3600)
+    assert explanation_text(explanation, ocpp_version="2.0.1").startswith("EVSE 0 from 2026-01-08T16:00:00Z")
+    root = ET.fromstring(stack_svg(explanation, ocpp_version="2.0.1"))
+    title = root.find(f"{SVG}title")
+    assert title is not None and title.text is not None
+    assert title.text.startswith("Profile stack of the whole charging station")
+
+
+@pytest.mark.parametrize("version", ["2.0", "1.6.0", 16, None])
+def test_render_refuses_an_unknown_ocpp_version(evening_state, version):
+    from smartcharge import InvalidArgumentError, composite_schedule
+    from smartcharge.tools.render import schedule_table
+
+    limit = limit_at(evening_state, 1, utc(17))
+    explanation = explain(evening_state, 1, utc(17), 60)
+    calls = [
+        lambda: limit_text(limit, 1, utc(17), ocpp_version=version),
+        lambda: explanation_text(explanation, ocpp_version=version),
+        lambda: stack_svg(explanation, ocpp_version=version),
+        lambda: schedule_table(composite_schedule(evening_state, 1, utc(17), 60), ocpp_version=version),
+        lambda: explanation.to_json(version),
+    ]
+    for call in calls:
+        with pytest.raises(InvalidArgumentError, match="ocpp_version"):
+            call()

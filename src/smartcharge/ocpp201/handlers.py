@@ -128,11 +128,14 @@ def _composite_refusal(
     """S13: an unknown EVSE (K08.FR.05), a negative duration or one above `MAX_COMPOSITE_DURATION` or past year
     9999 (R29, D13), a unit the configuration does not allow (K08.FR.07)."""
     if not 0 <= evse_id <= config.outlet_count:
-        return Refusal(ReasonCode.UNKNOWN_EVSE, "K08.FR.05", f"evseId {evse_id} is not 0..{config.outlet_count}")
+        info = f"evseId {evse_id} is not 0..{config.outlet_count}"
+        return Refusal(ReasonCode.UNKNOWN_EVSE, "K08.FR.05", info, spec_rule="S13")
     if not 0 <= duration <= MAX_COMPOSITE_DURATION or not window_fits(start, duration):
-        return Refusal(ReasonCode.INVALID_VALUE, "D13", f"duration {duration} is not 0..{MAX_COMPOSITE_DURATION}")
+        info = f"duration {duration} is not 0..{MAX_COMPOSITE_DURATION}"
+        return Refusal(ReasonCode.INVALID_VALUE, "D13", info, spec_rule="S13")
     if unit is not None and unit not in config.allowed_rate_units:
-        return Refusal(ReasonCode.UNSUPPORTED_RATE_UNIT, "K08.FR.07", f"unit {unit.value} is not allowed (RateUnit)")
+        info = f"unit {unit.value} is not allowed (RateUnit)"
+        return Refusal(ReasonCode.UNSUPPORTED_RATE_UNIT, "K08.FR.07", info, spec_rule="S13")
     return None
 
 
@@ -184,6 +187,9 @@ def _is_external(state: ChargePointState, profile_id: int) -> bool:
     )
 
 
+_NOT_THE_CSMS_S = "external constraints are not the CSMS's to clear"
+
+
 def handle_clear_charging_profile(
     state: ChargePointState, payload: Any, now: datetime
 ) -> tuple[ChargePointState, Response]:
@@ -201,10 +207,10 @@ def handle_clear_charging_profile(
     criteria: Mapping[str, Any] = {} if profile_id is not None else request.get("chargingProfileCriteria", {})
     purpose = criteria.get("chargingProfilePurpose")
     if profile_id is not None and _is_external(state, profile_id):
-        refusal = Refusal(ReasonCode.INVALID_VALUE, "K10.FR.09", "external constraints are not the CSMS's to clear")
+        refusal = Refusal(ReasonCode.INVALID_VALUE, "K10.FR.09", _NOT_THE_CSMS_S, spec_rule="S14")
         return state, refusal.answer("Unknown")
     if purpose == _EXTERNAL.name:
-        refusal = Refusal(ReasonCode.INVALID_VALUE, "K10.FR.06", "external constraints are not the CSMS's to clear")
+        refusal = Refusal(ReasonCode.INVALID_VALUE, "K10.FR.06", _NOT_THE_CSMS_S, spec_rule="S14")
         return state, refusal.answer("Unknown")
     outcome = clear_profiles(
         state,
@@ -306,12 +312,13 @@ def _free_evse(state: ChargePointState, evse_id: int | None) -> int | Refusal:
     """The EVSE to start on: `evse_id` when it is 1..N and free, else the lowest free one (S17)."""
     config = state.config
     if evse_id is not None and evse_id not in config.outlet_ids:
-        return Refusal(ReasonCode.UNKNOWN_EVSE, "S17", f"evseId {evse_id} is not 1..{config.outlet_count}")
+        info = f"evseId {evse_id} is not 1..{config.outlet_count}"
+        return Refusal(ReasonCode.UNKNOWN_EVSE, "S17", info, spec_rule="S17")
     candidates = config.outlet_ids if evse_id is None else (evse_id,)
     free = next((i for i in candidates if state.transaction_on(i) is None), None)
     if free is None:
         busy = "no EVSE is free" if evse_id is None else f"evseId {evse_id} is busy"
-        return Refusal(ReasonCode.TX_IN_PROGRESS, "S17", busy)
+        return Refusal(ReasonCode.TX_IN_PROGRESS, "S17", busy, spec_rule="S17")
     return free
 
 
@@ -319,10 +326,11 @@ def _start_refusal(evse_id: int | None, received: ReceivedProfile) -> Refusal | 
     """E9's InvalidProfile and MissingParam of a RequestStartTransaction profile (S17, K05.FR.05): a TxProfile
     without transactionId, for a given evseId."""
     if received.purpose != ChargingProfilePurpose.TX_PROFILE or received.transaction_id is not None:
-        return Refusal(ReasonCode.INVALID_PROFILE, "S17", "the profile must be a TxProfile without transactionId")
+        info = "the profile must be a TxProfile without transactionId"
+        return Refusal(ReasonCode.INVALID_PROFILE, "S17", info, spec_rule="S17")
     refusal = profile_refusal(1 if evse_id is None else evse_id, received)  # a TxProfile's rules: any EVSE alike
     if refusal is None and evse_id is None:
-        return Refusal(ReasonCode.MISSING_PARAM, "S17", "a chargingProfile needs an evseId")
+        return Refusal(ReasonCode.MISSING_PARAM, "S17", "a chargingProfile needs an evseId", spec_rule="S17")
     return refusal
 
 

@@ -58,12 +58,14 @@ class ReasonCode(str, Enum):
 
 @attrs.frozen
 class Refusal:
-    """Why a CALL is refused: the `reason` code (E9), the requirement or rule behind it (``"K01.FR.28"``) and the
-    refusal in words (`info`)."""
+    """Why a CALL is refused: the `reason` code (E9), the requirement or rule behind it (``"K01.FR.28"``), the
+    refusal in words (`info`) and the rule or decision of SPEC-201 it applies (`spec_rule`: ``"S1"``..``"S18"``,
+    ``"E1"``..``"E9"``, or a 1.6 rule where SPEC-201 is silent, such as ``"R11"``)."""
 
     reason: ReasonCode
     rule: str
     info: str
+    spec_rule: str = attrs.field(kw_only=True)
 
     def answer(self, status: str = "Rejected") -> dict[str, Any]:
         """The response ``{"status": status, "statusInfo": {"reasonCode", "additionalInfo"}}`` (E9)."""
@@ -83,38 +85,44 @@ def transaction_by_id(state: ChargePointState, transaction_id: TransactionId) ->
 def _unknown_evse(config: ChargePointConfig, evse_id: int) -> Refusal | None:
     if 0 <= evse_id <= config.outlet_count:
         return None
-    return Refusal(ReasonCode.UNKNOWN_EVSE, "K01.FR.28", f"evseId {evse_id} is not 0..{config.outlet_count}")
+    return Refusal(
+        ReasonCode.UNKNOWN_EVSE, "K01.FR.28", f"evseId {evse_id} is not 0..{config.outlet_count}", spec_rule="S1"
+    )
 
 
-def _placement(evse_id: int, received: ReceivedProfile, from_csms: bool) -> str | None:
+#: Why a profile breaks a rule: the SPEC-201 rule, the requirement behind it and the refusal in words.
+_Why = tuple[str, str, str]
+
+
+def _placement(evse_id: int, received: ReceivedProfile, from_csms: bool) -> _Why | None:
     role, name = received.purpose.role, received.purpose.name
     if role is PurposeRole.EXTERNAL_CAP and from_csms:
-        return "K01.FR.22: a CSMS may not set ChargingStationExternalConstraints"
+        return "S2", "K01.FR.22", "a CSMS may not set ChargingStationExternalConstraints"
     if role is PurposeRole.CAP and evse_id != 0:
-        return f"K04.FR.03: a {name} goes on evseId 0, not {evse_id}"
+        return "S2", "K04.FR.03", f"a {name} goes on evseId 0, not {evse_id}"
     if role is PurposeRole.TRANSACTION and evse_id == 0:
-        return "K01.FR.16: a TxProfile goes on an EVSE, not on evseId 0"
+        return "S2", "K01.FR.16", "a TxProfile goes on an EVSE, not on evseId 0"
     return None
 
 
-def _kind(received: ReceivedProfile) -> str | None:
+def _kind(received: ReceivedProfile) -> _Why | None:
     kind = received.kind
     starts = [s.get("startSchedule") for s in received.schedules]
     if received.purpose.role is PurposeRole.CAP and kind is ChargingProfileKind.RELATIVE:
-        return "K01.FR.38: a ChargingStationMaxProfile is never Relative"
+        return "S2", "K01.FR.38", "a ChargingStationMaxProfile is never Relative"
     if kind is not ChargingProfileKind.RELATIVE and None in starts:
-        return f"K01.FR.40: an {kind.value} profile needs startSchedule"
+        return "S3", "K01.FR.40", f"an {kind.value} profile needs startSchedule"
     if kind is ChargingProfileKind.RELATIVE and any(s is not None for s in starts):
-        return "K01.FR.41: a Relative profile has no startSchedule"
+        return "S3", "K01.FR.41", "a Relative profile has no startSchedule"
     if kind is ChargingProfileKind.RECURRING and received.recurrency_kind is None:
-        return "R11: a Recurring profile needs recurrencyKind"
+        return "S3", "R11", "a Recurring profile needs recurrencyKind"
     return None
 
 
-def _validity(received: ReceivedProfile) -> str | None:
+def _validity(received: ReceivedProfile) -> _Why | None:
     start, end = received.valid_from, received.valid_to
-    if start is not None and end is not None and start >= end:
-        return f"R11: validFrom {start.isoformat()} is not before validTo {end.isoformat()}"
+    if start is not None and end is not None and start >= end:  # SPEC-201 is silent: R11 holds
+        return "R11", "R11", f"validFrom {start.isoformat()} is not before validTo {end.isoformat()}"
     return None
 
 
@@ -125,8 +133,8 @@ def profile_refusal(evse_id: int, received: ReceivedProfile, *, from_csms: bool 
     why = _placement(evse_id, received, from_csms) or _kind(received) or _validity(received)
     if why is None:
         return None
-    rule, _, info = why.partition(": ")
-    return Refusal(ReasonCode.INVALID_PROFILE, rule, info)
+    spec_rule, rule, info = why
+    return Refusal(ReasonCode.INVALID_PROFILE, rule, info, spec_rule=spec_rule)
 
 
 def _transaction(state: ChargePointState, evse_id: int, received: ReceivedProfile) -> Refusal | None:
@@ -134,7 +142,7 @@ def _transaction(state: ChargePointState, evse_id: int, received: ReceivedProfil
     if received.purpose.role is not PurposeRole.TRANSACTION:
         return None
     if received.transaction_id is None:
-        return Refusal(ReasonCode.MISSING_PARAM, "K01.FR.03", "a TxProfile needs a transactionId")
+        return Refusal(ReasonCode.MISSING_PARAM, "K01.FR.03", "a TxProfile needs a transactionId", spec_rule="S5")
     active = state.transaction_on(evse_id)
     named = transaction_by_id(state, received.transaction_id)
     if active is None or named is not active:
@@ -142,6 +150,7 @@ def _transaction(state: ChargePointState, evse_id: int, received: ReceivedProfil
             ReasonCode.TX_NOT_FOUND,
             "K01.FR.33",
             f"transaction {received.transaction_id!r} is not running on evseId {evse_id}",
+            spec_rule="S5",
         )
     return None
 
@@ -151,12 +160,14 @@ def _configuration(config: ChargePointConfig, received: ReceivedProfile) -> Refu
     for unit in received.units:
         if unit not in config.allowed_rate_units:
             allowed = ",".join(u.value for u in config.allowed_rate_units)
-            return Refusal(ReasonCode.UNSUPPORTED_RATE_UNIT, "K01.FR.26", f"unit {unit.value} is not in {allowed}")
+            info = f"unit {unit.value} is not in {allowed}"
+            return Refusal(ReasonCode.UNSUPPORTED_RATE_UNIT, "K01.FR.26", info, spec_rule="S6")
     if not 0 <= received.stack_level <= config.max_stack_level:
         return Refusal(
             ReasonCode.INVALID_STACK_LEVEL,
             "S6",
             f"stackLevel {received.stack_level} is not 0..{config.max_stack_level} (ProfileStackLevel)",
+            spec_rule="S6",
         )
     return None
 
@@ -164,8 +175,8 @@ def _configuration(config: ChargePointConfig, received: ReceivedProfile) -> Refu
 # --- InvalidSchedule: E1, the model's R4, PeriodsPerSchedule, S9 phases, E4 ----------------------------------------
 
 
-def _invalid_schedule(rule: str, info: str) -> Refusal:
-    return Refusal(ReasonCode.INVALID_SCHEDULE, rule, info)
+def _invalid_schedule(spec_rule: str, rule: str, info: str) -> Refusal:
+    return Refusal(ReasonCode.INVALID_SCHEDULE, rule, info, spec_rule=spec_rule)
 
 
 def model_on(state: ChargePointState, evse_id: int, received: ReceivedProfile) -> ChargingProfile:
@@ -181,23 +192,25 @@ def _model(state: ChargePointState, evse_id: int, received: ReceivedProfile) -> 
     """The engine's profile (`model_on`), or InvalidSchedule for several schedules (E1, K01.FR.34) and what the
     model refuses (R4: periods, duration, minChargingRate)."""
     if len(received.schedules) > 1:
-        return _invalid_schedule("K01.FR.34", f"{len(received.schedules)} chargingSchedules outside ISO 15118 (E1)")
+        schedules = len(received.schedules)
+        return _invalid_schedule("E1", "K01.FR.34", f"{schedules} chargingSchedules outside ISO 15118 (E1)")
     try:
         return model_on(state, evse_id, received)
-    except ProfileValidationError as exc:
-        return _invalid_schedule(exc.rule, exc.message)
+    except ProfileValidationError as exc:  # S4: the rules of R4 apply to the one schedule
+        return _invalid_schedule("S4", exc.rule, exc.message)
 
 
-def _period_phases(period: Mapping[str, Any], evse_id: int, config: ChargePointConfig) -> str | None:
+def _period_phases(period: Mapping[str, Any], evse_id: int, config: ChargePointConfig) -> _Why | None:
     phases, phase = period.get("numberPhases", 3), period.get("phaseToUse")
     outlets = [config.outlet(evse_id)] if evse_id else [config.outlet(i) for i in config.outlet_ids]
     ac = [o for o in outlets if not o.is_dc]
     if evse_id and ac and phases > (ac[0].supply_phases or 0):
-        return f"E3: numberPhases {phases} exceeds the {ac[0].supply_phases} phase(s) evseId {evse_id} supplies"
+        supplied = ac[0].supply_phases
+        return "E3", "E3", f"numberPhases {phases} exceeds the {supplied} phase(s) evseId {evse_id} supplies"
     if phase is not None and ac and period.get("numberPhases") != 1:
-        return "K01.FR.19: phaseToUse needs numberPhases 1"
+        return "S9", "K01.FR.19", "phaseToUse needs numberPhases 1"
     if phase is not None and ac and not all(o.phase_switching for o in ac):
-        return "K01.FR.48: phaseToUse needs an EVSE that switches phases"
+        return "S9", "K01.FR.48", "phaseToUse needs an EVSE that switches phases"
     return None
 
 
@@ -208,15 +221,12 @@ def _phases(config: ChargePointConfig, evse_id: int, received: ReceivedProfile) 
     for period in received.periods:
         why = _period_phases(period, evse_id, config)
         if why is not None:
-            rule, _, info = why.partition(": ")
-            return _invalid_schedule(rule, info)
+            return _invalid_schedule(*why)
     return None
 
 
 def _phases_to_use(profile: ChargingProfile) -> set[int]:
-    return {
-        p.phase_to_use for s in profile.charging_schedules for p in s.charging_schedule_period if p.phase_to_use
-    }
+    return {p.phase_to_use for s in profile.charging_schedules for p in s.charging_schedule_period if p.phase_to_use}
 
 
 def _share_an_evse(a: int, b: int) -> bool:
@@ -236,7 +246,8 @@ def _phase_conflict(state: ChargePointState, evse_id: int, profile: ChargingProf
     for ip in _others(state, profile):
         other_side = ip.profile.charging_profile_purpose.role.is_cap != is_cap
         if other_side and _share_an_evse(evse_id, ip.outlet_id) and _differ(mine, _phases_to_use(ip.profile)):
-            return _invalid_schedule("E4", f"phaseToUse conflicts with profile {ip.profile.charging_profile_id}")
+            pid = ip.profile.charging_profile_id
+            return _invalid_schedule("E4", "E4", f"phaseToUse conflicts with profile {pid}")
     return None
 
 
@@ -246,7 +257,8 @@ def _schedule(
     """InvalidSchedule after the model: PeriodsPerSchedule (S6), phases (S9/E3), phaseToUse conflicts (E4)."""
     periods = len(profile.charging_schedule.charging_schedule_period)
     if periods > state.config.max_periods:
-        return _invalid_schedule("S6", f"{periods} periods exceed PeriodsPerSchedule {state.config.max_periods}")
+        info = f"{periods} periods exceed PeriodsPerSchedule {state.config.max_periods}"
+        return _invalid_schedule("S6", "S6", info)
     return _phases(state.config, evse_id, received) or _phase_conflict(state, evse_id, profile)
 
 
@@ -273,21 +285,22 @@ def _same_transaction(a: ChargingProfile, b: ChargingProfile) -> bool:
     return str(a.transaction_id).casefold() == str(b.transaction_id).casefold()
 
 
-def _conflict(evse_id: int, profile: ChargingProfile, ip: InstalledProfile) -> str | None:
+def _conflict(evse_id: int, profile: ChargingProfile, ip: InstalledProfile) -> _Why | None:
     other = ip.profile
     if (other.charging_profile_purpose, other.stack_level) != (profile.charging_profile_purpose, profile.stack_level):
         return None
     role = profile.charging_profile_purpose.role
     if role is PurposeRole.TRANSACTION:
         same = ip.outlet_id == evse_id and _same_transaction(profile, other)
-        return "K01.FR.39: the transaction has a TxProfile at this stackLevel" if same else None
+        return ("S8", "K01.FR.39", "the transaction has a TxProfile at this stackLevel") if same else None
     if ip.outlet_id == evse_id:
         overlapping = _overlap(profile, other)
-        return "K01.FR.06: same purpose and stackLevel on this EVSE, validity overlapping" if overlapping else None
+        why = "same purpose and stackLevel on this EVSE, validity overlapping"
+        return ("E2", "K01.FR.06", why) if overlapping else None
     if role is PurposeRole.DEFAULT and evse_id == 0:
-        return "K01.FR.52: an EVSE has a TxDefaultProfile at this stackLevel"
+        return "S8", "K01.FR.52", "an EVSE has a TxDefaultProfile at this stackLevel"
     if role is PurposeRole.DEFAULT and ip.outlet_id == 0:
-        return "K01.FR.53: evseId 0 has a TxDefaultProfile at this stackLevel"
+        return "S8", "K01.FR.53", "evseId 0 has a TxDefaultProfile at this stackLevel"
     return None
 
 
@@ -298,12 +311,14 @@ def _duplicate(state: ChargePointState, evse_id: int, profile: ChargingProfile, 
     for ip in state.profiles:
         external = ip.profile.charging_profile_purpose.role is PurposeRole.EXTERNAL_CAP
         if ip.profile.charging_profile_id == pid and external == from_csms:
-            return Refusal(ReasonCode.DUPLICATE_PROFILE, "S7", f"id {pid} belongs to a profile set by another party")
+            info = f"id {pid} belongs to a profile set by another party"
+            return Refusal(ReasonCode.DUPLICATE_PROFILE, "S7", info, spec_rule="S7")
     for ip in _others(state, profile):
         why = _conflict(evse_id, profile, ip)
         if why is not None:
-            rule, _, info = why.partition(": ")
-            return Refusal(ReasonCode.DUPLICATE_PROFILE, rule, f"{info} (profile {ip.profile.charging_profile_id})")
+            spec_rule, rule, info = why
+            info = f"{info} (profile {ip.profile.charging_profile_id})"
+            return Refusal(ReasonCode.DUPLICATE_PROFILE, rule, info, spec_rule=spec_rule)
     return None
 
 
@@ -312,7 +327,7 @@ def _count(state: ChargePointState, profile: ChargingProfile) -> Refusal | None:
     kept = sum(1 for _ in _others(state, profile))
     if kept < state.config.max_profiles:
         return None
-    return Refusal(ReasonCode.TOO_MANY_ELEMENTS, "S6", f"{kept} profiles installed, the maximum")
+    return Refusal(ReasonCode.TOO_MANY_ELEMENTS, "S6", f"{kept} profiles installed, the maximum", spec_rule="S6")
 
 
 def judge_profile(

@@ -1,12 +1,14 @@
 """The `smartcharge` command (also `python -m smartcharge`): argparse subcommands over the library.
 
 This is the imperative shell: it reads files, prints and picks exit codes (0 done, 1 problems found by
-`validate`, 2 bad input or usage), and holds no rule of its own. `replay` runs a script of OCPP 1.6 messages
-through `replay.replay_script` (DESIGN "The command line"); `simulate` runs a charging session step by step
-(`simulation`); `demo` runs the bundled example; `composite`, `limit` and `explain` show what the engine
-(`composite`, `explain`) computes, drawn by `render`; `validate` lists a document's problems (`validate`).
-Commands that take a charge point accept a saved state document or a replay script (its events applied first);
-their time option then defaults to the script's last event. Usage errors are one line on standard error.
+`validate`, 2 bad input or usage), and holds no rule of its own. `replay` runs a script of OCPP 1.6 or OCPP 2.0.1
+messages (``"ocppVersion": "2.0.1"``, SPEC-201) through `replay.replay_script` (DESIGN "The command line");
+`simulate` runs a charging session step by step (`simulation`); `demo` runs the bundled example; `composite`,
+`limit` and `explain` show what the engine (`composite`, `explain`) computes, drawn by `render`; `validate` lists a
+document's problems (`validate`). Commands that take a charge point accept a saved state document or a replay
+script (its events applied first), of either OCPP version; their time option then defaults to the script's last
+event, and their output speaks the document's version (2.0.1: "EVSE", ``evseId``, the 2.0.1 GetCompositeSchedule
+answer). ``--evse`` is another name for ``--connector``. Usage errors are one line on standard error.
 """
 
 from __future__ import annotations
@@ -21,21 +23,23 @@ import random
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import Any, NoReturn, TextIO
+from typing import Any, NamedTuple, NoReturn, TextIO
 
 from smartcharge import __version__
 from smartcharge.charging.simulation import SimulationResult, policy_from_document, simulate_session, simulate_station
 from smartcharge.documents.replay import replay_script
-from smartcharge.documents.state_document import state_from_json
+from smartcharge.documents.state_document import ocpp_version_of, state_from_json
 from smartcharge.engine.composite import composite_schedule, limit_at
 from smartcharge.engine.instants import format_instant, parse_instant
+from smartcharge.engine.limits import CompositeSchedule, Limit
 from smartcharge.engine.store import ChargePointState, start_sessions
 from smartcharge.errors import InvalidArgumentError, ScriptError, SmartChargingError
 from smartcharge.ocpp16 import composite_schedule_answer
+from smartcharge.ocpp201 import composite_schedule_answer as composite_schedule_answer_201
 from smartcharge.tools.demo import run_demo
 from smartcharge.tools.explain import explain
 from smartcharge.tools.render import explanation_text, limit_text, schedule_table, stack_svg, terminal_chart
-from smartcharge.tools.validate import document_kind, validate_document
+from smartcharge.tools.validate import document_kind, document_ocpp_version, validate_document
 
 __all__ = ["main"]
 
@@ -44,13 +48,15 @@ EXIT_PROBLEMS = 1
 EXIT_BAD_INPUT = 2
 
 _MAIN_EPILOG = """\
-STATE.json is a saved state (smartcharge-state document) or a replay script; a script's events are applied
-first, and --start / --at default to its last event's time. Times take any ISO 8601 offset (Z, +02:00).
+STATE.json is a saved state (smartcharge-state document) or a replay script, OCPP 1.6 or 2.0.1 ("ocppVersion":
+"2.0.1"); a script's events are applied first, and --start / --at default to its last event's time. Output follows
+the document's OCPP version; --evse is another name for --connector. Times take any ISO 8601 offset (Z, +02:00).
 
 examples:
   smartcharge replay scenario.json               one line per answer, for people
   smartcharge replay scenario.json --format json one JSON object per answer, for programs
   smartcharge composite scenario.json --connector 1 --duration 3600
+  smartcharge composite scenario201.json --evse 1 --duration 3600 --format json
   smartcharge limit scenario.json --connector 1 --at 2026-01-08T11:15:00+01:00
   smartcharge explain scenario.json --connector 1 --duration 7200 --format svg > stack.svg
   smartcharge validate payload.json
@@ -58,11 +64,19 @@ examples:
 """
 
 _REPLAY_EPILOG = """\
-A script is a JSON object: optional "config" (connectorCount, voltage, chargeProfileMaxStackLevel,
-chargingScheduleAllowedChargingRateUnit, chargingScheduleMaxPeriods, maxChargingProfilesInstalled,
-connectorMaxCurrent, defaultNumberPhases) and "events" in time order, each with "at" and one of
-"call" + "payload", "startTransaction" {connectorId, transactionId, chargingProfile?} or
-"stopTransaction" {transactionId}. Every call is answered; transactions are not.
+A script is a JSON object: optional "ocppVersion" ("1.6", the default, or "2.0.1"), optional "config"
+(connectorCount, voltage, chargeProfileMaxStackLevel, chargingScheduleAllowedChargingRateUnit,
+chargingScheduleMaxPeriods, maxChargingProfilesInstalled, connectorMaxCurrent, defaultNumberPhases) and "events"
+in time order, each with "at" and one of "call" + "payload", "startTransaction" {connectorId, transactionId,
+chargingProfile?} or "stopTransaction" {transactionId}. Every call is answered; transactions are not.
+
+An OCPP 2.0.1 script (SPEC-201) says evseCount and evseMaxCurrent, may add smartChargingAvailable,
+notifyChargingLimitWithSchedules, limitChangeSignificance and "evses" [{id, supplyPhases, maxCurrent,
+acPhaseSwitchingSupported}] to its config, replays SetChargingProfile, GetCompositeSchedule,
+ClearChargingProfile, GetChargingProfiles and RequestStartTransaction, starts transactions with {evseId,
+transactionId}, and has the events "externalConstraints" {evseId, chargingLimitSource, chargingProfile},
+"releaseExternalConstraints" {chargingProfileId} and "restart" {}. Messages the station sends on its own
+(ReportChargingProfiles, NotifyChargingLimit, ClearedChargingLimit) are lines of their own.
 
 example:
   $ cat script.json
@@ -71,6 +85,8 @@ example:
                "payload": {"connectorId": 1, "duration": 600, "chargingRateUnit": "A"}}]}
   $ smartcharge replay script.json
   GetCompositeSchedule: Accepted, connector 1 from 2026-01-08T09:00:00Z for 600 s: +0 s 32.0 A (3 phases)
+  $ smartcharge replay script201.json --format json
+  {"call": "GetCompositeSchedule", "response": {"status": "Accepted", "schedule": {"evseId": 1, ...}}}
 
 exit status: 0 when the script ran, 2 when it could not be read or is invalid (the message names the event).
 """
@@ -100,12 +116,21 @@ examples:
 # --- replay -----------------------------------------------------------------------------------------------------
 
 
-def _periods_text(schedule: Mapping[str, Any]) -> str:
+def _period_text(period: Mapping[str, Any], unit: str, numbered: bool) -> str:
+    """``+0 s 16.0 A (3 phases)``; a 2.0.1 period without numberPhases (a DC EVSE) shows none, one with
+    phaseToUse names it."""
+    text = f"+{period['startPeriod']} s {period['limit']} {unit}"
+    if numbered and "numberPhases" not in period:
+        return text
+    phases = _phases_text(period.get("numberPhases", 3))
+    if "phaseToUse" in period:
+        phases += f", phaseToUse {period['phaseToUse']}"
+    return f"{text} ({phases})"
+
+
+def _periods_text(schedule: Mapping[str, Any], numbered: bool = False) -> str:
     unit = schedule.get("chargingRateUnit", "")
-    return ", ".join(
-        f"+{p['startPeriod']} s {p['limit']} {unit} ({_phases_text(p.get('numberPhases', 3))})"
-        for p in schedule.get("chargingSchedulePeriod", [])
-    )
+    return ", ".join(_period_text(p, unit, numbered) for p in schedule.get("chargingSchedulePeriod", []))
 
 
 def _phases_text(phases: int) -> str:
@@ -114,17 +139,30 @@ def _phases_text(phases: int) -> str:
 
 def _response_text(response: Mapping[str, Any]) -> str:
     status = str(response.get("status"))
+    info = response.get("statusInfo")
+    if isinstance(info, Mapping):  # 2.0.1 (E9): why it was refused
+        details = ": ".join(str(info[key]) for key in ("reasonCode", "additionalInfo") if key in info)
+        status += f" ({details})"
     schedule = response.get("chargingSchedule")
-    if not isinstance(schedule, Mapping):
-        return status
-    return (
-        f"{status}, connector {response.get('connectorId')} from {response.get('scheduleStart')} "
-        f"for {schedule.get('duration')} s: {_periods_text(schedule)}"
-    )
+    if isinstance(schedule, Mapping):  # 1.6 GetCompositeSchedule.conf
+        return (
+            f"{status}, connector {response.get('connectorId')} from {response.get('scheduleStart')} "
+            f"for {schedule.get('duration')} s: {_periods_text(schedule)}"
+        )
+    schedule = response.get("schedule")
+    if isinstance(schedule, Mapping):  # 2.0.1 GetCompositeSchedule answer (S13)
+        return (
+            f"{status}, EVSE {schedule.get('evseId')} from {schedule.get('scheduleStart')} "
+            f"for {schedule.get('duration')} s: {_periods_text(schedule, numbered=True)}"
+        )
+    return status
 
 
 def answer_text(answer: Mapping[str, Any]) -> str:
-    """One replay answer as a line for people."""
+    """One replay answer as a line for people; a message the station sends on its own (OCPP 2.0.1) is
+    ``sent ACTION: PAYLOAD`` with its payload as compact JSON."""
+    if "send" in answer:
+        return f"sent {answer['send']}: {json.dumps(answer['payload'], separators=(',', ':'))}"
     if "error" in answer:
         error = answer["error"]
         return f"{answer['call']}: CALLERROR {error['code']} ({error['description']})"
@@ -194,12 +232,27 @@ def load_station(path: str) -> ChargePointState:
 def load_station_and_time(path: str) -> tuple[ChargePointState, datetime | None]:
     """The charge point in file `path` (as `load_station`) and, for a replay script, its last event's time (the
     default instant of the commands that ask about one); None for a saved state or a script without events."""
+    station = _load_station(path)
+    return station.state, station.last
+
+
+class _Station(NamedTuple):
+    """A charge point read from a file: its `state`, a replay script's last event time (`last`, else None) and
+    the OCPP version the document is written for (``"1.6"`` or ``"2.0.1"``)."""
+
+    state: ChargePointState
+    last: datetime | None
+    ocpp_version: str
+
+
+def _load_station(path: str) -> _Station:
     document = _load_json(path)
     if isinstance(document, Mapping) and "events" in document:
-        state = replay_script(document).state
+        state = replay_script(document).state  # checks ocppVersion
         events = document["events"]
-        return state, (parse_instant(events[-1]["at"]) if events else None)
-    return state_from_json(document), None
+        last = parse_instant(events[-1]["at"]) if events else None
+        return _Station(state, last, str(document.get("ocppVersion", "1.6")))
+    return _Station(state_from_json(document), None, ocpp_version_of(document))
 
 
 def _base_steps(text: str, seed: int) -> Iterator[float]:
@@ -362,10 +415,23 @@ R11-R13, D4) and placement on the charge point (R6-R10, D1-D3). A payload is pla
 a charge point with the default configuration that has its connector (and a transaction for a TxProfile). In a
 script, every call answered Rejected or with a CALLERROR is a problem of its event.
 
-example:
+OCPP 2.0.1 documents (SPEC-201) are a payload {"evseId", "chargingProfile"} (also in a CALL frame), a bare
+ChargingProfileType object (chargingSchedule a list, "id"), and states and scripts with "ocppVersion": "2.0.1".
+Their rule ids are SPEC-201's: a payload breaking the official JSON schema is one problem, the first (the schema
+reader stops there), S18 with its CALLERROR code; otherwise what the station refuses it for, with the reason code
+and the K requirement: S1 unknown EVSE, S2 purpose placement, S3 kinds, S4/E1 schedules, S5 transaction ids, S6
+configuration, S7/S8/E2 conflicts, S9/E3/E4 phases. The rules answer the first refusal in E9's order; the
+configured limits (RateUnit, ProfileStackLevel, PeriodsPerSchedule) are each reported besides. Without --state a
+2.0.1 payload is placed on the default station with its EVSE, phase switching, and the transaction a TxProfile
+names.
+
+examples:
   $ smartcharge validate payload.json
   R4: csChargingProfiles.chargingSchedule.chargingSchedulePeriod[1]: limit -6.0 is negative
   R10: ...
+  $ smartcharge validate payload201.json
+  S3: chargingProfile: Rejected, InvalidProfile: K01.FR.40: an Absolute profile needs startSchedule
+  S6: chargingProfile: Rejected, InvalidStackLevel: S6: stackLevel 12 is not 0..10 (ProfileStackLevel)
 
 exit status: 0 no problem, 1 problems found, 2 the document could not be read or is not one of these kinds.
 """
@@ -385,49 +451,84 @@ def _instant(args: argparse.Namespace, option: str, default: datetime | None) ->
     return default
 
 
-def _window(args: argparse.Namespace) -> tuple[ChargePointState, datetime]:
-    state, last = load_station_and_time(args.state)
-    start = _instant(args, "--start", last)
+def _window(args: argparse.Namespace) -> tuple[_Station, datetime]:
+    station = _load_station(args.state)
+    start = _instant(args, "--start", station.last)
     if args.duration < 0:
         raise InvalidArgumentError(f"--duration must be 0 or more seconds, not {args.duration}")
-    return state, start
+    return station, start
+
+
+def _is_201(station: _Station) -> bool:
+    return station.ocpp_version == "2.0.1"
+
+
+def _outlet_word(station: _Station) -> str:
+    """What the document's OCPP version calls an outlet."""
+    return "EVSE" if _is_201(station) else "connector"
+
+
+def _is_dc(state: ChargePointState, outlet_id: int) -> bool:
+    """Whether `outlet_id` is a DC outlet (OCPP 2.0.1: its limits have no numberPhases, K01.FR.44)."""
+    return 0 < outlet_id <= state.config.outlet_count and state.config.outlet(outlet_id).is_dc
+
+
+def _composite_json(station: _Station, schedule: CompositeSchedule) -> dict[str, Any]:
+    """GetCompositeSchedule's answer in the document's OCPP version (1.6 R31; 2.0.1 S13, E6)."""
+    if _is_201(station):
+        return composite_schedule_answer_201(station.state.config, schedule)
+    return composite_schedule_answer(schedule)
 
 
 def _run_composite(args: argparse.Namespace) -> int:
-    state, start = _window(args)
+    station, start = _window(args)
+    state, version = station.state, station.ocpp_version
     if args.format == "svg":
-        _print_lines([stack_svg(explain(state, args.connector, start, args.duration, args.unit))])
+        explanation = explain(state, args.connector, start, args.duration, args.unit)
+        _print_lines([stack_svg(explanation, ocpp_version=version)])
         return EXIT_OK
     schedule = composite_schedule(state, args.connector, start, args.duration, args.unit)
     if args.format == "json":
-        _print_lines([json.dumps(composite_schedule_answer(schedule))])
+        _print_lines([json.dumps(_composite_json(station, schedule))])
         return EXIT_OK
     title = (
-        f"Composite schedule of connector {schedule.outlet_id} from {format_instant(schedule.start)} "
+        f"Composite schedule of {_outlet_word(station)} {schedule.outlet_id} from {format_instant(schedule.start)} "
         f"for {schedule.duration} s, in {schedule.unit.value}"
     )
-    _print_lines([title, "", schedule_table(schedule), "", terminal_chart(schedule)])
+    table = schedule_table(schedule, ocpp_version=version, dc=_is_dc(state, schedule.outlet_id))
+    _print_lines([title, "", table, "", terminal_chart(schedule)])
     return EXIT_OK
 
 
 def _run_limit(args: argparse.Namespace) -> int:
-    state, last = load_station_and_time(args.state)
-    at = _instant(args, "--at", last)
+    station = _load_station(args.state)
+    state = station.state
+    at = _instant(args, "--at", station.last)
     unit = args.unit or state.config.allowed_rate_units[0]
     limit = limit_at(state, args.connector, at, unit)
+    dc = _is_dc(state, args.connector)
     if args.format == "json":
-        document = {"connectorId": args.connector, "at": format_instant(at), **_limit_json(limit)}
+        outlet = "evseId" if _is_201(station) else "connectorId"
+        document = {outlet: args.connector, "at": format_instant(at), **_limit_json(limit, outlet, dc)}
         _print_lines([json.dumps(document)])
     else:
-        _print_lines([limit_text(limit, args.connector, at)])
+        _print_lines([limit_text(limit, args.connector, at, ocpp_version=station.ocpp_version, dc=dc)])
     return EXIT_OK
 
 
-def _limit_json(limit: Any) -> dict[str, Any]:
+def _phases_json(number_phases: int, dc: bool, phase_to_use: int | None = None) -> dict[str, Any]:
+    """``numberPhases`` (none on a DC outlet, K01.FR.44) and ``phaseToUse`` where there is one (2.0.1)."""
+    if dc:
+        return {}
+    return {"numberPhases": number_phases, **({} if phase_to_use is None else {"phaseToUse": phase_to_use})}
+
+
+def _limit_json(limit: Limit, outlet: str, dc: bool) -> dict[str, Any]:
+    """The limit as `limit --format json` prints it; outlets named `outlet` (``connectorId`` or ``evseId``)."""
     return {
         "unit": limit.unit.value,
         "limit": limit.value,
-        "numberPhases": limit.number_phases,
+        **_phases_json(limit.number_phases, dc, limit.phase_to_use),
         "hardwareLimit": limit.hardware_limit,
         "effectiveLimit": limit.effective,
         "sources": [
@@ -435,10 +536,10 @@ def _limit_json(limit: Any) -> dict[str, Any]:
                 "profileId": s.profile_id,
                 "purpose": s.purpose.name,
                 "stackLevel": s.stack_level,
-                "connectorId": s.outlet_id,
+                outlet: s.outlet_id,
                 "limit": s.limit,
                 "unit": s.unit.value,
-                "numberPhases": s.number_phases,
+                **_phases_json(s.number_phases, dc),
             }
             for s in limit.sources
         ],
@@ -446,14 +547,15 @@ def _limit_json(limit: Any) -> dict[str, Any]:
 
 
 def _run_explain(args: argparse.Namespace) -> int:
-    state, start = _window(args)
-    explanation = explain(state, args.connector, start, args.duration, args.unit)
+    station, start = _window(args)
+    version = station.ocpp_version
+    explanation = explain(station.state, args.connector, start, args.duration, args.unit)
     if args.format == "json":
-        _print_lines([json.dumps(explanation.to_json())])
+        _print_lines([json.dumps(explanation.to_json(version))])
     elif args.format == "svg":
-        _print_lines([stack_svg(explanation)])
+        _print_lines([stack_svg(explanation, ocpp_version=version)])
     else:
-        _print_lines([explanation_text(explanation)])
+        _print_lines([explanation_text(explanation, ocpp_version=version)])
     return EXIT_OK
 
 
@@ -464,14 +566,15 @@ def _run_validate(args: argparse.Namespace) -> int:
     document = _load_json(args.document)
     state = load_station(args.state) if args.state else None
     kind = document_kind(document)
+    version = document_ocpp_version(document)
     problems = validate_document(document, state)
     if args.format == "json":
         found = [{"rule": p.rule, "where": p.where, "message": p.message} for p in problems]
-        _print_lines([json.dumps({"document": kind, "problems": found})])
+        _print_lines([json.dumps({"document": kind, "ocppVersion": version, "problems": found})])
     elif problems:
         _print_lines(str(p) for p in problems)
     else:
-        _print_lines([f"no problems ({kind})"])
+        _print_lines([f"no problems ({kind})" if version == "1.6" else f"no problems (OCPP {version} {kind})"])
     return EXIT_PROBLEMS if problems else EXIT_OK
 
 
@@ -488,7 +591,15 @@ class _Parser(argparse.ArgumentParser):
 def _station_arguments(parser: argparse.ArgumentParser, formats: Sequence[str]) -> None:
     """STATE.json, --connector, --unit and --format, shared by composite, limit and explain."""
     parser.add_argument("state", metavar="STATE.json", help="a saved state or a replay script ('-': standard input)")
-    parser.add_argument("--connector", required=True, type=int, help="connector id (0: the whole charge point)")
+    parser.add_argument(
+        "--connector",
+        "--evse",
+        dest="connector",
+        metavar="ID",
+        required=True,
+        type=int,
+        help="connector id, or EVSE id in OCPP 2.0.1 (--evse is the same option; 0: the whole charge point)",
+    )
     parser.add_argument("--unit", choices=("A", "W"), help="unit of the limits (default: the first allowed unit)")
     parser.add_argument("--format", choices=formats, default="text", help="output format (default text)")
 
@@ -521,7 +632,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"smartcharge {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    replay = _subparser(commands, "replay", "Replay OCPP 1.6 messages against a charge point.", _REPLAY_EPILOG)
+    replay = _subparser(commands, "replay", "Replay OCPP 1.6 or 2.0.1 messages against a charge point.", _REPLAY_EPILOG)
     replay.add_argument("script", metavar="SCRIPT.json", help="the replay script ('-' reads standard input)")
     replay.add_argument(
         "--format", choices=("text", "json"), default="text", help="text lines (default) or one JSON object a line"
@@ -533,7 +644,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     simulate = _subparser(commands, "simulate", "Simulate a charging session step by step.", _SIMULATE_EPILOG)
     simulate.add_argument("state", metavar="STATE.json", help="a saved state or a replay script")
-    simulate.add_argument("--connector", required=True, help="connector id, or ids separated by commas")
+    simulate.add_argument(
+        "--connector",
+        "--evse",
+        dest="connector",
+        metavar="ID[,ID...]",
+        required=True,
+        help="connector (or EVSE) id, or ids separated by commas; --evse is the same option",
+    )
     simulate.add_argument("--start", required=True, help="ISO 8601 instant with offset, e.g. 2026-01-08T10:00:00Z")
     simulate.add_argument("--duration", required=True, type=int, help="seconds to simulate")
     simulate.add_argument("--interval", type=int, default=90, help="seconds between meter values (default 90)")
@@ -561,7 +679,9 @@ def build_parser() -> argparse.ArgumentParser:
     explain_.set_defaults(run=_run_explain)
 
     validate = _subparser(commands, "validate", "Every problem of a document, with its rule id.", _VALIDATE_EPILOG)
-    validate.add_argument("document", metavar="DOCUMENT.json", help="payload, profile, saved state or replay script")
+    validate.add_argument(
+        "document", metavar="DOCUMENT.json", help="payload, profile, saved state or replay script (OCPP 1.6 or 2.0.1)"
+    )
     validate.add_argument("--state", metavar="STATE.json", help="the charge point a payload is placed on")
     validate.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
     validate.set_defaults(run=_run_validate)

@@ -22,7 +22,14 @@ from typing import Any
 
 import attrs
 
-from smartcharge.engine.combine import Share, conversion_phases, outlet_hardware_limit, outlet_share, station_limit
+from smartcharge.engine.combine import (
+    Share,
+    combine_sources,
+    conversion_phases,
+    outlet_hardware_limit,
+    outlet_share,
+    station_limit,
+)
 from smartcharge.engine.composite import composite_schedule, limit_at
 from smartcharge.engine.instants import format_instant, from_epoch, to_epoch, utc_instant
 from smartcharge.engine.limits import Limit, LimitSource
@@ -30,6 +37,7 @@ from smartcharge.engine.model import ChargingRateUnit, Purpose, PurposeRole
 from smartcharge.engine.store import ChargePointState, InstalledProfile, start_sessions
 from smartcharge.engine.timeline import Slice, profile_slices
 from smartcharge.engine.units import convert
+from smartcharge.errors import InvalidArgumentError
 
 __all__ = ["Contender", "Explanation", "Interval", "explain"]
 
@@ -47,6 +55,8 @@ class Contender:
 
     `governs` is True when it is the profile its purpose uses there (R24, D10, R25); `binds` is True when, in
     addition, the resulting limit is its own (the least of the purposes, R25-R27). `reason` says why in words.
+    `dc` is True when `for_outlet` is a DC outlet (OCPP 2.0.1): its limit is converted on one "phase" (P = U x I)
+    and numberPhases means nothing there (K01.FR.44).
     People read the pair as `render` words it: "sets the limit" (governs and binds), "caps, not binding" (a cap
     that governs above the limit), "capped" (a Tx or TxDefault profile that governs under a lower cap) and
     "overridden" (covers, does not govern).
@@ -64,18 +74,21 @@ class Contender:
     governs: bool
     binds: bool
     reason: str
+    dc: bool = False
 
 
 @attrs.frozen
 class Interval:
     """[`start`, `end`): the connector's limit `limit` (None: no profile limits, the hardware maximum applies) on
-    `number_phases` phases, and the `contenders` that cover the interval, governing ones first."""
+    `number_phases` phases, and the `contenders` that cover the interval, governing ones first. `phase_to_use` is
+    the phase a single-phase limit is drawn on where a governing period names one (OCPP 2.0.1), else None."""
 
     start: datetime
     end: datetime
     limit: float | None
     number_phases: int
     contenders: tuple[Contender, ...]
+    phase_to_use: int | None = None
 
     @property
     def governing(self) -> tuple[Contender, ...]:
@@ -92,7 +105,8 @@ class Interval:
 class Explanation:
     """The explanation of `outlet_id`'s limit over [`start`, `start` + `duration`) in `unit`: consecutive
     `intervals` that cover the window (one at `start` when `duration` is 0), and the connector's
-    `hardware_limit` in `unit` (what it may draw where no profile limits)."""
+    `hardware_limit` in `unit` (what it may draw where no profile limits). `dc` is True for a DC outlet (OCPP
+    2.0.1: its limits have no numberPhases, K01.FR.44)."""
 
     outlet_id: int
     start: datetime
@@ -101,48 +115,79 @@ class Explanation:
     hardware_limit: float
     voltage: float
     intervals: tuple[Interval, ...]
+    dc: bool = False
 
     @property
     def end(self) -> datetime:
         """The end of the window (excluded)."""
         return from_epoch(to_epoch(self.start) + self.duration)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, ocpp_version: str = "1.6") -> dict[str, Any]:
         """The explanation as a JSON-able document (camelCase, times as ``YYYY-MM-DDTHH:MM:SSZ``), what
-        ``smartcharge explain --format json`` prints."""
-        return {
-            "connectorId": self.outlet_id,
+        ``smartcharge explain --format json`` prints. With `ocpp_version` ``"2.0.1"`` outlets are ``evseId`` and
+        ``forEvse`` (else ``connectorId`` and ``forConnector``), an interval has ``phaseToUse`` where its limit
+        names one, and a DC outlet has ``"dc": true`` and no ``numberPhases``."""
+        words = _json_words(ocpp_version)
+        document: dict[str, Any] = {
+            words.outlet: self.outlet_id,
             "start": format_instant(self.start),
             "duration": self.duration,
             "unit": self.unit.value,
             "hardwareLimit": self.hardware_limit,
-            "intervals": [
-                {
-                    "start": format_instant(i.start),
-                    "end": format_instant(i.end),
-                    "limit": i.limit,
-                    "numberPhases": i.number_phases,
-                    "governing": [_contender_json(c) for c in i.governing],
-                    "overridden": [_contender_json(c) for c in i.overridden],
-                }
-                for i in self.intervals
-            ],
+            "intervals": [_interval_json(i, self.dc, words) for i in self.intervals],
         }
+        if self.dc:
+            document["dc"] = True
+        return document
 
 
-def _contender_json(c: Contender) -> dict[str, Any]:
+@attrs.frozen
+class _JsonWords:
+    outlet: str
+    for_outlet: str
+
+
+_JSON_WORDS = {"1.6": _JsonWords("connectorId", "forConnector"), "2.0.1": _JsonWords("evseId", "forEvse")}
+
+
+def _json_words(ocpp_version: str) -> _JsonWords:
+    if ocpp_version not in _JSON_WORDS:
+        raise InvalidArgumentError(f"ocpp_version must be one of {', '.join(_JSON_WORDS)}, not {ocpp_version!r}")
+    return _JSON_WORDS[ocpp_version]
+
+
+def _phases_json(number_phases: int, dc: bool, phase_to_use: int | None = None) -> dict[str, Any]:
+    """``numberPhases`` (none on a DC outlet, K01.FR.44) and ``phaseToUse`` where there is one."""
+    if dc:
+        return {}
+    return {"numberPhases": number_phases, **({} if phase_to_use is None else {"phaseToUse": phase_to_use})}
+
+
+def _interval_json(i: Interval, dc: bool, words: _JsonWords) -> dict[str, Any]:
+    return {
+        "start": format_instant(i.start),
+        "end": format_instant(i.end),
+        "limit": i.limit,
+        **_phases_json(i.number_phases, dc, i.phase_to_use),
+        "governing": [_contender_json(c, words) for c in i.governing],
+        "overridden": [_contender_json(c, words) for c in i.overridden],
+    }
+
+
+def _contender_json(c: Contender, words: _JsonWords) -> dict[str, Any]:
     return {
         "profileId": c.profile_id,
         "purpose": c.purpose.name,
         "stackLevel": c.stack_level,
-        "connectorId": c.outlet_id,
-        "forConnector": c.for_outlet,
+        words.outlet: c.outlet_id,
+        words.for_outlet: c.for_outlet,
         "limit": c.limit,
         "unit": c.unit.value,
-        "numberPhases": c.number_phases,
+        **_phases_json(c.number_phases, c.dc),
         "value": c.value,
         "binds": c.binds,
         "reason": c.reason,
+        **({"dc": True} if c.dc else {}),
     }
 
 
@@ -171,15 +216,16 @@ class _Coverage:
 
 
 def _coverages(state: ChargePointState, outlet_id: int, lo: int, hi: int) -> list[_Coverage]:
-    """Every (profile, connector it bears on) pair whose profile reaches `outlet_id` (0: caps for connector 0,
-    Tx/TxDefault profiles once per connector they reach), with its slices in [lo, hi) (R21-R23)."""
+    """Every (profile, connector it bears on) pair whose profile reaches `outlet_id` (0: caps for the connector
+    they are installed on, connector 0's for connector 0 and another's for that connector's share of the sum (SPEC-201
+    E5); Tx/TxDefault profiles once per connector they reach), with its slices in [lo, hi) (R21-R23)."""
     pairs: list[tuple[InstalledProfile, int]] = []
     for installed in state.profiles:
         if outlet_id != 0:
             if installed.reaches(outlet_id):
                 pairs.append((installed, outlet_id))
         elif _is_cap(installed):
-            pairs.append((installed, 0))
+            pairs.append((installed, installed.outlet_id))
         else:
             pairs.extend((installed, c) for c in state.config.outlet_ids if installed.reaches(c))
     coverages = []
@@ -204,11 +250,17 @@ def _source_value(source: LimitSource, unit: ChargingRateUnit, voltage: float, p
     return convert(source.limit, source.unit, unit, voltage, phases)
 
 
-def _winner_reason(source: LimitSource, binds: bool, station: bool) -> str:
+def _winner_reason(source: LimitSource, binds: bool, station: bool, own_cap: bool = False) -> str:
+    """Why a governing profile binds or not; `own_cap` for connector 0's explanation, when a cap installed on the
+    connector itself holds its share of the sum down (SPEC-201 E5)."""
     if source.purpose.role.is_cap:
+        if station and source.outlet_id != 0:
+            return "its outlet's share of the sum (E5)" if binds else "above its outlet's Tx limit (E5)"
         if station:
             return "below the connectors' sum, so the cap is the limit (R27)" if binds else "above the sum (R27)"
         return "the cap is the limit (R25)" if binds else "above the Tx limit (R25)"
+    if station and own_cap:
+        return "added to the sum, but a cap on its outlet is lower (E5)"
     if station:
         return "added to the charge point's sum (R27)" if binds else "added to the sum, but the cap is lower (R27)"
     return "the limit (R24, R25)" if binds else "a cap is lower (R25, R26)"
@@ -245,10 +297,14 @@ def _contender(
     unit: ChargingRateUnit,
     voltage: float,
     default_phases: int,
+    dc: bool,
 ) -> tuple[int, Purpose, int, int, int, float, ChargingRateUnit, int, float]:
+    """The fields of a `Contender` before its labels; on a `dc` outlet the limit is on one "phase" (K01.FR.44)."""
     profile = installed.profile
     period = profile.charging_schedule.charging_schedule_period[index]
     phases = default_phases if period.number_phases is None else period.number_phases
+    if dc:
+        phases = 1
     native = profile.charging_schedule.charging_rate_unit
     return (
         profile.charging_profile_id,
@@ -272,56 +328,81 @@ def _label(
 ) -> tuple[Limit, tuple[Contender, ...]]:
     """The limit at `t` and every profile covering `t`, labelled governing / binding / overridden."""
     at = from_epoch(t)
-    voltage, default_phases = state.config.voltage, state.config.default_number_phases
+    config = state.config
+    voltage, default_phases = config.voltage, config.default_number_phases
     limit = limit_at(state, outlet_id, at, unit)
     station = outlet_id == 0
-    winners_for, caps_bind = ({outlet_id: limit.sources}, False)
+    winners_for: dict[int, tuple[LimitSource, ...]] = {outlet_id: limit.sources}
+    caps_bind, shares_from = False, dict[int, LimitSource | None]()
     if station:
-        winners_for, caps_bind = _station_winners(state, limit, at, unit)
+        winners_for, caps_bind, shares_from = _station_winners(state, limit, at, unit)
     governing: list[Contender] = []
     overridden: list[Contender] = []
     for coverage in coverages:
         index = coverage.period_at(t)
         if index is None:
             continue
-        fields = _contender(coverage.installed, index, coverage.for_outlet, unit, voltage, default_phases)
-        winners = winners_for[coverage.for_outlet]
+        c = coverage.for_outlet
+        dc = c > 0 and config.outlet(c).is_dc
+        fields = _contender(coverage.installed, index, c, unit, voltage, default_phases, dc)
+        winners = winners_for[c]
         source = next((w for w in winners if w.profile_id == fields[0]), None)
         if source is None:
-            reason = _loser_reason(coverage.installed, winners, coverage.for_outlet)
-            overridden.append(Contender(*fields, governs=False, binds=False, reason=reason))
+            reason = _loser_reason(coverage.installed, winners, c)
+            overridden.append(Contender(*fields, governs=False, binds=False, reason=reason, dc=dc))
             continue
-        if station:
-            binds = caps_bind if source.purpose.role.is_cap else not caps_bind
+        own_cap = False
+        if station and c == 0:
+            binds = caps_bind
+        elif station:  # E5: the source its outlet's share comes from, when the caps on connector 0 do not bind
+            binds = not caps_bind and shares_from.get(c) is source
+            own_cap = not source.purpose.role.is_cap and (shares_from.get(c) or source).purpose.role.is_cap
         else:
             binds = limit.value is not None and _close(
                 _source_value(source, unit, voltage, limit.number_phases), limit.value
             )
-        reason = _winner_reason(source, binds, station)
-        governing.append(Contender(*fields, governs=True, binds=binds, reason=reason))
+        reason = _winner_reason(source, binds, station, own_cap)
+        governing.append(Contender(*fields, governs=True, binds=binds, reason=reason, dc=dc))
     return limit, (*sorted(_ordered(governing), key=lambda c: not c.binds), *_ordered(overridden))
+
+
+def _share_from(
+    tx: LimitSource | None, own_caps: Sequence[LimitSource], unit: ChargingRateUnit, voltage: float, phases: int | None
+) -> LimitSource | None:
+    """The source an outlet's share of the sum comes from (`outlet_share`): its lowest own cap where that is
+    strictly below its Tx/TxDefault limit (SPEC-201 E5), else that limit."""
+    if not own_caps:
+        return tx
+    lowest = min(own_caps, key=lambda cap: combine_sources((cap,), unit, voltage, phases)[0])
+    share = outlet_share(tx, own_caps, unit, voltage, phases)
+    if tx is not None and share == combine_sources((tx,), unit, voltage, phases):
+        return tx
+    return lowest
 
 
 def _station_winners(
     state: ChargePointState, limit: Limit, at: datetime, unit: ChargingRateUnit
-) -> tuple[dict[int, tuple[LimitSource, ...]], bool]:
-    """Connector 0's governing periods (`limit`'s): the caps for connector 0 and each connector's Tx/TxDefault
-    one; and whether the caps bind, as the engine's connector-0 sum decides it (`station_limit`, R27: only when
-    strictly below the connectors' sum)."""
+) -> tuple[dict[int, tuple[LimitSource, ...]], bool, dict[int, LimitSource | None]]:
+    """Connector 0's governing periods (`limit`'s): the caps for connector 0 and, for each connector, its
+    Tx/TxDefault one and the caps installed on it (SPEC-201 E5); whether the caps on connector 0 bind, as the
+    engine's connector-0 sum decides it (`station_limit`, R27: only when strictly below the connectors' sum); and
+    for each connector the source its share of the sum comes from."""
     config = state.config
     caps = tuple(s for s in limit.sources if s.purpose.role.is_cap and s.outlet_id == 0)
     winners_for = {0: caps}
+    shares_from: dict[int, LimitSource | None] = {}
     shares: list[Share | None] = []
     for c in config.outlet_ids:
         sources = limit_at(state, c, at, unit).sources
-        tx = winners_for[c] = tuple(s for s in sources if not s.purpose.role.is_cap)
-        own_caps = [s for s in sources if s.purpose.role.is_cap and s.outlet_id == c]  # E5: caps on the outlet
+        tx = tuple(s for s in sources if not s.purpose.role.is_cap)
+        own_caps = tuple(s for s in sources if s.purpose.role.is_cap and s.outlet_id == c)  # E5: caps on the outlet
+        winners_for[c] = tx + own_caps
         # R25: a TxProfile or a TxDefaultProfile governs, never both
-        shares.append(
-            outlet_share(tx[0] if tx else None, own_caps, unit, config.voltage, conversion_phases(config.outlet(c)))
-        )
+        own, phases = (tx[0] if tx else None), conversion_phases(config.outlet(c))
+        shares.append(outlet_share(own, own_caps, unit, config.voltage, phases))
+        shares_from[c] = _share_from(own, own_caps, unit, config.voltage, phases)
     hardware = [outlet_hardware_limit(config, unit, c) for c in config.outlet_ids]
-    return winners_for, station_limit(caps, shares, hardware, unit, config).caps_bind
+    return winners_for, station_limit(caps, shares, hardware, unit, config).caps_bind, shares_from
 
 
 _ROLES = tuple(PurposeRole)
@@ -376,11 +457,14 @@ def explain(
             previous is not None
             and previous.limit == limit.value
             and previous.number_phases == limit.number_phases
+            and previous.phase_to_use == limit.phase_to_use
             and previous.contenders == contenders
         ):
             intervals[-1] = attrs.evolve(previous, end=end)
             continue
-        intervals.append(Interval(from_epoch(lo), end, limit.value, limit.number_phases, contenders))
+        intervals.append(
+            Interval(from_epoch(lo), end, limit.value, limit.number_phases, contenders, limit.phase_to_use)
+        )
     return Explanation(
         outlet_id,
         from_epoch(begin),
@@ -389,4 +473,5 @@ def explain(
         schedule.hardware_limit,
         state.config.voltage,
         tuple(intervals),
+        outlet_id > 0 and state.config.outlet(outlet_id).is_dc,
     )

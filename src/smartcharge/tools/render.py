@@ -4,6 +4,10 @@ instant and the explanation of a window as text, and the stack of profiles as a 
 Everything here turns values the core computed (`composite`, `explain`) into text or SVG; nothing here computes a
 limit or decides which profile governs. The SVG is written by hand (no plotting dependency) and parses as XML.
 Clock times are shown in UTC with the offset marked, limits with their unit.
+
+Every function speaks the words of an OCPP version (`ocpp_version`, default ``"1.6"``): "connector" and "charge
+point" for 1.6, "EVSE" and "charging station" for 2.0.1, where a DC outlet's limits have no phases (K01.FR.44) and a
+single-phase limit may name its phase (phaseToUse).
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from xml.sax.saxutils import escape, quoteattr
 import attrs
 
 from smartcharge.engine.instants import format_instant, to_epoch, utc_instant
-from smartcharge.engine.limits import CompositeSchedule, Limit
+from smartcharge.engine.limits import CompositePeriod, CompositeSchedule, Limit
 from smartcharge.engine.model import ChargingRateUnit, Purpose, PurposeRole
 from smartcharge.errors import InvalidArgumentError
 from smartcharge.tools.explain import Contender, Explanation, Interval, purpose_order
@@ -25,13 +29,46 @@ from smartcharge.tools.explain import Contender, Explanation, Interval, purpose_
 __all__ = ["explanation_text", "limit_text", "schedule_table", "stack_svg", "terminal_chart"]
 
 
+@attrs.frozen
+class _Words:
+    """How an OCPP version names an outlet (`outlet`, with `outlet_attribute` in SVG data attributes) and the
+    whole station (`station`)."""
+
+    outlet: str
+    station: str
+    outlet_attribute: str
+
+    @property
+    def capital_outlet(self) -> str:
+        return self.outlet[:1].upper() + self.outlet[1:]
+
+
+_WORDS = {
+    "1.6": _Words("connector", "charge point", "data-connector"),
+    "2.0.1": _Words("EVSE", "charging station", "data-evse"),
+}
+
+
+def _words(ocpp_version: str) -> _Words:
+    if not isinstance(ocpp_version, str) or ocpp_version not in _WORDS:
+        raise InvalidArgumentError(f"ocpp_version must be one of {', '.join(_WORDS)}, not {ocpp_version!r}")
+    return _WORDS[ocpp_version]
+
+
 def _clock(schedule: CompositeSchedule, offset: int) -> str:
     return (schedule.start + timedelta(seconds=offset)).strftime("%H:%M:%SZ")
 
 
-def schedule_table(schedule: CompositeSchedule) -> str:
+def _table_phases(period: CompositePeriod, dc: bool) -> str:
+    if dc:
+        return "DC"
+    return str(period.number_phases) + ("" if period.phase_to_use is None else f" (phaseToUse {period.phase_to_use})")
+
+
+def schedule_table(schedule: CompositeSchedule, *, ocpp_version: str = "1.6", dc: bool = False) -> str:
     """One line per period: its time span, the limit (or the hardware maximum where no profile limits) and the
-    phases."""
+    phases (``DC`` on a `dc` outlet; the phaseToUse where there is one)."""
+    words = _words(ocpp_version)
     unit = schedule.unit.value
     ends = [p.start_period for p in schedule.periods[1:]] + [schedule.duration]
     lines = [f"{'from':>9} {'to':>9}  {'limit':>12}  phases", f"{'-' * 9} {'-' * 9}  {'-' * 12}  ------"]
@@ -39,10 +76,10 @@ def schedule_table(schedule: CompositeSchedule) -> str:
         limit = f"{schedule.hardware_limit:.1f} {unit}*" if period.limit is None else f"{period.limit:.1f} {unit}"
         lines.append(
             f"{_clock(schedule, period.start_period)} {_clock(schedule, max(end, period.start_period))}"
-            f"  {limit:>12}  {period.number_phases}"
+            f"  {limit:>12}  {_table_phases(period, dc)}"
         )
     if any(p.limit is None for p in schedule.periods):
-        lines.append("* no profile limits the connector: its hardware maximum")
+        lines.append(f"* no profile limits the {words.outlet}: its hardware maximum")
     return "\n".join(lines)
 
 
@@ -93,31 +130,43 @@ def _amount(value: float, unit: ChargingRateUnit | str) -> str:
     return f"{round(value, 1):g} {unit.value}"
 
 
-def _phases(phases: int) -> str:
-    return "1 phase" if phases == 1 else f"{phases} phases"
+def _phases(phases: int, dc: bool = False, phase_to_use: int | None = None) -> str:
+    """``3 phases``, ``1 phase (phaseToUse 2)``, or ``DC`` on a DC outlet."""
+    if dc:
+        return "DC"
+    shown = "1 phase" if phases == 1 else f"{phases} phases"
+    return shown if phase_to_use is None else f"{shown} (phaseToUse {phase_to_use})"
 
 
-def _who(c: Contender | object) -> str:
+def _on_phases(phases: int, dc: bool = False, phase_to_use: int | None = None) -> str:
+    """``on 3 phases``, ``on 1 phase (phaseToUse 2)``, or ``DC``."""
+    return "DC" if dc else f"on {_phases(phases, False, phase_to_use)}"
+
+
+def _who(c: Contender | object, words: _Words) -> str:
     """``TxDefaultProfile 2 (stack level 1, on connector 0)``."""
     purpose = getattr(c, "purpose")  # noqa: B009 - Contender and LimitSource share these fields
     return (
         f"{purpose.name} {getattr(c, 'profile_id')} "  # noqa: B009
-        f"(stack level {getattr(c, 'stack_level')}, on connector {getattr(c, 'outlet_id')})"  # noqa: B009
+        f"(stack level {getattr(c, 'stack_level')}, on {words.outlet} {getattr(c, 'outlet_id')})"  # noqa: B009
     )
 
 
-def limit_text(limit: Limit, outlet_id: int, at: datetime) -> str:
-    """The limit of `outlet_id` at `at` and the governing period of each purpose that produced it (R25)."""
-    head = f"Connector {outlet_id} at {format_instant(utc_instant(at, 'at'))}: "
+def limit_text(limit: Limit, outlet_id: int, at: datetime, *, ocpp_version: str = "1.6", dc: bool = False) -> str:
+    """The limit of `outlet_id` at `at` and the governing period of each purpose that produced it (R25); on a
+    `dc` outlet without phases (K01.FR.44)."""
+    words = _words(ocpp_version)
+    head = f"{words.capital_outlet} {outlet_id} at {format_instant(utc_instant(at, 'at'))}: "
     if limit.value is None:
         lines = [
             head + f"no profile limits; the hardware maximum {_amount(limit.hardware_limit, limit.unit)} applies "
-            f"({_phases(limit.number_phases)})"
+            f"({_phases(limit.number_phases, dc)})"
         ]
     else:
-        lines = [head + f"{_amount(limit.value, limit.unit)} on {_phases(limit.number_phases)}"]
+        lines = [head + f"{_amount(limit.value, limit.unit)} {_on_phases(limit.number_phases, dc, limit.phase_to_use)}"]
     for source in limit.sources:
-        lines.append(f"  {_who(source)}: {_amount(source.limit, source.unit)}, {_phases(source.number_phases)}")
+        amount = _amount(source.limit, source.unit)
+        lines.append(f"  {_who(source, words)}: {amount}, {_phases(source.number_phases, dc)}")
     return "\n".join(lines)
 
 
@@ -137,14 +186,15 @@ def _contender_label(c: Contender) -> str:
     return "caps, not binding" if c.purpose.role.is_cap else "capped"
 
 
-def explanation_text(explanation: Explanation) -> str:
+def explanation_text(explanation: Explanation, *, ocpp_version: str = "1.6") -> str:
     """Interval by interval: the limit and every profile that covers the interval, labelled "sets the limit" (it
     governs and binds), "caps, not binding" (a cap that governs above the limit), "capped" (a Tx or TxDefault
     profile that governs, but a cap is lower) or "overridden" (it covers the interval but does not govern), each
     with its reason (R24-R27)."""
+    words = _words(ocpp_version)
     unit = explanation.unit
     lines = [
-        f"Connector {explanation.outlet_id} from {format_instant(explanation.start)} to "
+        f"{words.capital_outlet} {explanation.outlet_id} from {format_instant(explanation.start)} to "
         f"{format_instant(explanation.end)}, limits in {unit.value} "
         f"(hardware maximum {_amount(explanation.hardware_limit, unit)})"
     ]
@@ -154,14 +204,14 @@ def explanation_text(explanation: Explanation) -> str:
         if interval.limit is None:
             value = f"{_amount(explanation.hardware_limit, unit)} (no profile limits: the hardware maximum)"
         else:
-            value = f"{_amount(interval.limit, unit)} on {_phases(interval.number_phases)}"
+            phases = _on_phases(interval.number_phases, explanation.dc, interval.phase_to_use)
+            value = f"{_amount(interval.limit, unit)} {phases}"
         lines += ["", f"{span}  {value}"]
         for c in interval.contenders:
             verb = _contender_label(c)
-            target = f" for connector {c.for_outlet}" if explanation.outlet_id == 0 and c.for_outlet else ""
-            lines.append(
-                f"  {verb:<17} {_who(c)}{target}: {_amount(c.limit, c.unit)}, {_phases(c.number_phases)}: {c.reason}"
-            )
+            target = f" for {words.outlet} {c.for_outlet}" if explanation.outlet_id == 0 and c.for_outlet else ""
+            amount = f"{_amount(c.limit, c.unit)}, {_phases(c.number_phases, c.dc)}"
+            lines.append(f"  {verb:<17} {_who(c, words)}{target}: {amount}: {c.reason}")
         if not interval.contenders:
             lines.append("  no profile covers this interval")
     return "\n".join(lines)
@@ -262,8 +312,8 @@ def _ticks(frame: _Frame) -> list[int]:
     return list(range(first, frame.start + frame.span + 1, step))
 
 
-def _title(explanation: Explanation) -> str:
-    what = "the whole charge point" if explanation.outlet_id == 0 else f"connector {explanation.outlet_id}"
+def _title(explanation: Explanation, words: _Words) -> str:
+    what = f"the whole {words.station}" if explanation.outlet_id == 0 else f"{words.outlet} {explanation.outlet_id}"
     return f"Profile stack of {what}, {format_instant(explanation.start)} to {format_instant(explanation.end)}"
 
 
@@ -318,7 +368,7 @@ def _composite_runs(explanation: Explanation) -> list[tuple[int, int, Interval]]
     return runs
 
 
-def _composite_lane(explanation: Explanation, frame: _Frame) -> list[str]:
+def _composite_lane(explanation: Explanation, frame: _Frame, words: _Words) -> list[str]:
     base, room = _TOP + _COMPOSITE_H, _COMPOSITE_H - 22
     parts = [
         '<g class="lane composite" data-lane="composite">',
@@ -328,7 +378,7 @@ def _composite_lane(explanation: Explanation, frame: _Frame) -> list[str]:
         _text(
             16,
             _TOP + 40,
-            "the limit of the charge point" if explanation.outlet_id == 0 else "the limit the connector gets",
+            f"the limit of the {words.station}" if explanation.outlet_id == 0 else f"the limit the {words.outlet} gets",
             size=11,
             fill=_MUTED,
         ),
@@ -355,22 +405,22 @@ def _composite_lane(explanation: Explanation, frame: _Frame) -> list[str]:
     return parts
 
 
-def _lane_title(explanation: Explanation, c: Contender) -> tuple[str, str, str]:
-    third = f"bears on connector {c.for_outlet}" if explanation.outlet_id == 0 and c.for_outlet else ""
-    return f"{c.purpose.name} {c.profile_id}", f"stack level {c.stack_level}, on connector {c.outlet_id}", third
+def _lane_title(explanation: Explanation, c: Contender, words: _Words) -> tuple[str, str, str]:
+    third = f"bears on {words.outlet} {c.for_outlet}" if explanation.outlet_id == 0 and c.for_outlet else ""
+    return f"{c.purpose.name} {c.profile_id}", f"stack level {c.stack_level}, on {words.outlet} {c.outlet_id}", third
 
 
-def _lane(explanation: Explanation, segments: Sequence[_Segment], frame: _Frame, y: float) -> list[str]:
+def _lane(explanation: Explanation, segments: Sequence[_Segment], frame: _Frame, y: float, words: _Words) -> list[str]:
     first = segments[0].contender
     colour = _COLOURS[first.purpose.role]
     base, room = y + _LANE_H, _LANE_H - 18
     names = sorted({f"{s.contender.purpose.name} {s.contender.profile_id}" for s in segments})
-    title, second, third = _lane_title(explanation, first)
+    title, second, third = _lane_title(explanation, first, words)
     if len(names) > 1:
         title = f"{first.purpose.name} " + ", ".join(n.rsplit(" ", 1)[1] for n in names)
     parts = [
         f'<g class="lane" data-purpose="{first.purpose.name}" data-stack-level="{first.stack_level}" '
-        f'data-connector="{first.outlet_id}">',
+        f'{words.outlet_attribute}="{first.outlet_id}">',
         f'<rect x="{_LEFT}" y="{y}" width="{frame.width - _LEFT - _RIGHT}" height="{_LANE_H}" fill="#ffffff" '
         'stroke="#eceff1"/>',
         f'<rect x="8" y="{y + 6}" width="5" height="{_LANE_H - 12}" fill="{colour}"/>',
@@ -433,7 +483,7 @@ def _legend(purposes: Sequence[Purpose], width: int, y: float) -> tuple[list[str
     return parts, int(cy - y + 22)
 
 
-def stack_svg(explanation: Explanation, *, width: int = 1000) -> str:
+def stack_svg(explanation: Explanation, *, width: int = 1000, ocpp_version: str = "1.6") -> str:
     """The stack of profiles over the explained window as a self-contained SVG document (§3.13.2, R24-R27).
 
     The composite limit is on top; below it one lane per purpose, stack level and connector, highest precedence
@@ -445,6 +495,7 @@ def stack_svg(explanation: Explanation, *, width: int = 1000) -> str:
     """
     if not (isinstance(width, Real) and width >= _LEFT + _RIGHT + 100):
         raise InvalidArgumentError(f"an SVG needs width >= {_LEFT + _RIGHT + 100}, not {width!r}")
+    words = _words(ocpp_version)
     lanes = _lanes(explanation)
     values = [explanation.hardware_limit if i.limit is None else i.limit for i in explanation.intervals]
     values += [c.value for i in explanation.intervals for c in i.contenders]
@@ -455,7 +506,7 @@ def stack_svg(explanation: Explanation, *, width: int = 1000) -> str:
     purposes = sorted({s.contender.purpose for segments in lanes.values() for s in segments}, key=purpose_order)
     legend, legend_h = _legend(purposes, width, axis_y + 48)
     height = int(axis_y + 48 + legend_h + 12)
-    title = _title(explanation)
+    title = _title(explanation, words)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
         'font-family="Helvetica, Arial, sans-serif">',
@@ -470,15 +521,15 @@ def stack_svg(explanation: Explanation, *, width: int = 1000) -> str:
             16,
             50,
             f"Limits in {explanation.unit.value}. Composite on top, then one lane per purpose, stack level "
-            "and connector, highest precedence first.",
+            f"and {words.outlet}, highest precedence first.",
             size=12,
             fill=_MUTED,
         ),
     ]
     parts += _axis(frame, axis_y, _TOP)
-    parts += _composite_lane(explanation, frame)
+    parts += _composite_lane(explanation, frame, words)
     for row, segments in enumerate(lanes.values()):
-        parts += _lane(explanation, segments, frame, lanes_top + row * (_LANE_H + _GAP))
+        parts += _lane(explanation, segments, frame, lanes_top + row * (_LANE_H + _GAP), words)
     if not lanes:
         parts.append(_text(_LEFT + 8, lanes_top + 24, "no profile covers this window", fill=_MUTED))
     parts += legend

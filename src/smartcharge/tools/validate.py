@@ -24,11 +24,28 @@ when it is well formed, every profile that the rules would not have installed in
 replayed past a malformed event, so a malformed script is one problem naming the event; otherwise every call the
 charge point answers with ``Rejected`` or a CALLERROR is a problem of its event.
 
+OCPP 2.0.1 documents (SPEC-201; `document_ocpp_version`) are a SetChargingProfile payload ``{evseId,
+chargingProfile}`` (also in a CALL frame), a bare ``ChargingProfileType`` object, a saved state or a replay script
+with ``"ocppVersion": "2.0.1"``. Their payloads are read against the official JSON schemas by a reader that stops at
+the first problem (`ocpp201.schema`), so a payload or profile breaking its schema is one problem: the first, with
+its CALLERROR code (S18). One that passes is judged by `ocpp201.rules.judge_profile`, which answers the first
+refusal in E9's order; so that the configured limits do not hide the rest, the profile is judged on a station whose
+RateUnit, ProfileStackLevel and PeriodsPerSchedule it fits, and each of those limits is then asked about on its
+own, with a neutral profile of the same unit, stack level and periods on an empty station (S6). Each refusal is a
+problem with the SPEC-201 rule it applies (`Refusal.spec_rule`: S1 unknown EVSE, S2 purpose placement, S3 kinds,
+S4/E1 schedules, S5 transaction ids, S6 configuration, S7/S8/E2 conflicts, S9/E3/E4 phases), its reason code and
+the requirement behind it. Without a station a payload is placed on a stand-in: the default configuration with
+the payload's EVSE, every EVSE switching phases, and for a TxProfile the transaction it names running there. A
+saved 2.0.1 state that does not read is one problem; one that reads reports every profile the rules would not have
+installed in its place. In a 2.0.1 script every call answered ``Rejected`` or with a CALLERROR is a problem of its
+event.
+
 Pure: document in, list of `Problem` out. No I/O (the `cli` reads files and picks exit codes).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any
@@ -45,18 +62,20 @@ from smartcharge.documents.state_document import (
     state_from_json,
 )
 from smartcharge.engine.model import (
+    MAX_OUTLET_COUNT,
     ChargePointConfig,
     ChargingProfile,
     ChargingProfileKind,
     ChargingRateUnit,
     ChargingSchedule,
     ChargingSchedulePeriod,
+    OutletConfig,
     Purpose,
     PurposeRole,
     RecurrencyKind,
     Transaction,
 )
-from smartcharge.engine.store import ChargePointState, install_profile
+from smartcharge.engine.store import ChargePointState, InstalledProfile, install_profile, start_transaction
 from smartcharge.errors import DocumentError, DocumentProblem, InvalidArgumentError, ProfileValidationError, ScriptError
 from smartcharge.ocpp16.codec import (
     PERIOD_FIELDS,
@@ -68,8 +87,20 @@ from smartcharge.ocpp16.codec import (
 )
 from smartcharge.ocpp16.handlers import SET_CHARGING_PROFILE_FIELDS
 from smartcharge.ocpp16.purposes import PURPOSES, ChargingProfilePurpose
+from smartcharge.ocpp201 import codec as codec201
+from smartcharge.ocpp201.purposes import PURPOSES as PURPOSES_201
+from smartcharge.ocpp201.purposes import ChargingProfilePurpose as Purpose201
+from smartcharge.ocpp201.rules import Refusal, judge_profile
+from smartcharge.ocpp201.schema import SchemaViolation, check, load_schema
 
-__all__ = ["Problem", "document_kind", "validate_document", "validate_payload", "validate_profile"]
+__all__ = [
+    "Problem",
+    "document_kind",
+    "document_ocpp_version",
+    "validate_document",
+    "validate_payload",
+    "validate_profile",
+]
 
 #: When a document says nothing about time, profiles are placed at this instant (it only becomes `installedAt`).
 _NO_TIME = datetime(2026, 1, 1, tzinfo=timezone.utc)
@@ -79,9 +110,9 @@ _NEEDED = ("chargingProfileId", "stackLevel", "chargingProfilePurpose", "chargin
 
 @attrs.frozen
 class Problem:
-    """One problem: the `rule` it breaks (a SPEC id such as ``"R4"`` or ``"D1"``; ``"script"`` or ``"state"`` for
-    the document's own format), `where` it is (a JSON path, prefixed with ``event N`` in a script) and a
-    `message` in words."""
+    """One problem: the `rule` it breaks (a SPEC id such as ``"R4"`` or ``"D1"``, a SPEC-201 id such as ``"S9"`` or
+    ``"E3"`` for an OCPP 2.0.1 document; ``"script"`` or ``"state"`` for the document's own format), `where` it is
+    (a JSON path, prefixed with ``event N`` in a script) and a `message` in words."""
 
     rule: str
     where: str
@@ -494,7 +525,8 @@ def _state_document(document: Mapping[str, Any]) -> list[Problem]:
 
 
 def _prefix(script: Mapping[str, Any], events: Sequence[Any]) -> Mapping[str, Any]:
-    return {**{k: v for k, v in script.items() if k in ("config", "state")}, "events": list(events)}
+    kept = ("ocppVersion", "config", "state")
+    return {**{k: v for k, v in script.items() if k in kept}, "events": list(events)}
 
 
 def _composite_problem(payload: Mapping[str, Any], state: ChargePointState, answer: Mapping[str, Any]) -> Problem:
@@ -525,6 +557,8 @@ def _answer_problems(
     before = replay_script(_prefix(script, events[:index])).state
     payload = event.get("payload")
     call = answer["call"]
+    if script.get("ocppVersion") == "2.0.1":
+        return _answer_problems_201(call, payload, before, read_instant(event["at"], "at"), answer)
     if call == "SetChargingProfile":
         now = read_instant(event["at"], "at")
         found = validate_payload(payload, before, now)
@@ -553,8 +587,9 @@ def _script(script: Mapping[str, Any]) -> list[Problem]:
         return [Problem("script", where, exc.message)]
     events = script["events"]
     calls = [i for i, event in enumerate(events) if "call" in event]
+    answers = [answer for answer in result.answers if "call" in answer]  # not what a 2.0.1 station sends
     problems: list[Problem] = []
-    for index, answer in zip(calls, result.answers, strict=True):
+    for index, answer in zip(calls, answers, strict=True):
         response = answer.get("response", {})
         if "error" in answer or response.get("status") == "Rejected":
             problems.extend(_located(_answer_problems(script, events, index, answer), f"event {index}"))
@@ -565,8 +600,9 @@ def _script(script: Mapping[str, Any]) -> list[Problem]:
 
 
 def document_kind(document: Any) -> str | None:
-    """``"script"``, ``"state"``, ``"payload"`` (SetChargingProfile.req, also in an OCPP-J CALL frame) or
-    ``"profile"`` (a bare csChargingProfiles object); None for anything else."""
+    """``"script"``, ``"state"``, ``"payload"`` (SetChargingProfile.req, also in an OCPP-J CALL frame; OCPP 2.0.1:
+    ``{evseId, chargingProfile}``) or ``"profile"`` (a bare csChargingProfiles object; OCPP 2.0.1: a
+    ChargingProfileType object); None for anything else. `document_ocpp_version` tells the version."""
     if _framed_payload(document) is not None:
         return "payload"
     if not isinstance(document, Mapping):
@@ -575,11 +611,45 @@ def document_kind(document: Any) -> str | None:
         return "script"
     if "format" in document:
         return "state"
-    if "csChargingProfiles" in document:
+    if "csChargingProfiles" in document or _PROFILE_201 in document or "evseId" in document:
         return "payload"
-    if "chargingSchedule" in document or "chargingProfileId" in document:
+    if "chargingSchedule" in document or "chargingProfileId" in document or _is_profile_201(document):
         return "profile"
     return None
+
+
+_PROFILE_201 = "chargingProfile"
+#: Purposes only OCPP 2.0.1 has (a saved 1.6 state may hold external constraints, a 1.6 payload never).
+_ONLY_201 = {p.name for p in PURPOSES_201} - {p.name for p in PURPOSES}
+
+
+def _is_profile_201(document: Mapping[str, Any]) -> bool:
+    """Whether a profile object is OCPP 2.0.1's ChargingProfileType: its chargingSchedule a list, an ``id`` rather
+    than a ``chargingProfileId``, or a purpose only 2.0.1 has."""
+    return (
+        isinstance(document.get("chargingSchedule"), list)
+        or ("id" in document and "chargingProfileId" not in document and "chargingProfilePurpose" in document)
+        or (isinstance(purpose := document.get("chargingProfilePurpose"), str) and purpose in _ONLY_201)
+    )
+
+
+def document_ocpp_version(document: Any) -> str:
+    """The OCPP version `document` is written for: ``"2.0.1"`` for a script or saved state with ``"ocppVersion":
+    "2.0.1"``, a payload ``{evseId, chargingProfile}`` (also in a CALL frame) and a ChargingProfileType object;
+    ``"1.6"`` for everything else (a document of no kind `document_kind` knows included)."""
+    kind = document_kind(document)
+    framed = _framed_payload(document)
+    body = document if framed is None else framed
+    if not isinstance(body, Mapping):
+        return "1.6"
+    if kind in ("script", "state"):
+        return "2.0.1" if body.get("ocppVersion") == "2.0.1" else "1.6"
+    if kind == "payload":
+        named_201 = _PROFILE_201 in body or "evseId" in body
+        return "2.0.1" if named_201 and "csChargingProfiles" not in body else "1.6"
+    if kind == "profile":
+        return "2.0.1" if _is_profile_201(body) else "1.6"
+    return "1.6"
 
 
 def _framed_payload(document: Any) -> Any:
@@ -596,15 +666,189 @@ def validate_document(document: Any, state: ChargePointState | None = None) -> l
     `validate_payload`). Raises `InvalidArgumentError` when the document is none of the kinds this module reads.
     """
     kind = document_kind(document)
+    framed = _framed_payload(document)
+    body = document if framed is None else framed
+    version_201 = document_ocpp_version(document) == "2.0.1"
     if kind == "script":
         return _script(document)
     if kind == "state":
-        return _state_document(document)
+        return _state_document_201(document) if version_201 else _state_document(document)
     if kind == "payload":
-        framed = _framed_payload(document)
-        return validate_payload(document if framed is None else framed, state)
+        return _payload_201(body, state, _NO_TIME) if version_201 else validate_payload(body, state)
     if kind == "profile":
-        return _bare_profile(document, state)
+        return _bare_profile_201(document, state) if version_201 else _bare_profile(document, state)
     raise InvalidArgumentError(
-        "not a SetChargingProfile payload, a csChargingProfiles object, a saved state or a replay script"
+        "not a SetChargingProfile payload, a csChargingProfiles or ChargingProfileType object, a saved state or a "
+        "replay script"
     )
+
+
+# --- OCPP 2.0.1 (SPEC-201) ------------------------------------------------------------------------------------------
+
+
+def _schema_problem(error: SchemaViolation) -> Problem:
+    """S18: the CALLERROR a station answers a payload breaking its schema with, and where."""
+    return Problem("S18", error.path, f"{codec201.call_error_from(error).code}: {error.message}")
+
+
+def _refusal_problem(refusal: Refusal, where: str) -> Problem:
+    """A refusal of `judge_profile`: the SPEC-201 rule, the reason code (E9) and the requirement behind it."""
+    return Problem(refusal.spec_rule, where, f"Rejected, {refusal.reason.value}: {refusal.rule}: {refusal.info}")
+
+
+def _fitting_201(config: ChargePointConfig, received: codec201.ReceivedProfile, keep: str = "") -> ChargePointConfig:
+    """`config` with the limits of S6 that `received` could exceed (unit, stack level, periods) raised so that it
+    fits them, but for the limit named `keep`."""
+    periods = max(len(s["chargingSchedulePeriod"]) for s in received.schedules)
+    fitting: dict[str, Any] = {
+        "allowed_rate_units": tuple(ChargingRateUnit),
+        "max_stack_level": max(config.max_stack_level, received.stack_level),
+        "max_periods": max(config.max_periods, periods),
+    }
+    return attrs.evolve(config, **{name: value for name, value in fitting.items() if name != keep})
+
+
+def _neutral_201(received: codec201.ReceivedProfile) -> codec201.ReceivedProfile:
+    """`received` as a Relative TxDefaultProfile on no transaction, always valid, with one schedule of its first
+    schedule's unit and number of periods: what only the configured limits of S6 can refuse."""
+    first = received.schedules[0]
+    periods = [{"startPeriod": i, "limit": 0} for i in range(len(first["chargingSchedulePeriod"]))]
+    schedule = {"id": 1, "chargingRateUnit": first["chargingRateUnit"], "chargingSchedulePeriod": periods}
+    return attrs.evolve(
+        received,
+        purpose=Purpose201.TX_DEFAULT_PROFILE,
+        kind=ChargingProfileKind.RELATIVE,
+        recurrency_kind=None,
+        valid_from=None,
+        valid_to=None,
+        transaction_id=None,
+        schedules=(schedule,),
+    )
+
+
+def _limit_problems_201(config: ChargePointConfig, received: codec201.ReceivedProfile, where: str) -> list[Problem]:
+    """S6: each configured limit `received` exceeds (RateUnit, ProfileStackLevel, PeriodsPerSchedule), asked one at
+    a time with a neutral profile on evse 0 of an empty station."""
+    neutral = _neutral_201(received)
+    problems = []
+    for limit in ("allowed_rate_units", "max_stack_level", "max_periods"):
+        verdict = judge_profile(ChargePointState(_fitting_201(config, received, limit)), 0, neutral)
+        if isinstance(verdict, Refusal) and verdict.spec_rule == "S6":
+            problems.append(_refusal_problem(verdict, where))
+    return problems
+
+
+def _judged_201(
+    state: ChargePointState, evse_id: int, received: codec201.ReceivedProfile, where: str, from_csms: bool = True
+) -> list[Problem]:
+    """What `judge_profile` refuses `received` on `evse_id` of `state` for, the configured limits asked on their
+    own (`_limit_problems_201`); every problem once."""
+    fits = attrs.evolve(state, config=_fitting_201(state.config, received))
+    verdict = judge_profile(fits, evse_id, received, from_csms=from_csms)
+    problems = [_refusal_problem(verdict, where)] if isinstance(verdict, Refusal) else []
+    problems += _limit_problems_201(state.config, received, where)
+    return list(dict.fromkeys(problems))
+
+
+def _stand_in_201(evse_id: int, received: codec201.ReceivedProfile, now: datetime) -> ChargePointState:
+    """The default station with EVSEs 1..`evse_id` (at least one), each switching phases, and for a TxProfile the
+    transaction it names running on `evse_id`."""
+    count = max(1, evse_id)
+    outlets = tuple(OutletConfig(i, phase_switching=True) for i in range(1, count + 1))
+    state = ChargePointState(ChargePointConfig(outlet_count=count, outlets=outlets))
+    if received.purpose.role is PurposeRole.TRANSACTION and evse_id > 0 and received.transaction_id:
+        state = start_transaction(state, evse_id, received.transaction_id, now)
+    return state
+
+
+def _payload_201(payload: Any, state: ChargePointState | None, now: datetime) -> list[Problem]:
+    """A SetChargingProfile payload ``{evseId, chargingProfile}`` (module docstring): the first schema problem
+    (S18), else an unknown EVSE (S1) and the refusals of the rules on `state` (a stand-in when None) at `now`."""
+    try:
+        check(payload, load_schema("SetChargingProfileRequest"))
+    except SchemaViolation as exc:
+        return [_schema_problem(exc)]
+    evse_id: int = payload["evseId"]
+    received = codec201.ReceivedProfile.read(payload[_PROFILE_201])
+    count = MAX_OUTLET_COUNT if state is None else state.config.outlet_count
+    if not 0 <= evse_id <= count:
+        shown = f"0..{count}" if state is not None else f"0..{MAX_OUTLET_COUNT} (D14)"
+        unknown = Problem("S1", "evseId", f"Rejected, UnknownEvse: K01.FR.28: evseId {evse_id} is not {shown}")
+        config = ChargePointConfig() if state is None else state.config
+        return [unknown, *_limit_problems_201(config, received, _PROFILE_201)]
+    target = _stand_in_201(evse_id, received, now) if state is None else state
+    return _judged_201(target, evse_id, received, _PROFILE_201)
+
+
+def _bare_profile_201(document: Any, state: ChargePointState | None) -> list[Problem]:
+    """A ChargingProfileType object: the first schema problem (S18), else the refusals of the rules where its
+    purpose usually goes (evse 0; a TxProfile on EVSE 1 with its transaction; external constraints as the
+    station's energy management sets them, S10), on `state` or a stand-in."""
+    try:
+        received = codec201.read_profile(document)
+    except SchemaViolation as exc:
+        return [_schema_problem(exc)]
+    evse_id = 1 if received.purpose.role is PurposeRole.TRANSACTION else 0
+    external = received.purpose.role is PurposeRole.EXTERNAL_CAP
+    target = _stand_in_201(evse_id, received, _NO_TIME) if state is None else state
+    return _judged_201(target, evse_id, received, "", from_csms=not external)
+
+
+def _received_201(installed: InstalledProfile) -> codec201.ReceivedProfile:
+    """An installed profile as the document it arrived in (as the model has it where none was kept)."""
+    if installed.document is None:
+        return codec201.ReceivedProfile.read(codec201.profile_to_ocpp(installed.profile))
+    return codec201.ReceivedProfile.read(json.loads(installed.document))
+
+
+def _state_document_201(document: Mapping[str, Any]) -> list[Problem]:
+    """A saved 2.0.1 state: the first malformed part (S18 for a profile breaking its schema, else ``state``), or
+    whether the rules could have built it: each profile judged again in installedAt order on the state rebuilt so
+    far (S1-S9; an external one as the energy management's, S10), installed without replacing another (S7)."""
+    try:
+        state = state_from_json(document)
+    except StateDocumentError as exc:
+        return [Problem("S18" if isinstance(exc.__cause__, SchemaViolation) else "state", "", str(exc))]
+    rebuilt = ChargePointState(state.config, transactions=state.transactions)
+    problems: list[Problem] = []
+    for installed in sorted(state.profiles, key=lambda p: p.installed_at):
+        profile, evse_id = installed.profile, installed.outlet_id
+        where = f"profile {profile.charging_profile_id} on EVSE {evse_id}"
+        external = profile.charging_profile_purpose.role is PurposeRole.EXTERNAL_CAP
+        verdict = judge_profile(rebuilt, evse_id, _received_201(installed), from_csms=not external)
+        if isinstance(verdict, Refusal):
+            problems.append(_refusal_problem(verdict, where))
+            continue
+        outcome = install_profile(rebuilt, evse_id, profile, installed.installed_at, replace_same_slot=False)
+        if outcome.replaced:
+            replaced = ", ".join(map(str, outcome.replaced))
+            problems.append(Problem("S7", where, f"would replace profile {replaced}: the same id"))
+        rebuilt = outcome.state
+    return problems
+
+
+#: The SPEC-201 rule of a refused CALL other than SetChargingProfile (which is judged again), by action.
+_CALL_RULES_201 = {"GetCompositeSchedule": "S13", "ClearChargingProfile": "S14", "RequestStartTransaction": "S17"}
+
+
+def _answer_problem_201(call: str, answer: Mapping[str, Any]) -> Problem:
+    """A refused answer as the station gave it: a CALLERROR is S18 (NotSupported: S6, K01.FR.29), a ``Rejected``
+    the rule of its CALL with its statusInfo's reasonCode and additionalInfo (E9)."""
+    if "error" in answer:
+        error = answer["error"]
+        rule = "S6" if error["code"] == codec201.NOT_SUPPORTED else "S18"
+        return Problem(rule, "", f"CALLERROR {error['code']}: {error['description']}")
+    response = answer["response"]
+    info = response.get("statusInfo", {})
+    details = ": ".join(str(info[key]) for key in ("reasonCode", "additionalInfo") if key in info)
+    return Problem(_CALL_RULES_201.get(call, "S18"), "", ", ".join(x for x in (response["status"], details) if x))
+
+
+def _answer_problems_201(
+    call: str, payload: Any, before: ChargePointState, at: datetime, answer: Mapping[str, Any]
+) -> list[Problem]:
+    """The problems behind a refused call of a 2.0.1 script: a SetChargingProfile payload judged again on the state
+    just before it (`_payload_201`), any other call as it was answered."""
+    not_supported = "error" in answer and answer["error"]["code"] == codec201.NOT_SUPPORTED
+    found = _payload_201(payload, before, at) if call == "SetChargingProfile" and not not_supported else []
+    return found or [_answer_problem_201(call, answer)]
