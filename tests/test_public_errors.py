@@ -197,6 +197,7 @@ NO_BAD_CALL: dict[str, str] = {
     "Refusal": _ANSWER,
     "ReceivedProfile": "built by its `read` from a profile object that passed its schema (`read_profile`)",
     "judge_profile": "answers a Refusal for every problem of the profile; its arguments are the library's own values",
+    "model_on": "takes a profile its schema already let through (ReceivedProfile) and a state, the library's own values",
     "transaction_by_id": "an id no transaction has is answered None",
 }
 
@@ -493,7 +494,26 @@ BAD_CALLS: dict[str, list[Bad]] = {
         Bad("a list", lambda f: f([]), "config"),
         Bad("voltage a string", lambda f: f({"voltage": "230"}), "config.voltage"),
         Bad("unknown key", lambda f: f({"phases": 3}), "'phases'"),
-        Bad("2,000 connectors", lambda f: f({"connectorCount": 2_000}), "outlet_count"),
+        Bad("2,000 connectors", lambda f: f({"connectorCount": 2_000}), "outlet_count", only="ocpp16"),
+        Bad("2.0.1: 2,000 EVSEs", lambda f: f({"evseCount": 2_000}), "outlet_count", only="ocpp201"),
+        Bad(
+            "2.0.1: available a string",
+            lambda f: f({"smartChargingAvailable": "yes"}),
+            "config.smartChargingAvailable",
+            only="ocpp201",
+        ),
+        Bad(
+            "2.0.1: an EVSE without id",
+            lambda f: f({"evses": [{"maxCurrent": 16}]}),
+            "config.evses[0].id",
+            only="ocpp201",
+        ),
+        Bad(
+            "2.0.1: an EVSE of 4 phases",
+            lambda f: f({"evseCount": 1, "evses": [{"id": 1, "supplyPhases": 4}]}),
+            "supply_phases",
+            only="ocpp201",
+        ),
     ],
     "handle_set_charging_profile": [
         Bad("no profile", lambda f: f(STATE, {"connectorId": 1}, T0), "csChargingProfiles is required", only="ocpp16"),
@@ -582,6 +602,11 @@ BAD_CALLS: dict[str, list[Bad]] = {
         Bad(
             "two transactions on outlet 1", lambda f: f(_state_json(transactions=[_tx(1), _tx(1, 8)])), "more than one"
         ),
+    ],
+    "ocpp_version_of": [
+        Bad("a list", lambda f: f([]), "JSON object"),
+        Bad("another format", lambda f: f({"format": "x", "version": 1}), "format"),
+        Bad("version 3", lambda f: f({"format": "smartcharge-state", "version": 1, "ocppVersion": "3"}), "ocppVersion"),
     ],
     "loads": [
         Bad("not JSON", lambda f: f("{"), "not JSON"),
