@@ -129,8 +129,10 @@ def _composite_refusal(
     9999 (R29, D13), a unit the configuration does not allow (K08.FR.07)."""
     if not 0 <= evse_id <= config.outlet_count:
         return Refusal(ReasonCode.UNKNOWN_EVSE, "K08.FR.05", f"evseId {evse_id} is not 0..{config.outlet_count}")
-    if not 0 <= duration <= MAX_COMPOSITE_DURATION or not window_fits(start, duration):
+    if not 0 <= duration <= MAX_COMPOSITE_DURATION:
         return Refusal(ReasonCode.INVALID_VALUE, "D13", f"duration {duration} is not 0..{MAX_COMPOSITE_DURATION}")
+    if not window_fits(start, duration):
+        return Refusal(ReasonCode.INVALID_VALUE, "D13", f"a window of {duration} s from {start} ends after year 9999")
     if unit is not None and unit not in config.allowed_rate_units:
         return Refusal(ReasonCode.UNSUPPORTED_RATE_UNIT, "K08.FR.07", f"unit {unit.value} is not allowed (RateUnit)")
     return None
