@@ -385,6 +385,18 @@ def test_s13_composite_window_unit_and_refusals() -> None:
     assert reason(composite(station(allowed_rate_units=("A",)), 1, unit="W")) == "UnsupportedRateUnit"
 
 
+def test_s13_a_window_past_year_9999_is_an_invalid_value_saying_so() -> None:
+    """D13 through S13: a window ending after year 9999 is Rejected with InvalidValue, and the additionalInfo says
+    why (not that an allowed duration is out of range); with a unit not allowed as well, InvalidValue comes first
+    (E9)."""
+    late = datetime(9999, 12, 31, 23, 0, tzinfo=timezone.utc)
+    assert composite(station(), 1, duration=3599, now=late)["status"] == "Accepted"
+    response = composite(station(allowed_rate_units=("A",)), 1, duration=7200, unit="W", now=late)
+    assert reason(response) == "InvalidValue"
+    info = response["statusInfo"]["additionalInfo"]
+    assert "year 9999" in info and "is not 0.." not in info
+
+
 def test_s14_clear_by_id_or_by_criteria() -> None:
     state = installed(station(), (0, prof(1)), (1, prof(2, stack=1)), (2, prof(3, stack=1)))
     new, response = clear(state, {"chargingProfileId": 1, "chargingProfileCriteria": {"evseId": 2}})

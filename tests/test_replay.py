@@ -234,3 +234,21 @@ def test_python_m_smartcharge_runs_the_command(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-m", "smartcharge", "replay", path], capture_output=True, text=True)
     assert proc.returncode == 2
     assert "event 1" in proc.stderr
+
+
+# --- OCPP 2.0.1 scripts (SPEC-201 "Replay scripts") -----------------------------------------------------------------
+
+
+def script201(*events: dict[str, Any]) -> dict[str, Any]:
+    return {"ocppVersion": "2.0.1", "config": {"evseCount": 2}, "events": list(events)}
+
+
+def test_s05_a_started_transaction_id_has_at_most_36_characters() -> None:
+    """S5: transaction ids are identifierStrings of at most 36 characters; a startTransaction event naming a longer
+    one is a script error, as RequestStartTransaction's transactionId is (no TxProfile could ever name it)."""
+    longest = event("10:00:00", startTransaction={"evseId": 1, "transactionId": "x" * 36})
+    assert replay_script(script201(longest)).state.transaction_on(1) is not None
+    with pytest.raises(ScriptError) as info:
+        replay_script(script201(event("10:00:00", startTransaction={"evseId": 1, "transactionId": "x" * 37})))
+    assert info.value.index == 0
+    assert "37 characters" in info.value.message

@@ -149,6 +149,11 @@ def _start201(state: ChargePointState, body: Any, at: datetime) -> Outcome:
     path = "startTransaction"
     obj = read_object(body, path, ("evseId", "transactionId"))
     transaction_id = read_required(obj, "transactionId", path, read_text)
+    if len(transaction_id) > handlers201.MAX_TRANSACTION_ID_LENGTH:  # S5: an identifierString of 36 at most
+        raise InvalidArgumentError(
+            f"{path}.transactionId has {len(transaction_id)} characters, more than "
+            f"{handlers201.MAX_TRANSACTION_ID_LENGTH} (SPEC-201 S5)"
+        )
     if transaction_by_id(state, transaction_id) is not None:
         raise InvalidArgumentError(f"transaction {transaction_id!r} is already active")
     return start_transaction(state, read_required(obj, "evseId", path, read_int), transaction_id, at), []

@@ -130,8 +130,11 @@ def _composite_refusal(
     if not 0 <= evse_id <= config.outlet_count:
         info = f"evseId {evse_id} is not 0..{config.outlet_count}"
         return Refusal(ReasonCode.UNKNOWN_EVSE, "K08.FR.05", info, spec_rule="S13")
-    if not 0 <= duration <= MAX_COMPOSITE_DURATION or not window_fits(start, duration):
+    if not 0 <= duration <= MAX_COMPOSITE_DURATION:
         info = f"duration {duration} is not 0..{MAX_COMPOSITE_DURATION}"
+        return Refusal(ReasonCode.INVALID_VALUE, "D13", info, spec_rule="S13")
+    if not window_fits(start, duration):
+        info = f"a window of {duration} s from {start} ends after year 9999"
         return Refusal(ReasonCode.INVALID_VALUE, "D13", info, spec_rule="S13")
     if unit is not None and unit not in config.allowed_rate_units:
         info = f"unit {unit.value} is not allowed (RateUnit)"
