@@ -297,6 +297,15 @@ def test_validate_unreadable_input_exits_2(capsys, tmp_path, content):
     assert err.count("\n") == 1 and err.startswith("smartcharge validate: ")
 
 
+@pytest.mark.parametrize("command", [["replay"], ["validate"], ["composite", "--connector", "1", "--duration", "60"]])
+def test_a_document_nested_too_deeply_is_one_error_line_and_exit_2(capsys, tmp_path, command):
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100_000 + "]" * 100_000)
+    code, out, err = run(capsys, command[0], str(path), *command[1:])
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1 and "nested too deeply" in err
+
+
 # --- help --------------------------------------------------------------------------------------------------------
 
 

@@ -242,7 +242,7 @@ def test_a_profile_goes_to_the_model_and_back_unchanged() -> None:
                 "chargingRateUnit": "W",
                 "chargingSchedulePeriod": [
                     {"startPeriod": 0, "limit": 7360.5, "numberPhases": 1, "phaseToUse": 2},
-                    {"startPeriod": 600, "limit": 11000.0},
+                    {"startPeriod": 600, "limit": 11000.0, "numberPhases": 3},
                 ],
                 "minChargingRate": 1380.0,
             }
@@ -253,6 +253,13 @@ def test_a_profile_goes_to_the_model_and_back_unchanged() -> None:
     assert_valid_request_201("SetChargingProfile", {"evseId": 0, "chargingProfile": written})
     assert written == body
     assert ReceivedProfile.read(written).to_model() == model
+
+
+def test_s09_an_absent_number_phases_reads_as_three_on_ac() -> None:
+    body = a_profile()
+    del body["chargingSchedule"][0]["chargingSchedulePeriod"][0]["numberPhases"]
+    period = ReceivedProfile.read(body).to_model().charging_schedule.charging_schedule_period[0]
+    assert period.number_phases == 3  # K01.FR.49
 
 
 def test_on_a_dc_evse_the_model_drops_number_phases_and_phase_to_use() -> None:

@@ -314,6 +314,16 @@ def test_s09_phases_on_ac_and_dc_evses() -> None:
     assert composite(state, 2)["schedule"]["chargingSchedulePeriod"] == [{"startPeriod": 0, "limit": 100.0}]
 
 
+def test_s09_an_absent_number_phases_is_three_whatever_the_station_default() -> None:
+    # K01.FR.49: 6900 W on the 3 phases an absent numberPhases means is 6900 / (230 x 3) = 10 A, not 30 A on the
+    # one phase of defaultNumberPhases 1 (the supply of EVSEs the configuration does not list).
+    config = ChargePointConfig(outlet_count=1, default_number_phases=1, outlets=[OutletConfig(1, supply_phases=3)])
+    state = installed(ChargePointState(config), (1, prof(1, periods=((0, 6900),), unit="W")))
+    assert periods(state, 1, unit="A") == [(0, 10.0, 3)]
+    _, response = set_profile(ChargePointState(ChargePointConfig(outlet_count=1, default_number_phases=1)), 1, prof(2))
+    assert (response["status"], reason(response)) == ("Rejected", "InvalidSchedule")  # 3 phases on a 1-phase EVSE
+
+
 def test_s10_external_constraints_notify_and_clear() -> None:
     state, sent = external(station(), 0, ext(-1, periods=((0, 20),)))
     assert sent == [("NotifyChargingLimit", {"chargingLimit": {"chargingLimitSource": "EMS"}})]

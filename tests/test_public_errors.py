@@ -197,7 +197,7 @@ NO_BAD_CALL: dict[str, str] = {
     "Refusal": _ANSWER,
     "ReceivedProfile": "built by its `read` from a profile object that passed its schema (`read_profile`)",
     "judge_profile": "answers a Refusal for every problem of the profile; its arguments are the library's own values",
-    "model_on": "takes a profile its schema already let through (ReceivedProfile) and a state, the library's own values",
+    "model_on": "takes a profile its schema let through (ReceivedProfile) and a state: the library's own values",
     "transaction_by_id": "an id no transaction has is answered None",
 }
 

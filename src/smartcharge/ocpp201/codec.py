@@ -190,7 +190,8 @@ class ReceivedProfile:
 
     def to_model(self, transaction_id: TransactionId | None = None, *, dc: bool = False) -> ChargingProfile:
         """The engine's profile, bound to `transaction_id` (the profile's own is not used: S5 matches it
-        case-insensitively and binds the running transaction's id); on a `dc` EVSE without numberPhases and
+        case-insensitively and binds the running transaction's id); an absent numberPhases is 3 (K01.FR.49,
+        whatever the station's default for 1.6-style periods), and on a `dc` EVSE there is neither numberPhases nor
         phaseToUse (K01.FR.44). Raises `ProfileValidationError` for what the model refuses (R4)."""
         return ChargingProfile(
             charging_profile_id=self.id,
@@ -216,7 +217,7 @@ def _period(obj: Mapping[str, Any], dc: bool) -> ChargingSchedulePeriod:
     return ChargingSchedulePeriod(
         start_period=obj["startPeriod"],
         limit=obj["limit"],
-        number_phases=None if dc else obj.get("numberPhases"),
+        number_phases=None if dc else obj.get("numberPhases", 3),  # K01.FR.49: absent on AC means 3
         phase_to_use=None if dc else obj.get("phaseToUse"),
     )
 

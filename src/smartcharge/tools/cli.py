@@ -185,6 +185,8 @@ def _load_json(path: str) -> Any:
         raise InvalidArgumentError(f"cannot read {path}: {exc.strerror or exc}") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise InvalidArgumentError(f"{path} is not JSON: {exc}") from None
+    except RecursionError:
+        raise InvalidArgumentError(f"{path} is nested too deeply to be read") from None
 
 
 def _error(command: str, message: str, stderr: TextIO) -> int:
