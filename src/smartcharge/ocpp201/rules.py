@@ -111,7 +111,7 @@ def _kind(received: ReceivedProfile) -> _Why | None:
     if received.purpose.role is PurposeRole.CAP and kind is ChargingProfileKind.RELATIVE:
         return "S2", "K01.FR.38", "a ChargingStationMaxProfile is never Relative"
     if kind is not ChargingProfileKind.RELATIVE and None in starts:
-        return "S3", "K01.FR.40", f"an {kind.value} profile needs startSchedule"
+        return "S3", "K01.FR.40", f"a{'n' if kind.value[0] in 'AEIOU' else ''} {kind.value} profile needs startSchedule"
     if kind is ChargingProfileKind.RELATIVE and any(s is not None for s in starts):
         return "S3", "K01.FR.41", "a Relative profile has no startSchedule"
     if kind is ChargingProfileKind.RECURRING and received.recurrency_kind is None:

@@ -21,7 +21,7 @@ from xml.sax.saxutils import escape, quoteattr
 import attrs
 
 from smartcharge.engine.instants import format_instant, to_epoch, utc_instant
-from smartcharge.engine.limits import CompositePeriod, CompositeSchedule, Limit
+from smartcharge.engine.limits import CompositePeriod, CompositeSchedule, Limit, round_down_to_tenth
 from smartcharge.engine.model import ChargingRateUnit, Purpose, PurposeRole
 from smartcharge.errors import InvalidArgumentError
 from smartcharge.tools.explain import Contender, Explanation, Interval, purpose_order
@@ -66,14 +66,16 @@ def _table_phases(period: CompositePeriod, dc: bool) -> str:
 
 
 def schedule_table(schedule: CompositeSchedule, *, ocpp_version: str = "1.6", dc: bool = False) -> str:
-    """One line per period: its time span, the limit (or the hardware maximum where no profile limits) and the
-    phases (``DC`` on a `dc` outlet; the phaseToUse where there is one)."""
+    """One line per period: its time span, the limit (or the hardware maximum where no profile limits) rounded
+    down to 0.1 as OCPP reports it (R31), and the phases (``DC`` on a `dc` outlet; the phaseToUse where there is
+    one)."""
     words = _words(ocpp_version)
     unit = schedule.unit.value
     ends = [p.start_period for p in schedule.periods[1:]] + [schedule.duration]
     lines = [f"{'from':>9} {'to':>9}  {'limit':>12}  phases", f"{'-' * 9} {'-' * 9}  {'-' * 12}  ------"]
     for period, end in zip(schedule.periods, ends, strict=True):
-        limit = f"{schedule.hardware_limit:.1f} {unit}*" if period.limit is None else f"{period.limit:.1f} {unit}"
+        shown = round_down_to_tenth(schedule.hardware_limit if period.limit is None else period.limit)  # as R31
+        limit = f"{shown:.1f} {unit}" + ("*" if period.limit is None else "")
         lines.append(
             f"{_clock(schedule, period.start_period)} {_clock(schedule, max(end, period.start_period))}"
             f"  {limit:>12}  {_table_phases(period, dc)}"
