@@ -24,7 +24,8 @@ The figures:
   on connector 1 (charging), connector 2 (no transaction, so its Relative TxDefault runs from the instant
   asked, D8) and connector 0 (the whole charge point);
 - ``limit_at cold``: one call on each of 2,000 new states equal to the standard one (nothing cached);
-- ``next_change``: from 200 of those instants; ``composite_schedule``: 24 windows starting 10 minutes apart;
+- ``next_change``: from 200 of those instants; ``composite_schedule``: 24 windows starting 10 minutes apart
+  (``--quick``: 6, and as many GetCompositeSchedules);
 - ``install_profile``: a 24-period TxDefaultProfile onto the standard state, on connectors 0, 1 and 2;
 - ``handle_get_composite_schedule``: a 24 h request in W; ``replay_script``: a 1,000-event script
   (`replay_script_of`);
@@ -34,6 +35,16 @@ The figures:
   20 connectors, scaled, as the output says);
 - ``growth``: 10x the profiles (120: ten shifted copies of the twelve) and 10x the window (240 h);
 - ``memory``: 10,000 standard states (one per connector), measured on a sample where the output says so.
+
+OCPP 2.0.1 rows (marked ``2.0.1``) follow their OCPP 1.6 counterparts in the ``limit_at``, ``composite``,
+``get_composite`` and ``set_profile`` groups. The 2.0.1 state has the same size (`standard_profiles_201`): the
+twelve profiles converted to 2.0.1 purposes (`to_201`) and installed through the 2.0.1 SetChargingProfile handler, a
+transaction with a string id on EVSE 1, an `OutletConfig` for each EVSE, and one external constraint set by the
+energy management. Each 2.0.1 row is timed back to back with its 1.6 workload in every repetition (which goes first
+alternates), and its ratio is the median of the per-repetition ratios 2.0.1 / 1.6: the performance issue's target is
+that ``limit_at`` and ``composite_schedule`` cost within 10% of the 1.6 figures (ratio <= 1.1).
+``handle_set_charging_profile``: the 24-period TxDefaultProfile of ``install_profile`` sent as a SetChargingProfile
+to each handler, on connectors/EVSEs 0, 1 and 2 of the standard state.
 """
 
 from __future__ import annotations
@@ -52,6 +63,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+import attrs
+
 from smartcharge import (
     ChargePointConfig,
     ChargePointState,
@@ -60,6 +73,7 @@ from smartcharge import (
     ChargingSchedule,
     ChargingSchedulePeriod,
     InstalledProfile,
+    OutletConfig,
     composite_schedule,
     install_profile,
     limit_at,
@@ -68,9 +82,15 @@ from smartcharge import (
     replay_script,
     start_transaction,
 )
+from smartcharge.engine.model import ChargingProfileKind
 from smartcharge.engine.timeline import profile_slices
-from smartcharge.ocpp16 import PURPOSES, handle_get_composite_schedule
+from smartcharge.ocpp16 import PURPOSES, handle_get_composite_schedule, handle_set_charging_profile
 from smartcharge.ocpp16.codec import profile_to_ocpp
+from smartcharge.ocpp201 import ChargingProfilePurpose as Purpose201
+from smartcharge.ocpp201 import handle_get_composite_schedule as get_composite_201
+from smartcharge.ocpp201 import handle_set_charging_profile as set_profile_201
+from smartcharge.ocpp201 import profile_to_ocpp as profile_to_ocpp_201
+from smartcharge.ocpp201 import set_external_constraints
 
 T0 = datetime(2026, 1, 5, tzinfo=timezone.utc)  # a Monday
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -170,8 +190,71 @@ TENFOLD = build_state(
 def fresh(state: ChargePointState) -> ChargePointState:
     """A new state equal to `state`, sharing its profile objects but not its caches: nothing compiled for `state`
     (the engine, the installed profiles' timelines) is reused."""
-    profiles = [InstalledProfile(ip.outlet_id, ip.profile, ip.installed_at) for ip in state.profiles]
+    profiles = [InstalledProfile(ip.outlet_id, ip.profile, ip.installed_at, ip.source, ip.document)
+                for ip in state.profiles]
     return ChargePointState(state.config, profiles, state.transactions)
+
+
+# --- the standard state, OCPP 2.0.1 ----------------------------------------------------------------------------
+
+TRANSACTION_201 = "5f0c2a9e-8b3d-4c71-a6e2-0d9b7c41f3a8"  # OCPP 2.0.1 transaction ids are strings
+PURPOSES_201 = {
+    CPMAX: Purpose201.CHARGING_STATION_MAX_PROFILE,
+    TXDEFAULT: Purpose201.TX_DEFAULT_PROFILE,
+    TX: Purpose201.TX_PROFILE,
+}
+STANDARD_CONFIG_201 = ChargePointConfig(outlet_count=2, outlets=[OutletConfig(1, 32.0, 3), OutletConfig(2, 32.0, 3)])
+
+
+def tx_default_levels(placements: list[tuple[int, ChargingProfile]]) -> dict[int, int]:
+    """A stack level per TxDefaultProfile id, for OCPP 2.0.1: their rank in OCPP 1.6's order of precedence (stack
+    level, then the connector-specific one, D10). 2.0.1 refuses a TxDefaultProfile at a stack level in use on evseId
+    0 and on an EVSE (K01.FR.52); distinct levels in the same order keep every answer."""
+    defaults = [(p.stack_level, outlet_id > 0, p.charging_profile_id)
+                for outlet_id, p in placements if p.charging_profile_purpose is TXDEFAULT]
+    return {profile_id: rank for rank, (_, _, profile_id) in enumerate(sorted(defaults))}
+
+
+def to_201(p: ChargingProfile, levels: dict[int, int]) -> ChargingProfile:
+    """`p` as a CSMS would send it in OCPP 2.0.1: its 2.0.1 purpose, a TxProfile with the transaction's id, a
+    TxDefaultProfile at its level in `levels` (`tx_default_levels`); a Relative ChargingStationMaxProfile, which
+    2.0.1 refuses (K01.FR.38), becomes Absolute from T0, its installation, where a Relative cap runs from (D9).
+    Installed at T0, the converted profiles give the answers the 1.6 ones give."""
+    changes: dict[str, Any] = {"charging_profile_purpose": PURPOSES_201[p.charging_profile_purpose]}
+    if p.charging_profile_purpose is TX:
+        changes["transaction_id"] = TRANSACTION_201
+    if p.charging_profile_purpose is TXDEFAULT:
+        changes["stack_level"] = levels[p.charging_profile_id]
+    if p.charging_profile_purpose is CPMAX and p.charging_profile_kind is ChargingProfileKind.RELATIVE:
+        changes["charging_profile_kind"] = ChargingProfileKind.ABSOLUTE
+        changes["charging_schedules"] = [attrs.evolve(p.charging_schedule, start_schedule=T0)]
+    return attrs.evolve(p, **changes)
+
+
+def standard_profiles_201() -> list[tuple[int, dict[str, Any]]]:
+    """The standard profiles as (evseId, ChargingProfileType object) for OCPP 2.0.1 (`to_201`)."""
+    levels = tx_default_levels(STANDARD_PLACEMENTS)
+    return [(c, profile_to_ocpp_201(to_201(p, levels))) for c, p in STANDARD_PLACEMENTS]
+
+
+#: The external constraint of the 2.0.1 state: the energy management's daily W cap on the whole station, 24
+#: hourly periods.
+EXTERNAL_201 = profile_to_ocpp_201(
+    profile(13, Purpose201.CHARGING_STATION_EXTERNAL_CONSTRAINTS, "Recurring", 0, "W", 3_600, start=T0,
+            recurrency="Daily")
+)
+
+
+def build_state_201() -> ChargePointState:
+    state = start_transaction(ChargePointState(STANDARD_CONFIG_201), 1, TRANSACTION_201, SESSION_START)
+    for evse_id, payload in standard_profiles_201():
+        state, response = set_profile_201(state, {"evseId": evse_id, "chargingProfile": payload}, T0)
+        assert response == {"status": "Accepted"}, response
+    state, _ = set_external_constraints(state, 0, "EMS", EXTERNAL_201, T0)
+    return state
+
+
+STANDARD_201 = build_state_201()
 
 
 # --- measuring -------------------------------------------------------------------------------------------------
@@ -260,6 +343,28 @@ class Bench:
 
         return run
 
+    def paired(self, fn16: Callable[[Any], object], fn201: Callable[[Any], object],
+               items: list[Any]) -> tuple[list[float], list[float]]:
+        """Seconds per call of `fn16` and of `fn201` over `items`, timed back to back in each repetition (which goes
+        first alternates) so that both see the same load on the machine."""
+        self.loop(fn16, items)()  # warm up
+        self.loop(fn201, items)()
+        ops = auto_ops(self.loop(fn16, items[:50]), self.budget) * min(50, len(items))
+        batch = (items * (ops // len(items) + 1))[:ops]
+        return self.paired_runs(lambda: self.loop(fn16, batch), lambda: self.loop(fn201, batch), len(batch))
+
+    def paired_runs(self, setup16: Callable[[], Callable[[], object]], setup201: Callable[[], Callable[[], object]],
+                    ops: int) -> tuple[list[float], list[float]]:
+        """Seconds per operation of what `setup16` and `setup201` return (built afresh and untimed before each
+        repetition), timed back to back, alternating which goes first."""
+        times16: list[float] = []
+        times201: list[float] = []
+        for k in range(self.repeat):
+            order = [(setup16, times16), (setup201, times201)]
+            for setup, times in order if k % 2 == 0 else order[::-1]:
+                times += timed(lambda: None, ops, 1, setup)
+        return times16, times201
+
     def per_call(self, fn: Callable[[Any], object], items: list[Any]) -> list[float]:
         """Seconds per call of `fn` over `items` (cycled to fill the time budget)."""
         self.loop(fn, items)()  # warm up: caches filled, code paths taken once
@@ -315,6 +420,9 @@ class Bench:
     # figures
 
     def limit_at(self) -> list[Figure]:
+        return self.limit_at_16() + self.limit_at_201()
+
+    def limit_at_16(self) -> list[Figure]:
         state = fresh(STANDARD)
         figures = [
             Figure("limit_at warm (connector 1)", self.per_call(lambda t: limit_at(state, 1, t), self.instants),
@@ -344,6 +452,32 @@ class Bench:
                               "bisect", self.bisect_baseline(), "<= 200 us"))
         return figures
 
+    def limit_at_201(self) -> list[Figure]:
+        figures = []
+        for outlet_id, label in ((1, "EVSE 1"), (2, "EVSE 2, D8"), (0, "EVSE 0")):
+            s16, s201 = fresh(STANDARD), fresh(STANDARD_201)
+            times16, times201 = self.paired(lambda t, s=s16, o=outlet_id: limit_at(s, o, t),
+                                            lambda t, s=s201, o=outlet_id: limit_at(s, o, t), self.instants)
+            figures.append(vs_16(f"limit_at warm ({label}), 2.0.1", times16, times201))
+        count = 200 if self.quick else 2_000
+        instants = self.instants[:count]
+
+        def cold(standard: ChargePointState) -> Callable[[], Callable[[], None]]:
+            def setup() -> Callable[[], None]:
+                states = [fresh(standard) for _ in range(count)]
+
+                def run() -> None:
+                    for s, t in zip(states, instants, strict=True):
+                        limit_at(s, 1, t)
+
+                return run
+
+            return setup
+
+        times16, times201 = self.paired_runs(cold(STANDARD), cold(STANDARD_201), count)
+        figures.append(vs_16("limit_at cold (new equal state), 2.0.1", times16, times201))
+        return figures
+
     def next_change(self) -> list[Figure]:
         state = fresh(STANDARD)
         return [Figure("next_change (connector 1)", self.per_call(lambda t: next_change(state, 1, t),
@@ -352,7 +486,7 @@ class Bench:
 
     def composite(self) -> list[Figure]:
         state = fresh(STANDARD)
-        starts = [SESSION_START + timedelta(seconds=600 * k) for k in range(24)]
+        starts = [SESSION_START + timedelta(seconds=600 * k) for k in range(6 if self.quick else 24)]
         day = self.per_call(lambda s: composite_schedule(state, 1, s, DAY, W), starts)
         week = self.per_call(lambda s: composite_schedule(state, 1, s, WEEK, W), starts)
         station = self.per_call(lambda s: composite_schedule(state, 0, s, DAY, W), starts)
@@ -363,7 +497,18 @@ class Bench:
                    "<= 5 ms"),
             Figure("composite_schedule 24 h (connector 0)", station, "slices",
                    self.slices_baseline(STANDARD, DAY, "slices 24 h"), "", "whole charge point (R27)"),
+            *self.composite_201(starts),
         ]
+
+    def composite_201(self, starts: list[datetime]) -> list[Figure]:
+        figures = []
+        for outlet_id, seconds, label in ((1, DAY, "24 h"), (1, WEEK, "7 days"), (0, DAY, "24 h (EVSE 0)")):
+            s16, s201 = fresh(STANDARD), fresh(STANDARD_201)
+            times16, times201 = self.paired(
+                lambda t, s=s16, o=outlet_id, n=seconds: composite_schedule(s, o, t, n, W),
+                lambda t, s=s201, o=outlet_id, n=seconds: composite_schedule(s, o, t, n, W), starts)
+            figures.append(vs_16(f"composite_schedule {label}, 2.0.1", times16, times201))
+        return figures
 
     def install_profile(self) -> list[Figure]:
         state = fresh(STANDARD)
@@ -374,10 +519,30 @@ class Bench:
     def get_composite(self) -> list[Figure]:
         state = fresh(STANDARD)
         payload = {"connectorId": 1, "duration": DAY, "chargingRateUnit": "W"}
-        nows = [SESSION_START + timedelta(seconds=600 * k) for k in range(24)]
-        return [Figure("handle_get_composite_schedule 24 h",
-                       self.per_call(lambda now: handle_get_composite_schedule(state, payload, now), nows),
-                       "slices", self.slices_baseline(STANDARD, DAY, "slices 24 h"))]
+        nows = [SESSION_START + timedelta(seconds=600 * k) for k in range(6 if self.quick else 24)]
+        s201 = fresh(STANDARD_201)
+        payload_201 = {"evseId": 1, "duration": DAY, "chargingRateUnit": "W"}
+        times16, times201 = self.paired(lambda now: handle_get_composite_schedule(state, payload, now),
+                                        lambda now: get_composite_201(s201, payload_201, now), nows)
+        return [Figure("handle_get_composite_schedule 24 h", self.per_call(
+                           lambda now: handle_get_composite_schedule(state, payload, now), nows),
+                       "slices", self.slices_baseline(STANDARD, DAY, "slices 24 h")),
+                vs_16("handle_get_composite_schedule 24 h, 2.0.1", times16, times201, target="")]
+
+    def set_profile(self) -> list[Figure]:
+        """The install_profile figure's profile through each protocol's SetChargingProfile handler."""
+        new = profile(99, TXDEFAULT, "Absolute", 7, "W", 1_800, start=T0)
+        s16, s201 = fresh(STANDARD), fresh(STANDARD_201)
+        body16, body201 = profile_to_ocpp(new), profile_to_ocpp_201(to_201(new, {99: 7}))
+        for c in (0, 1, 2):
+            assert handle_set_charging_profile(s16, {"connectorId": c, "csChargingProfiles": body16}, T0)[1] == {
+                "status": "Accepted"}
+            assert set_profile_201(s201, {"evseId": c, "chargingProfile": body201}, T0)[1] == {"status": "Accepted"}
+        times16, times201 = self.paired(
+            lambda c: handle_set_charging_profile(s16, {"connectorId": c, "csChargingProfiles": body16}, T0),
+            lambda c: set_profile_201(s201, {"evseId": c, "chargingProfile": body201}, T0), [0, 1, 2])
+        return [Figure("handle_set_charging_profile", times16, "copy", self.copy_baseline()),
+                vs_16("handle_set_charging_profile, 2.0.1", times16, times201, target="")]
 
     def replay(self) -> list[Figure]:
         script = replay_script_of(1_000)
@@ -538,8 +703,14 @@ def replay_script_of(count: int) -> dict[str, Any]:
     return {"config": {"connectorCount": 2}, "events": events}
 
 
-GROUPS = ("limit_at", "next_change", "composite", "install_profile", "get_composite", "replay", "meter_step",
-          "fleet", "growth", "memory")
+GROUPS = ("limit_at", "next_change", "composite", "install_profile", "get_composite", "set_profile", "replay",
+          "meter_step", "fleet", "growth", "memory")
+
+
+def vs_16(name: str, times16: list[float], times201: list[float], target: str = "<= 1.1x 1.6") -> Figure:
+    """An OCPP 2.0.1 figure with its ratio to the 1.6 workload timed alongside (`Bench.paired`)."""
+    return Figure(name, times201, "1.6", None, target,
+                  ratios=[b / a for a, b in zip(times16, times201, strict=True)])
 
 
 def show(figure: Figure) -> str:
@@ -552,7 +723,8 @@ def show(figure: Figure) -> str:
     if figure.rate_label:
         value += f" ({1 / figure.median:,.0f} {figure.rate_label})"
     if figure.ratios:
-        ratio = f"{statistics.median(figure.ratios):8.1f}x {figure.baseline}"
+        digits = 2 if figure.baseline == "1.6" else 1  # 2.0.1 / 1.6: the target is 1.1
+        ratio = f"{statistics.median(figure.ratios):8.{digits}f}x {figure.baseline}"
     elif figure.baseline_s:
         ratio = f"{figure.median / figure.baseline_s:8.1f}x {figure.baseline}"
     else:

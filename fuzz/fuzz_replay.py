@@ -1,4 +1,5 @@
-"""Coverage-guided fuzzing of `replay_script` and the three OCPP 1.6 handlers with atheris (see README.md).
+"""Coverage-guided fuzzing of `replay_script`, the three OCPP 1.6 handlers and the five OCPP 2.0.1 handlers with
+atheris (see README.md).
 
     python fuzz/fuzz_replay.py fuzz/corpus -max_total_time=600 -timeout=20 -rss_limit_mb=4096
 """
@@ -10,7 +11,9 @@ import sys
 import atheris
 
 with atheris.instrument_imports(include=["smartcharge"]):
-    import smartcharge  # noqa: F401  (instrumented before the harness imports its modules)
+    # instrumented before the harness imports its modules: the package, and the 2.0.1 handlers by name should the
+    # package ever stop importing them
+    import smartcharge.ocpp201  # noqa: F401
 
 from harness import exercise
 

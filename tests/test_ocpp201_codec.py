@@ -110,6 +110,36 @@ def test_s18_each_problem_is_the_callerror_s18_names(action: str, payload: Any, 
     assert code_of(action, payload) == code
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-03-02T24:00:00Z",  # ISO 8601's end of day: kept as received, it broke ReportChargingProfiles' schema
+        "2026-03-02T10:00:00,5Z",
+        "20260302T100000Z",
+        "2026-03-02T10:00Z",
+        "2026-03-02T10:00:00+0100",
+        "2026-03-02T10:00:00+24:00",
+        "2026-03-02T10:00:00+00:00:30",
+        "2026-W10-1T10:00:00Z",
+        "2026-03-02T10:00:00.Z",
+        "2026-03-02T1\u0669:00:00Z",  # an Arabic-Indic digit
+    ],
+)
+def test_s18_a_date_time_that_is_not_rfc_3339_is_a_format_violation(text: str) -> None:
+    """The schemas' date-time is RFC 3339's: the ISO 8601 forms beyond it are refused, as the official schema's
+    validators refuse them (fuzzing found 24:00 accepted, stored and reported back)."""
+    assert code_of("SetChargingProfile", set_payload(validFrom=text)) == "FormatViolation"
+    schedule = {**a_profile()["chargingSchedule"][0], "startSchedule": text}
+    assert code_of("SetChargingProfile", set_payload(chargingSchedule=[schedule])) == "FormatViolation"
+
+
+@pytest.mark.parametrize(
+    "text", ["2026-03-02T10:00:00Z", "2026-03-02T10:00:00.123456789+05:45", "2026-03-02T10:00:00-23:59"]
+)
+def test_s18_rfc_3339_date_times_pass(text: str) -> None:
+    read_request("SetChargingProfile", set_payload(validFrom=text))
+
+
 def test_s18_the_first_problem_is_reported_with_its_path() -> None:
     payload = set_payload()
     payload["chargingProfile"]["chargingSchedule"][0]["chargingSchedulePeriod"][0]["limit"] = "10"

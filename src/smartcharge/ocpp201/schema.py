@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from enum import Enum
@@ -44,6 +45,14 @@ SCHEMA_NAMES = (
 )
 
 Schema = Mapping[str, Any]
+
+#: RFC 3339's date-time (§5.6): full-date "T" full-time with a fraction after a dot if any and a time-offset that is
+#: ``Z`` or ``±hh:mm``, hours 00-23 (no ISO 8601 ``24:00``, basic format or decimal comma). Ranges of the day and
+#: the month are `parse_instant`'s to check.
+_RFC_3339 = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt]([01][0-9]|2[0-3]):[0-5][0-9]:[0-6][0-9](\.[0-9]+)?"
+    r"([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])"
+)
 
 
 class Violation(Enum):
@@ -154,6 +163,8 @@ def _check_string(value: str, schema: Schema, path: str) -> None:
         raise SchemaViolation(path, Violation.TOO_LONG, f"has {len(value)} characters, more than {schema['maxLength']}")
     if schema.get("format") == "date-time":
         try:
+            if not _RFC_3339.fullmatch(value):
+                raise InvalidArgumentError("not RFC 3339 (YYYY-MM-DDThh:mm:ss[.f] and Z or ±hh:mm, hours 00-23)")
             parse_instant(value)
         except InvalidArgumentError as exc:
             raise SchemaViolation(path, Violation.BAD_DATE_TIME, f"is not a date-time with UTC offset: {exc}") from None
