@@ -43,3 +43,18 @@ def test_benchmark_script_runs_and_prints_limit_at_and_the_201_rows() -> None:
         line = next((line for line in lines if line.startswith(row + " ")), None)
         assert line is not None, f"no row {row!r} in:\n{result.stdout}"
         assert re.search(r"\d\.\d\dx 1\.6", line), line  # the 2.0.1 / 1.6 ratio
+
+
+def test_the_201_benchmark_state_answers_as_the_16_one() -> None:
+    """The 2.0.1 rows measure the same work: the converted state gives the 1.6 state's composites."""
+    sys.path.insert(0, str(RUN.parent))
+    try:
+        import run  # the benchmark module itself
+    finally:
+        sys.path.remove(str(RUN.parent))
+    from smartcharge import composite_schedule
+
+    for outlet_id in (0, 1, 2):
+        a = composite_schedule(run.STANDARD, outlet_id, run.T0, 86_400, "W")
+        b = composite_schedule(run.STANDARD_201, outlet_id, run.T0, 86_400, "W")
+        assert a.periods == b.periods and len(a.periods) > 10
