@@ -1,17 +1,20 @@
-"""The oracle: a slow, plain re-statement of the evaluation rules R21-R27 (SPEC.md), one instant at a time.
+"""The oracle: a slow, plain re-statement of the evaluation rules R21-R27 (SPEC.md), with OCPP 2.0.1's facts
+(SPEC-201 S9, S10/E5, S12, E6), one instant at a time.
 
 Property tests compare the fast engine (`smartcharge.engine.composite`) with this module on random states. To be a
 fair judge it shares no code with the engine: it reads only the data classes of `smartcharge.engine.model` and
-`smartcharge.engine.store` and does its own time arithmetic and unit conversion. Every function names the rule it
-restates; nothing here is clever or fast. `oracle_value` answers one instant, `oracle_schedule` one value per
-second of a window.
+`smartcharge.engine.store` (their fields, not their helpers) and does its own time arithmetic and unit conversion.
+Every function names the rule it restates; nothing here is clever or fast. `oracle_limit` answers one instant with
+the phase to use, `oracle_value` the same without it, `oracle_schedule` one value per second of a window.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from smartcharge.engine.model import (
+    ChargePointConfig,
     ChargingProfile,
     ChargingProfileKind,
     ChargingRateUnit,
@@ -23,17 +26,35 @@ from smartcharge.engine.store import ChargePointState, InstalledProfile
 from smartcharge.ocpp16 import ChargingProfilePurpose
 from smartcharge.ocpp201 import ChargingProfilePurpose as Purpose201
 
-__all__ = ["oracle_schedule", "oracle_value"]
+__all__ = ["OracleLimit", "oracle_limit", "oracle_schedule", "oracle_value"]
 
+#: The caps, in the order the phase to use is looked for among them (the central system's before the external
+#: ones; E4 keeps installed caps and Tx/TxDefault profiles from naming different phases anyway).
 CAP_PURPOSES = (
     ChargingProfilePurpose.CHARGE_POINT_MAX_PROFILE,
+    Purpose201.CHARGING_STATION_MAX_PROFILE,
     Purpose201.CHARGING_STATION_EXTERNAL_CONSTRAINTS,
 )
 TX_PROFILE = ChargingProfilePurpose.TX_PROFILE
 TX_DEFAULT = ChargingProfilePurpose.TX_DEFAULT_PROFILE
 
-#: A governing period as (limit, unit of its schedule "A" | "W", numberPhases or None).
-Contributor = tuple[float, str, int | None]
+
+class Contributor(NamedTuple):
+    """A governing period: its limit, the unit of its schedule ("A" | "W"), numberPhases and phaseToUse as given
+    (None where absent)."""
+
+    limit: float
+    unit: str
+    phases: int | None
+    phase_to_use: int | None
+
+
+class OracleLimit(NamedTuple):
+    """The oracle's answer: the limit (None: no profile imposes one), numberPhases, phaseToUse (None: any)."""
+
+    value: float | None
+    phases: int
+    phase_to_use: int | None
 
 
 def _unit_name(unit: ChargingRateUnit | str) -> str:
@@ -121,14 +142,15 @@ def governing_period(
 
 
 def applies_to(installed: InstalledProfile, purpose: Purpose, outlet_id: int) -> bool:
-    """Which installed profiles of `purpose` apply to connector `outlet_id` (R7, R8, R9, D10): caps are
-    installed on connector 0 and apply to the charge point; a TxDefaultProfile on 0 or on the connector itself;
-    a TxProfile on the connector itself."""
-    if installed.profile.charging_profile_purpose is not purpose:
+    """Which installed profiles of `purpose` apply to outlet `outlet_id` (R7, R8, R9, D10, SPEC-201 E5): a cap on
+    outlet 0 applies to every outlet, an external cap on outlet N to N as well; for outlet 0 itself only the caps
+    installed there (the caps on an outlet cap its share instead, `outlet_share`). A TxDefaultProfile on 0 or on
+    the outlet itself; a TxProfile on the outlet itself."""
+    if installed.profile.charging_profile_purpose != purpose:
         return False
     if purpose in CAP_PURPOSES:
-        return installed.outlet_id == 0
-    if purpose is TX_DEFAULT:
+        return installed.outlet_id in (0, outlet_id)
+    if purpose == TX_DEFAULT:
         return installed.outlet_id in (0, outlet_id)
     return installed.outlet_id == outlet_id
 
@@ -139,30 +161,32 @@ def stack_winner(
     outlet_id: int,
     t: datetime,
     window_start: datetime,
+    installed_on: tuple[int, ...] | None = None,
 ) -> Contributor | None:
-    """R24 + D10: among the profiles of `purpose` that apply to the connector and cover t, the one with the
-    highest stackLevel governs; on equal stackLevel a profile on the connector itself beats one on connector 0.
-    Returns its governing period as a contributor, or None when nothing of this purpose covers t."""
+    """R24 + D10: among the profiles of `purpose` that apply to the outlet (and, when given, are installed on one
+    of `installed_on`) and cover t, the one with the highest stackLevel governs; on equal stackLevel a profile on
+    the outlet itself beats one on outlet 0. Returns its governing period, or None when nothing of this purpose
+    covers t."""
     best_rank = None
     best = None
     for installed in state.profiles:
         if not applies_to(installed, purpose, outlet_id):
             continue
+        if installed_on is not None and installed.outlet_id not in installed_on:
+            continue
         period = governing_period(state, installed, outlet_id, t, window_start)
         if period is None:
             continue
-        on_the_connector_itself = 1 if installed.outlet_id == outlet_id else 0
-        rank = (installed.profile.stack_level, on_the_connector_itself)
+        on_the_outlet_itself = 1 if installed.outlet_id == outlet_id else 0
+        rank = (installed.profile.stack_level, on_the_outlet_itself)
         if best_rank is None or rank > best_rank:
             best_rank = rank
             unit = _unit_name(installed.profile.charging_schedule.charging_rate_unit)
-            best = (period.limit, unit, period.number_phases)
+            best = Contributor(period.limit, unit, period.number_phases, period.phase_to_use)
     return best
 
 
-def tx_contributor(
-    state: ChargePointState, outlet_id: int, t: datetime, window_start: datetime
-) -> Contributor | None:
+def tx_contributor(state: ChargePointState, outlet_id: int, t: datetime, window_start: datetime) -> Contributor | None:
     """R25: the TxProfile stack if it covers t, else the TxDefaultProfile stack (None if neither covers t)."""
     found = stack_winner(state, TX_PROFILE, outlet_id, t, window_start)
     if found is None:
@@ -170,27 +194,70 @@ def tx_contributor(
     return found
 
 
-def cap_contributors(state: ChargePointState, t: datetime, window_start: datetime) -> list[Contributor]:
-    """R25: the governing period of each cap purpose (ChargePointMax, ExternalConstraints) that covers t."""
+def cap_contributors(
+    state: ChargePointState, t: datetime, window_start: datetime, outlet_id: int = 0, only_on: int | None = None
+) -> list[Contributor]:
+    """R25: the governing period of each cap purpose that applies to `outlet_id` (0: those installed on outlet
+    0) and covers t, in the order of `CAP_PURPOSES`; `only_on`: only the caps installed on that outlet."""
     found = []
+    installed_on = None if only_on is None else (only_on,)
     for purpose in CAP_PURPOSES:
-        winner = stack_winner(state, purpose, 0, t, window_start)
+        winner = stack_winner(state, purpose, outlet_id, t, window_start, installed_on)
         if winner is not None:
             found.append(winner)
     return found
 
 
-def combine(state: ChargePointState, contributors: list[Contributor], unit: str) -> tuple[float | None, int]:
-    """R26: phases = the smallest numberPhases among the contributors (the configured default where absent);
-    in A: min(min_A, min_W / (V * phases)); in W: min(min_W, min_A * V * phases).
-    No contributor: (None, default phases)."""
+# --- an outlet's electrical facts (SPEC-201 S9) ------------------------------------------------------------------
+
+
+def supply_phases(config: ChargePointConfig, outlet_id: int) -> int:
+    """S9: the phases outlet `outlet_id` supplies: its OutletConfig's (0 for DC), else the default phases."""
+    for outlet in config.outlets:
+        if outlet.outlet_id == outlet_id and outlet.supply_phases is not None:
+            return outlet.supply_phases
+    return config.default_number_phases
+
+
+def max_current(config: ChargePointConfig, outlet_id: int) -> float:
+    """S9, R25: outlet `outlet_id`'s hardware maximum in A per phase: its OutletConfig's, else the default."""
+    for outlet in config.outlets:
+        if outlet.outlet_id == outlet_id and outlet.max_current is not None:
+            return outlet.max_current
+    return config.outlet_max_current
+
+
+def is_dc(config: ChargePointConfig, outlet_id: int) -> bool:
+    """S9: an outlet supplying 0 phases is DC."""
+    return outlet_id > 0 and supply_phases(config, outlet_id) == 0
+
+
+def hardware_maximum(config: ChargePointConfig, outlet_id: int, unit: str) -> tuple[float, int]:
+    """R25, S9: outlet `outlet_id`'s hardware maximum in `unit` and the phases it is drawn on: its max current
+    on its supply phases (P = U x I on DC, one "phase", K01.FR.44)."""
+    phases = 1 if is_dc(config, outlet_id) else supply_phases(config, outlet_id)
+    amps = max_current(config, outlet_id)
+    if unit == "A":
+        return amps, phases
+    return amps * config.voltage * phases, phases
+
+
+# --- combining (R25, R26, R27) ---------------------------------------------------------------------------------
+
+
+def combine(
+    state: ChargePointState, contributors: list[Contributor], unit: str, dc: bool = False
+) -> tuple[float | None, int]:
+    """R26: phases = the smallest numberPhases among the contributors (the configured default where absent; 1 on
+    a DC outlet whatever they say, K01.FR.44); in A: min(min_A, min_W / (V * phases)); in W:
+    min(min_W, min_A * V * phases). No contributor: (None, default phases)."""
     default_phases = state.config.default_number_phases
     if not contributors:
         return None, default_phases
     voltage = state.config.voltage
-    phases = min(default_phases if p is None else p for (_, _, p) in contributors)
-    amps = [limit for (limit, u, _) in contributors if u == "A"]
-    watts = [limit for (limit, u, _) in contributors if u == "W"]
+    phases = 1 if dc else min(default_phases if c.phases is None else c.phases for c in contributors)
+    amps = [c.limit for c in contributors if c.unit == "A"]
+    watts = [c.limit for c in contributors if c.unit == "W"]
     if unit == "A":
         candidates = amps + [w / (voltage * phases) for w in watts]
     else:
@@ -198,53 +265,93 @@ def combine(state: ChargePointState, contributors: list[Contributor], unit: str)
     return min(candidates), phases
 
 
-def connector_value(
+def phase_to_use(state: ChargePointState, contributors: list[Contributor], phases: int) -> int | None:
+    """SPEC-201 S9, E6: a limit drawn on one phase is drawn on the phaseToUse of the first contributor on one phase
+    that names one (caps first, in `CAP_PURPOSES` order, then the Tx/TxDefault limit); on more phases none."""
+    if phases != 1:
+        return None
+    default_phases = state.config.default_number_phases
+    for c in contributors:
+        if c.phase_to_use is not None and (default_phases if c.phases is None else c.phases) == 1:
+            return c.phase_to_use
+    return None
+
+
+def outlet_value(
     state: ChargePointState, outlet_id: int, at: datetime, window_start: datetime, unit: str
-) -> tuple[float | None, int]:
-    """R25 + R26 for one connector 1..N: min of the caps and the Tx/TxDefault limit, combined per R26."""
-    contributors = cap_contributors(state, at, window_start)
+) -> OracleLimit:
+    """R25 + R26 for one outlet 1..N: min of the caps that apply to it (on outlet 0, and external caps on the
+    outlet itself, E5) and its Tx/TxDefault limit, combined per R26; on DC on one phase (S9, K01.FR.44), where
+    phaseToUse means nothing (K01.FR.44: ignored)."""
+    contributors = cap_contributors(state, at, window_start, outlet_id)
     tx = tx_contributor(state, outlet_id, at, window_start)
     if tx is not None:
         contributors.append(tx)
-    return combine(state, contributors, unit)
+    dc = is_dc(state.config, outlet_id)
+    value, phases = combine(state, contributors, unit, dc)
+    return OracleLimit(value, phases, None if dc or value is None else phase_to_use(state, contributors, phases))
 
 
-def hardware_maximum(state: ChargePointState, unit: str) -> float:
-    """R25: a connector's hardware maximum (config.outlet_max_current, A) in `unit` with the default phases."""
+def outlet_share(
+    state: ChargePointState, outlet_id: int, at: datetime, window_start: datetime, unit: str
+) -> tuple[float, int, bool]:
+    """R27 + SPEC-201 E5, S12: outlet `outlet_id`'s share of the whole charge point's limit: its Tx/TxDefault
+    limit in `unit` with its own phases, its hardware maximum where it has none; then, if the caps installed on
+    the outlet itself (external constraints on one EVSE), combined among themselves with their own phases, are
+    strictly lower, they. Returns (value, phases, whether a profile made it)."""
     config = state.config
-    if unit == "A":
-        return config.outlet_max_current
-    return config.outlet_max_current * config.voltage * config.default_number_phases
+    dc = is_dc(config, outlet_id)
+    tx = tx_contributor(state, outlet_id, at, window_start)
+    if tx is None:
+        value, phases = hardware_maximum(config, outlet_id, unit)
+    else:
+        tx_value, phases = combine(state, [tx], unit, dc)
+        assert tx_value is not None
+        value = tx_value
+    own_caps = cap_contributors(state, at, window_start, outlet_id, only_on=outlet_id)
+    cap_value, cap_phases = combine(state, own_caps, unit, dc)
+    if cap_value is not None and cap_value < value:
+        return cap_value, cap_phases, True
+    return value, phases, tx is not None or bool(own_caps)
 
 
-def charge_point_value(
-    state: ChargePointState, at: datetime, window_start: datetime, unit: str
-) -> tuple[float | None, int]:
-    """R27: connector 0. Each connector's Tx/TxDefault limit in `unit` with that connector's own phases (hardware
-    maximum with default phases where it has none), summed; the caps (combined per R26 among themselves, with
-    their own phases) govern if strictly lower. numberPhases: the caps' when they govern, else the largest among
-    the connectors. None only when no profile at all covers `at`."""
+def charge_point_value(state: ChargePointState, at: datetime, window_start: datetime, unit: str) -> OracleLimit:
+    """R27, S12: outlet 0. Each outlet's share (`outlet_share`), summed; the caps installed on outlet 0 (combined
+    per R26 among themselves, with their own phases) govern if strictly lower. numberPhases: the caps' when they
+    govern (with their phaseToUse on one phase), else the largest among the outlets. None only when no profile
+    limits any outlet and no cap covers `at`."""
     default_phases = state.config.default_number_phases
-    any_tx = False
+    limited = False
     total = 0.0
-    connector_phases = []
+    outlet_phases = []
     for outlet_id in state.config.outlet_ids:
-        tx = tx_contributor(state, outlet_id, at, window_start)
-        if tx is None:
-            total += hardware_maximum(state, unit)
-            connector_phases.append(default_phases)
-        else:
-            any_tx = True
-            value, phases = combine(state, [tx], unit)
-            assert value is not None
-            total += value
-            connector_phases.append(phases)
-    cap_value, cap_phases = combine(state, cap_contributors(state, at, window_start), unit)
+        value, phases, by_a_profile = outlet_share(state, outlet_id, at, window_start, unit)
+        total += value
+        outlet_phases.append(phases)
+        limited = limited or by_a_profile
+    caps = cap_contributors(state, at, window_start)
+    cap_value, cap_phases = combine(state, caps, unit)
     if cap_value is not None and cap_value < total:
-        return cap_value, cap_phases
-    if not any_tx and cap_value is None:
-        return None, default_phases
-    return total, max(connector_phases, default=default_phases)
+        return OracleLimit(cap_value, cap_phases, phase_to_use(state, caps, cap_phases))
+    if not limited and cap_value is None:
+        return OracleLimit(None, default_phases, None)
+    return OracleLimit(total, max(outlet_phases, default=default_phases), None)
+
+
+def oracle_limit(
+    state: ChargePointState,
+    outlet_id: int,
+    at: datetime,
+    window_start: datetime,
+    unit: ChargingRateUnit | str,
+) -> OracleLimit:
+    """(limit in `unit`, numberPhases, phaseToUse) at instant `at` on `outlet_id` (0: the whole charge point,
+    R27) for a window starting at `window_start` (the D8 anchor). None: no profile imposes a limit (then the
+    phases are the configured default)."""
+    name = _unit_name(unit)
+    if outlet_id == 0:
+        return charge_point_value(state, at, window_start, name)
+    return outlet_value(state, outlet_id, at, window_start, name)
 
 
 def oracle_value(
@@ -254,13 +361,9 @@ def oracle_value(
     window_start: datetime,
     unit: ChargingRateUnit | str,
 ) -> tuple[float | None, int]:
-    """(limit in `unit`, numberPhases) at instant `at` on `outlet_id` (0: the whole charge point, R27) for a
-    window starting at `window_start` (the D8 anchor). None: no profile imposes a limit (then the phases are the
-    configured default)."""
-    name = _unit_name(unit)
-    if outlet_id == 0:
-        return charge_point_value(state, at, window_start, name)
-    return connector_value(state, outlet_id, at, window_start, name)
+    """`oracle_limit` without the phase to use: (limit, numberPhases)."""
+    answer = oracle_limit(state, outlet_id, at, window_start, unit)
+    return answer.value, answer.phases
 
 
 def oracle_schedule(
