@@ -289,7 +289,9 @@ def outlet_value(
         contributors.append(tx)
     dc = is_dc(state.config, outlet_id)
     value, phases = combine(state, contributors, unit, dc)
-    return OracleLimit(value, phases, None if dc or value is None else phase_to_use(state, contributors, phases))
+    if value is None:  # R25, E6: nothing limits: the hardware maximum, on the phases the outlet supplies
+        return OracleLimit(None, hardware_maximum(state.config, outlet_id, unit)[1], None)
+    return OracleLimit(value, phases, None if dc else phase_to_use(state, contributors, phases))
 
 
 def outlet_share(
@@ -324,7 +326,9 @@ def charge_point_value(state: ChargePointState, at: datetime, window_start: date
     limited = False
     total = 0.0
     outlet_phases = []
+    hardware_phases = []
     for outlet_id in state.config.outlet_ids:
+        hardware_phases.append(hardware_maximum(state.config, outlet_id, unit)[1])
         value, phases, by_a_profile = outlet_share(state, outlet_id, at, window_start, unit)
         total += value
         outlet_phases.append(phases)
@@ -333,8 +337,8 @@ def charge_point_value(state: ChargePointState, at: datetime, window_start: date
     cap_value, cap_phases = combine(state, caps, unit)
     if cap_value is not None and cap_value < total:
         return OracleLimit(cap_value, cap_phases, phase_to_use(state, caps, cap_phases))
-    if not limited and cap_value is None:
-        return OracleLimit(None, default_phases, None)
+    if not limited and cap_value is None:  # E6: the hardware, on the most phases an outlet supplies
+        return OracleLimit(None, max(hardware_phases, default=default_phases), None)
     return OracleLimit(total, max(outlet_phases, default=default_phases), None)
 
 
@@ -347,7 +351,7 @@ def oracle_limit(
 ) -> OracleLimit:
     """(limit in `unit`, numberPhases, phaseToUse) at instant `at` on `outlet_id` (0: the whole charge point,
     R27) for a window starting at `window_start` (the D8 anchor). None: no profile imposes a limit (then the
-    phases are the configured default)."""
+    phases are those the hardware is drawn on: the outlet's supply, the most among the outlets for outlet 0)."""
     name = _unit_name(unit)
     if outlet_id == 0:
         return charge_point_value(state, at, window_start, name)

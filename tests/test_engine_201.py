@@ -186,15 +186,10 @@ def test_e5_external_cap_on_an_outlet_does_not_reach_another_outlet():
     assert limit_at(state, 0, T, A).value == 221.0  # 16 + 5 + 200
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="SPEC-201 S12/E5: an outlet without Tx/TxDefault limit enters the outlet-0 sum with its hardware maximum, "
-    "capped by its own caps; combine.outlet_share uses the cap alone (40 A) when no Tx/TxDefault limit is there",
-)
 def test_e5_s12_external_cap_above_the_hardware_leaves_the_share_at_the_hardware_maximum():
     # One EVSE of 32 A; the energy management caps it at 40 A. Nothing else is installed. S12: its share of the
     # evse-0 sum is its hardware maximum (no Tx/TxDefault limit), 32 A, which E5's cap of 40 A does not lower:
-    # evse 0 reads 32 A. (The engine reads 40 A: more than the station's whole hardware, 32 A.)
+    # evse 0 reads 32 A, not the cap's 40 A, which is more than the station's whole hardware.
     state = with_profiles(ChargePointConfig(outlet_count=1), (1, absolute(1, EXTERNAL, A, period(0, 40.0))))
     assert limit_at(state, 1, T, A).value == 40.0  # the EVSE itself: R25, a cap's limit, no hardware bound
     assert limit_at(state, 0, T, A).value == 32.0
@@ -247,11 +242,6 @@ def test_s09_phase_to_use_on_outlet_0_only_where_the_caps_bind():
     assert values(loose, 0, A) == [(0, 64.0, 3, None)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="K01.FR.44: phaseToUse is ignored on DC; the engine carries a cap's phaseToUse into a DC outlet's limit "
-    "(and so next_change and merging count it there)",
-)
 def test_s09_dc_outlet_has_no_phase_to_use():
     # A station reachable through SetChargingProfile: evse 1 DC, evse 2 AC switching phases, so a station max of
     # 10 A on 1 phase, phase 1, is accepted on evse 0 (K01.FR.19 asks every AC EVSE to switch). On the DC evse the

@@ -19,16 +19,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import attrs
-from hypothesis import assume, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from oracle import (
     OracleLimit,
     cap_contributors,
     combine,
-    hardware_maximum,
-    is_dc,
     oracle_limit,
-    tx_contributor,
 )
 
 from smartcharge.engine.composite import composite_schedule, limit_at
@@ -214,46 +211,6 @@ def window_independent(state: ChargePointState, outlet_id: int) -> bool:
     return True
 
 
-# --- where the engine departs from SPEC-201 (tests/test_engine_201.py holds a strict xfail for each) -------------
-#
-# The oracle states the rules; until the engine follows them there, these instants are left out of the comparison
-# (and only these), so that the agreement tests keep judging everything else.
-
-
-def share_departs(state: ChargePointState, outlet_id: int, t: datetime, window_start: datetime, unit: str) -> bool:
-    """E5/S12 (`test_e5_s12_external_cap_above_the_hardware_leaves_the_share_at_the_hardware_maximum`): on
-    outlet 0, an outlet with no Tx/TxDefault limit whose own caps are not below its hardware maximum enters the
-    sum with that maximum; the engine takes the caps."""
-    if outlet_id != 0:
-        return False
-    for outlet in state.config.outlet_ids:
-        if tx_contributor(state, outlet, t, window_start) is not None:
-            continue
-        own, _ = combine(
-            state, cap_contributors(state, t, window_start, outlet, only_on=outlet), unit, is_dc(state.config, outlet)
-        )
-        if own is not None and own >= hardware_maximum(state.config, outlet, unit)[0]:
-            return True
-    return False
-
-
-def dc_phase_departs(state: ChargePointState, outlet_id: int) -> bool:
-    """K01.FR.44 (`test_s09_dc_outlet_has_no_phase_to_use`): a DC outlet has no phase to use; the engine carries
-    a governing period's."""
-    return outlet_id > 0 and is_dc(state.config, outlet_id)
-
-
-def departs(
-    state: ChargePointState, outlet_id: int, t: datetime, window_start: datetime, unit: ChargingRateUnit
-) -> bool:
-    return share_departs(state, outlet_id, t, window_start, unit.value)
-
-
-def comparable(state: ChargePointState, outlet_id: int, value: Value) -> Value:
-    """`value` without its phase to use on a DC outlet (`dc_phase_departs`)."""
-    return (*value[:2], None) if dc_phase_departs(state, outlet_id) else value
-
-
 @settings(max_examples=500, deadline=None)
 @given(data=st.data())
 def test_r21_r27_engine_agrees_with_oracle_every_second(data: st.DataObject) -> None:
@@ -267,10 +224,8 @@ def test_r21_r27_engine_agrees_with_oracle_every_second(data: st.DataObject) -> 
     assert schedule.periods[0].start_period == 0
     for second in range(max(duration, 1)):
         t = start + timedelta(seconds=second)
-        if departs(state, outlet_id, t, start, unit):
-            continue
         want = oracle_limit(state, outlet_id, t, start, unit)
-        got = comparable(state, outlet_id, value_at(schedule, second))
+        got = value_at(schedule, second)
         assert same(got, want), f"second {second}: engine {got}, oracle {want}"
 
 
@@ -289,10 +244,8 @@ def test_r22_r23_engine_agrees_with_oracle_over_a_day(data: st.DataObject) -> No
         seconds.update(s for s in (period.start_period - 1, period.start_period) if 0 <= s < duration)
     for second in sorted(seconds):
         t = start + timedelta(seconds=second)
-        if departs(state, outlet_id, t, start, unit):
-            continue
         want = oracle_limit(state, outlet_id, t, start, unit)
-        got = comparable(state, outlet_id, value_at(schedule, second))
+        got = value_at(schedule, second)
         assert same(got, want), f"second {second}: engine {got}, oracle {want}"
 
 
@@ -308,8 +261,7 @@ def test_d8_limit_at_agrees_with_oracle_and_composite(data: st.DataObject) -> No
     got = (limit.value, limit.number_phases, limit.phase_to_use)
     # D8: for limit_at(t) the window starts at t.
     want = oracle_limit(state, outlet_id, at, at, unit)
-    if not departs(state, outlet_id, at, at, unit):
-        assert same(comparable(state, outlet_id, got), want), f"limit_at {got}, oracle {want}"
+    assert same(got, want), f"limit_at {got}, oracle {want}"
     if window_independent(state, outlet_id):
         window_start = at - timedelta(seconds=data.draw(st.integers(0, 7200), label="seconds into the window"))
         schedule = composite_schedule(state, outlet_id, window_start, 7201, unit)
@@ -327,22 +279,6 @@ def test_r24_r25_d8_next_change_is_the_first_change(data: st.DataObject) -> None
     outlet_id = data.draw(st.integers(0, state.config.outlet_count), label="outlet_id")
     after = data.draw(instant_near_something(state), label="after")
     W = ChargingRateUnit.W
-    # The departures change where the value changes: left out here as a whole (`share_departs`: an outlet with
-    # caps of its own, seen from outlet 0; `dc_phase_departs`: a DC outlet with a phaseToUse installed).
-    assume(
-        not (
-            outlet_id == 0
-            and any(ip.outlet_id > 0 and ip.profile.charging_profile_purpose in CAPS for ip in state.profiles)
-        )
-    )
-    assume(
-        not (
-            dc_phase_departs(state, outlet_id)
-            and any(
-                p.phase_to_use for ip in state.profiles for p in ip.profile.charging_schedule.charging_schedule_period
-            )
-        )
-    )
     found = next_change(state, outlet_id, after)
 
     def value(t: datetime) -> OracleLimit:

@@ -242,11 +242,12 @@ class Target:
         (R25-R27); `lane_caps` are outlet 0's lanes' own caps (empty when they have none)."""
         voltage = self.config.voltage
         if self.outlet_id == 0:
+            hardware = self.engine.hardware(unit)
             shares = [
-                outlet_share(rate, lane_caps[i] if lane_caps else (), unit, voltage, self.lanes[i].phases)
+                outlet_share(rate, lane_caps[i] if lane_caps else (), unit, voltage, hardware[i], self.lanes[i].phases)
                 for i, rate in enumerate(tx)
             ]
-            station = station_limit(caps, shares, self.engine.hardware(unit), unit, self.config)
+            station = station_limit(caps, shares, hardware, unit, self.config)
             return (
                 station.value,
                 station.number_phases,
@@ -256,8 +257,9 @@ class Target:
         rates = caps if own is None else [*caps, own]
         if not rates:  # R25: the hardware maximum, on the outlet's own phases
             return None, self.engine.hardware_limit(unit, self.outlet_id)[1], None
+        dc = self.lanes[0].phases is not None  # K01.FR.44: no phase to use on DC
         value, phases = combine_sources(rates, unit, voltage, self.lanes[0].phases)
-        return value, phases, _phase_to_use(rates, phases)
+        return value, phases, None if dc else _phase_to_use(rates, phases)
 
     def limit(self, t: int, unit: ChargingRateUnit) -> tuple[Limit, int]:
         """`limit_at`'s answer at t (D8: the window starts at t) and the end of the span it holds over."""

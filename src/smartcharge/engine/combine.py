@@ -83,16 +83,23 @@ Share = tuple[float, int]
 
 
 def outlet_share(
-    own: Rate | None, caps: Sequence[Rate], unit: ChargingRateUnit, voltage: float, phases: int | None = None
+    own: Rate | None,
+    caps: Sequence[Rate],
+    unit: ChargingRateUnit,
+    voltage: float,
+    hardware: Share,
+    phases: int | None = None,
 ) -> Share | None:
-    """R27, SPEC-201 E5: one outlet's part of the whole charge point's limit: its Tx/TxDefault limit (`own`) in
-    `unit` on its own phases, capped by the caps installed on that outlet itself (2.0.1 external constraints on
-    one EVSE) where they are lower; None when neither limits it (its hardware maximum counts then). `phases` as
-    in `combine_sources`."""
-    share = None if own is None else combine_sources((own,), unit, voltage, phases)
+    """R27, SPEC-201 S12 and E5: one outlet's part of the whole charge point's limit: its Tx/TxDefault limit (`own`)
+    in `unit` on its own phases, its `hardware` maximum where none governs, capped by the caps installed on that
+    outlet itself (2.0.1 external constraints on one EVSE) where they are lower. None when neither `own` nor a cap
+    limits it (the hardware maximum counts then). `phases` as in `combine_sources`."""
+    if own is None and not caps:
+        return None
+    share = hardware if own is None else combine_sources((own,), unit, voltage, phases)
     if caps:
         cap = combine_sources(caps, unit, voltage, phases)
-        if share is None or cap[0] < share[0]:
+        if cap[0] < share[0]:
             return cap
     return share
 

@@ -367,17 +367,22 @@ def _label(
 
 
 def _share_from(
-    tx: LimitSource | None, own_caps: Sequence[LimitSource], unit: ChargingRateUnit, voltage: float, phases: int | None
+    tx: LimitSource | None,
+    own_caps: Sequence[LimitSource],
+    unit: ChargingRateUnit,
+    voltage: float,
+    hardware: Share,
+    phases: int | None,
 ) -> LimitSource | None:
     """The source an outlet's share of the sum comes from (`outlet_share`): its lowest own cap where that is
-    strictly below its Tx/TxDefault limit (SPEC-201 E5), else that limit."""
+    strictly below its Tx/TxDefault limit, or its hardware maximum where none (SPEC-201 E5, S12), else that limit
+    (None: the hardware maximum)."""
     if not own_caps:
         return tx
-    lowest = min(own_caps, key=lambda cap: combine_sources((cap,), unit, voltage, phases)[0])
-    share = outlet_share(tx, own_caps, unit, voltage, phases)
-    if tx is not None and share == combine_sources((tx,), unit, voltage, phases):
+    base = hardware if tx is None else combine_sources((tx,), unit, voltage, phases)
+    if outlet_share(tx, own_caps, unit, voltage, hardware, phases) == base:
         return tx
-    return lowest
+    return min(own_caps, key=lambda cap: combine_sources((cap,), unit, voltage, phases)[0])
 
 
 def _station_winners(
@@ -392,6 +397,7 @@ def _station_winners(
     winners_for = {0: caps}
     shares_from: dict[int, LimitSource | None] = {}
     shares: list[Share | None] = []
+    hardware: list[Share] = []
     for c in config.outlet_ids:
         sources = limit_at(state, c, at, unit).sources
         tx = tuple(s for s in sources if not s.purpose.role.is_cap)
@@ -399,9 +405,10 @@ def _station_winners(
         winners_for[c] = tx + own_caps
         # R25: a TxProfile or a TxDefaultProfile governs, never both
         own, phases = (tx[0] if tx else None), conversion_phases(config.outlet(c))
-        shares.append(outlet_share(own, own_caps, unit, config.voltage, phases))
-        shares_from[c] = _share_from(own, own_caps, unit, config.voltage, phases)
-    hardware = [outlet_hardware_limit(config, unit, c) for c in config.outlet_ids]
+        maximum = outlet_hardware_limit(config, unit, c)
+        hardware.append(maximum)
+        shares.append(outlet_share(own, own_caps, unit, config.voltage, maximum, phases))
+        shares_from[c] = _share_from(own, own_caps, unit, config.voltage, maximum, phases)
     return winners_for, station_limit(caps, shares, hardware, unit, config).caps_bind, shares_from
 
 
