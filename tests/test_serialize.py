@@ -22,10 +22,23 @@ from smartcharge import (
     install_profile,
     start_transaction,
 )
-from smartcharge.documents.state_document import StateDocumentError, dumps, loads, state_from_json, state_to_json
+from smartcharge.documents.state_document import (
+    StateDocumentError,
+    dumps,
+    loads,
+    ocpp_version_of,
+    state_from_json,
+    state_to_json,
+)
 from smartcharge.errors import DocumentError, DocumentProblem
 from smartcharge.ocpp201 import ChargingProfilePurpose as Purpose201
-from smartcharge.strategies import charge_point_configs, charging_profiles, instants
+from smartcharge.strategies import (
+    charge_point_configs,
+    charge_point_configs_201,
+    charge_point_states_201,
+    charging_profiles,
+    instants,
+)
 
 
 def sample_state() -> ChargePointState:
@@ -167,3 +180,20 @@ def test_r17_a_shape_problem_is_the_cause_of_the_state_document_error(
 def test_r17_text_that_is_not_json_is_a_state_document_error() -> None:
     with pytest.raises(StateDocumentError, match="not JSON"):
         loads("{format: smartcharge-state")
+
+
+@settings(max_examples=50, deadline=None)
+@given(config=charge_point_configs_201(), version=st.sampled_from(["1.6", "2.0.1"]))
+def test_r17_every_configuration_round_trips_in_either_version(config: ChargePointConfig, version: str) -> None:
+    state = ChargePointState(config)
+    document = json.loads(json.dumps(state_to_json(state, version)))
+    assert ocpp_version_of(document) == version
+    assert state_from_json(document) == state
+
+
+@settings(max_examples=30, deadline=None)
+@given(state=charge_point_states_201())
+def test_r17_201_states_round_trip_with_their_documents_and_sources(state: ChargePointState) -> None:
+    again = state_from_json(json.loads(dumps(state, ocpp_version="2.0.1")))
+    assert again == state
+    assert [(p.source, p.document) for p in again.profiles] == [(p.source, p.document) for p in state.profiles]

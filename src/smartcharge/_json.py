@@ -28,15 +28,17 @@ from typing import Any, TypeVar
 import attrs
 
 from smartcharge.engine.instants import parse_instant
-from smartcharge.engine.model import ChargingRateUnit, Purpose
+from smartcharge.engine.model import ChargingRateUnit, OutletConfig, Purpose
 from smartcharge.errors import DocumentError, DocumentProblem, InvalidArgumentError
 
 __all__ = [
+    "OUTLET_SETTINGS",
     "Field",
     "Fields",
     "Reader",
     "Settings",
     "child_path",
+    "outlets_to_json",
     "read_array",
     "read_bool",
     "read_enum",
@@ -47,6 +49,7 @@ __all__ = [
     "read_number",
     "read_object",
     "read_optional",
+    "read_outlets",
     "read_purpose",
     "read_required",
     "read_settings",
@@ -257,3 +260,38 @@ def read_settings(value: Any, path: str, settings: Settings) -> dict[str, Any]:
         for key, (attribute, reader) in settings.items()
         if key in obj
     }
+
+
+#: One entry of a configuration's per-outlet list (1.6 ``"connectors"``, 2.0.1 ``"evses"``): an outlet's electrical
+#: facts (`OutletConfig`, SPEC-201 S9).
+OUTLET_SETTINGS: Settings = {
+    "id": ("outlet_id", read_int),
+    "maxCurrent": ("max_current", read_number),
+    "supplyPhases": ("supply_phases", read_int),
+    "acPhaseSwitchingSupported": ("phase_switching", read_bool),
+}
+
+
+def read_outlets(value: Any, path: str) -> tuple[OutletConfig, ...]:
+    """A configuration's per-outlet list: an array of `OUTLET_SETTINGS` objects, each with its ``id``."""
+    outlets = []
+    for i, item in enumerate(read_array(value, path)):
+        where = f"{path}[{i}]"
+        read_required(read_mapping(item, where), "id", where, read_int)
+        outlets.append(OutletConfig(**read_settings(item, where, OUTLET_SETTINGS)))
+    return tuple(outlets)
+
+
+def outlets_to_json(outlets: Sequence[OutletConfig]) -> list[dict[str, Any]]:
+    """`outlets` as `read_outlets` reads them back (absent facts left out)."""
+    return [
+        without_none(
+            {
+                "id": outlet.outlet_id,
+                "maxCurrent": outlet.max_current,
+                "supplyPhases": outlet.supply_phases,
+                "acPhaseSwitchingSupported": outlet.phase_switching,
+            }
+        )
+        for outlet in outlets
+    ]

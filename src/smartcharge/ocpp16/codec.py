@@ -31,7 +31,9 @@ from smartcharge._json import (
     Fields,
     Settings,
     child_path,
+    outlets_to_json,
     read_array,
+    read_bool,
     read_enum,
     read_field,
     read_instant,
@@ -39,6 +41,7 @@ from smartcharge._json import (
     read_mapping,
     read_number,
     read_object,
+    read_outlets,
     read_purpose,
     read_settings,
     read_unit,
@@ -275,6 +278,12 @@ CONFIG_SETTINGS: Settings = {
     "maxChargingProfilesInstalled": ("max_profiles", read_int),
     "connectorMaxCurrent": ("outlet_max_current", read_number),
     "defaultNumberPhases": ("default_number_phases", read_int),
+    # Beyond OCPP 1.6, for a configuration the engine can hold (written only where they differ from the defaults):
+    # per-connector electrical facts (OutletConfig) and the OCPP 2.0.1 SmartChargingCtrlr settings.
+    "connectors": ("outlets", read_outlets),
+    "smartChargingAvailable": ("smart_charging_available", read_bool),
+    "notifyChargingLimitWithSchedules": ("notify_charging_limit_with_schedules", read_bool),
+    "limitChangeSignificance": ("limit_change_significance", read_number),
 }
 
 
@@ -286,7 +295,19 @@ def config_from_ocpp(document: Mapping[str, Any]) -> ChargePointConfig:
 
 
 def config_to_ocpp(config: ChargePointConfig) -> dict[str, Any]:
-    """`config` as the replay script's ``"config"`` object, every key present; `config_from_ocpp` reads it back."""
+    """`config` as the replay script's ``"config"`` object, every OCPP 1.6 key present and the others where they
+    differ from the defaults; `config_from_ocpp` reads it back."""
+    default = ChargePointConfig()
+    extra = {
+        "connectors": outlets_to_json(config.outlets) if config.outlets else None,
+        "smartChargingAvailable": None if config.smart_charging_available else False,
+        "notifyChargingLimitWithSchedules": config.notify_charging_limit_with_schedules or None,
+        "limitChangeSignificance": (
+            None
+            if config.limit_change_significance == default.limit_change_significance
+            else config.limit_change_significance
+        ),
+    }
     return {
         "connectorCount": config.outlet_count,
         "voltage": config.voltage,
@@ -296,4 +317,5 @@ def config_to_ocpp(config: ChargePointConfig) -> dict[str, Any]:
         "maxChargingProfilesInstalled": config.max_profiles,
         "connectorMaxCurrent": config.outlet_max_current,
         "defaultNumberPhases": config.default_number_phases,
+        **without_none(extra),
     }

@@ -38,12 +38,11 @@ import attrs
 
 from smartcharge._json import (
     Settings,
-    read_array,
+    outlets_to_json,
     read_bool,
     read_int,
-    read_mapping,
     read_number,
-    read_required,
+    read_outlets,
     read_settings,
     read_units,
     without_none,
@@ -56,7 +55,6 @@ from smartcharge.engine.model import (
     ChargingRateUnit,
     ChargingSchedule,
     ChargingSchedulePeriod,
-    OutletConfig,
     Purpose,
     RecurrencyKind,
     TransactionId,
@@ -67,7 +65,6 @@ from smartcharge.ocpp201.schema import SchemaViolation, Violation, check, load_s
 
 __all__ = [
     "CONFIG_SETTINGS",
-    "EVSE_SETTINGS",
     "FORMAT_VIOLATION",
     "NOT_SUPPORTED",
     "OCCURRENCE_CONSTRAINT_VIOLATION",
@@ -296,24 +293,6 @@ def profile_to_ocpp(profile: ChargingProfile) -> dict[str, Any]:
 
 # --- station configuration ---------------------------------------------------------------------------------------
 
-#: One entry of the configuration's ``"evses"``: an EVSE's electrical facts (SPEC-201 S9).
-EVSE_SETTINGS: Settings = {
-    "id": ("outlet_id", read_int),
-    "maxCurrent": ("max_current", read_number),
-    "supplyPhases": ("supply_phases", read_int),
-    "acPhaseSwitchingSupported": ("phase_switching", read_bool),
-}
-
-
-def _evses(value: Any, path: str) -> tuple[OutletConfig, ...]:
-    evses = []
-    for i, item in enumerate(read_array(value, path)):
-        where = f"{path}[{i}]"
-        read_required(read_mapping(item, where), "id", where, read_int)
-        evses.append(OutletConfig(**read_settings(item, where, EVSE_SETTINGS)))
-    return tuple(evses)
-
-
 #: Replay-script config key -> (ChargePointConfig attribute, reader): OCPP 1.6's keys with "evse" for
 #: "connector", and the SmartChargingCtrlr settings of 2.0.1 (SPEC-201 "Replay scripts").
 CONFIG_SETTINGS: Settings = {
@@ -328,7 +307,7 @@ CONFIG_SETTINGS: Settings = {
     "smartChargingAvailable": ("smart_charging_available", read_bool),
     "notifyChargingLimitWithSchedules": ("notify_charging_limit_with_schedules", read_bool),
     "limitChangeSignificance": ("limit_change_significance", read_number),
-    "evses": ("outlets", _evses),
+    "evses": ("outlets", read_outlets),
 }
 
 
@@ -337,17 +316,6 @@ def config_from_ocpp(document: Mapping[str, Any]) -> ChargePointConfig:
     in `ChargePointConfig`). Raises a `ValueError` naming the key: `DocumentError` for an unknown key or a wrong
     type, the configuration's own error for a bad value."""
     return ChargePointConfig(**read_settings(document, "config", CONFIG_SETTINGS))
-
-
-def _evse_to_ocpp(outlet: OutletConfig) -> dict[str, Any]:
-    return without_none(
-        {
-            "id": outlet.outlet_id,
-            "maxCurrent": outlet.max_current,
-            "supplyPhases": outlet.supply_phases,
-            "acPhaseSwitchingSupported": outlet.phase_switching,
-        }
-    )
 
 
 def config_to_ocpp(config: ChargePointConfig) -> dict[str, Any]:
@@ -365,5 +333,5 @@ def config_to_ocpp(config: ChargePointConfig) -> dict[str, Any]:
         "smartChargingAvailable": config.smart_charging_available,
         "notifyChargingLimitWithSchedules": config.notify_charging_limit_with_schedules,
         "limitChangeSignificance": config.limit_change_significance,
-        "evses": [_evse_to_ocpp(outlet) for outlet in config.outlets],
+        "evses": outlets_to_json(config.outlets),
     }
