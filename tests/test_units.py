@@ -130,6 +130,8 @@ def test_r3_convert_round_trip_and_proportional_to_phases(amps: float, voltage: 
         (lambda: amps_to_watts("16"), "amps must be a number, not '16'"),
         (lambda: watts_to_amps("11000"), "watts must be a number, not '11000'"),
         (lambda: convert("16", "A", "W"), "value must be a number, not '16'"),
+        (lambda: convert(16.0, "kW", "W"), "from_unit must be one of 'A', 'W', not 'kW'"),
+        (lambda: convert(16.0, "A", "kW"), "to_unit must be one of 'A', 'W', not 'kW'"),
     ],
 )
 def test_r3_a_value_that_is_no_number_is_refused_naming_it(call, message: str) -> None:
