@@ -19,6 +19,7 @@ from smartcharge import (
     ChargingRateUnit,
     ChargingSchedule,
     ChargingSchedulePeriod,
+    InstalledProfile,
     Purpose,
     PurposeRole,
     TransactionError,
@@ -142,3 +143,24 @@ def test_only_the_first_schedule_of_a_profile_is_evaluated() -> None:
     both = ChargingProfile(1, 0, ChargingProfilePurpose.TX_DEFAULT_PROFILE, "Absolute", [first, second])
     state = install(two_outlets(), 0, both)
     assert limit_at(state, 1, T0, A).value == 10.0
+
+
+def test_r27_a_charge_point_without_outlets_has_no_limit_and_no_hardware() -> None:
+    state = ChargePointState(ChargePointConfig(outlet_count=0))
+    limit = limit_at(state, 0, T0, A)
+    assert (limit.value, limit.sources, limit.hardware_limit) == (None, (), 0.0)
+    assert isinstance(limit.hardware_limit, float)
+    schedule = composite_schedule(state, 0, T0, 60, A)
+    assert [(p.start_period, p.limit) for p in schedule.periods] == [(0, None)]
+
+
+def test_r24_two_profiles_with_one_id_in_a_state_built_directly_evaluate_in_their_order() -> None:
+    # install_profile never leaves two profiles with one id; a state built directly may hold them, and is still
+    # evaluated: equal stackLevel, outlet and id, so the one given first governs.
+    first, second = profile(1, periods=((0, 10.0),)), profile(1, periods=((0, 20.0),))
+    state = ChargePointState(
+        ChargePointConfig(outlet_count=1),
+        profiles=(InstalledProfile(1, first, T0), InstalledProfile(1, second, T0)),
+    )
+    assert limit_at(state, 1, T0, A).value == 10.0
+    assert [p.limit for p in composite_schedule(state, 1, T0, 60, A).periods] == [10.0]

@@ -200,7 +200,7 @@ class Target:
 
     def hardware_limit(self, unit: ChargingRateUnit) -> float:
         """This target's hardware maximum in `unit`: its outlets' added up (R25, R27)."""
-        return sum(self.engine.hardware_limit(unit, c)[0] for c in self.outlets)
+        return sum((self.engine.hardware_limit(unit, c)[0] for c in self.outlets), 0.0)
 
     def governing_at(
         self, t: int
