@@ -12,7 +12,13 @@ import attrs
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from smartcharge import ChargingProfile, ChargingProfileKind, ChargingSchedule, ChargingSchedulePeriod
+from smartcharge import (
+    ChargingProfile,
+    ChargingProfileKind,
+    ChargingSchedule,
+    ChargingSchedulePeriod,
+    InvalidArgumentError,
+)
 from smartcharge.engine.instants import to_epoch
 from smartcharge.engine.timeline import FOREVER, ProfileTimeline
 from smartcharge.ocpp16 import ChargingProfilePurpose
@@ -127,3 +133,13 @@ def test_r23_locate_after_the_end_of_an_absolute_schedule():
     assert timeline.locate(first + 599, None) == (0, first, first + 600)
     assert timeline.locate(first + 600, None) == (-1, first + 600, FOREVER)
     assert timeline.locate(first - 1, None) == (-1, -FOREVER, first)
+
+
+def test_an_install_time_that_is_not_whole_epoch_seconds_is_refused_showing_it() -> None:
+    for bad in (1.5, "1767225600", None):
+        try:
+            ProfileTimeline(DAILY, bad)  # type: ignore[arg-type]
+        except InvalidArgumentError as exc:
+            assert str(exc) == f"installed_at must be whole epoch seconds (an int), not {bad!r}"
+        else:
+            raise AssertionError(f"installed_at {bad!r} was accepted")
