@@ -243,10 +243,17 @@ class Target:
         voltage = self.config.voltage
         if self.outlet_id == 0:
             hardware = self.engine.hardware(unit)
-            shares = [
-                outlet_share(rate, lane_caps[i] if lane_caps else (), unit, voltage, hardware[i], self.lanes[i].phases)
-                for i, rate in enumerate(tx)
-            ]
+            lanes = self.lanes
+            if lane_caps:
+                shares = [
+                    outlet_share(rate, lane_caps[i], unit, voltage, hardware[i], lanes[i].phases)
+                    for i, rate in enumerate(tx)
+                ]
+            else:  # perf: no outlet has caps of its own (every 1.6 state): `outlet_share` without the call
+                shares = [
+                    None if rate is None else combine_sources((rate,), unit, voltage, lanes[i].phases)
+                    for i, rate in enumerate(tx)
+                ]
             station = station_limit(caps, shares, hardware, unit, self.config)
             return (
                 station.value,
@@ -257,9 +264,11 @@ class Target:
         rates = caps if own is None else [*caps, own]
         if not rates:  # R25: the hardware maximum, on the outlet's own phases
             return None, self.engine.hardware_limit(unit, self.outlet_id)[1], None
-        dc = self.lanes[0].phases is not None  # K01.FR.44: no phase to use on DC
-        value, phases = combine_sources(rates, unit, voltage, self.lanes[0].phases)
-        return value, phases, None if dc else _phase_to_use(rates, phases)
+        convert_on = self.lanes[0].phases
+        value, phases = combine_sources(rates, unit, voltage, convert_on)
+        if phases != 1 or convert_on is not None:  # perf: no call; on DC no phase to use (K01.FR.44)
+            return value, phases, None
+        return value, phases, _phase_to_use(rates, phases)
 
     def limit(self, t: int, unit: ChargingRateUnit) -> tuple[Limit, int]:
         """`limit_at`'s answer at t (D8: the window starts at t) and the end of the span it holds over."""

@@ -111,7 +111,7 @@ def sweep(target: Target, lo: int, hi: int, window_start: int, unit: ChargingRat
         governing_caps = [stack.top for stack in caps if stack.top is not None]
         # R25: the TxProfile governs while its schedule covers t; otherwise the TxDefaultProfile (K02.FR.08).
         tx = [tx_stack.top or default_stack.top for tx_stack, default_stack in lanes]
-        own_caps = [[stack.top for stack in own if stack.top is not None] for own in lane_caps]
+        own_caps = [[stack.top for stack in own if stack.top is not None] for own in lane_caps] if lane_caps else []
         yield (start, *target.value(governing_caps, tx, own_caps, unit))
 
 
