@@ -567,12 +567,13 @@ class ChargePointConfig:
         and `supply_phases` are never None."""
         for outlet in self.outlets:
             if outlet.outlet_id == outlet_id:
-                return attrs.evolve(
-                    outlet,
-                    max_current=self.outlet_max_current if outlet.max_current is None else outlet.max_current,
-                    supply_phases=(
-                        self.default_number_phases if outlet.supply_phases is None else outlet.supply_phases
-                    ),
+                if outlet.max_current is not None and outlet.supply_phases is not None:
+                    return outlet  # perf: complete already, no copy
+                return OutletConfig(
+                    outlet_id,
+                    self.outlet_max_current if outlet.max_current is None else outlet.max_current,
+                    self.default_number_phases if outlet.supply_phases is None else outlet.supply_phases,
+                    outlet.phase_switching,
                 )
         return OutletConfig(outlet_id, self.outlet_max_current, self.default_number_phases)
 
