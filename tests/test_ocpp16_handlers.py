@@ -22,6 +22,7 @@ from smartcharge import (
     ChargingRateUnit,
     OcppCallError,
     composite_schedule,
+    limit_at,
     start_transaction,
 )
 from smartcharge._json import Fields
@@ -30,6 +31,7 @@ from smartcharge.ocpp16 import (
     composite_schedule_answer,
     handle_clear_charging_profile,
     handle_get_composite_schedule,
+    handle_remote_start_transaction,
     handle_set_charging_profile,
     profile_to_ocpp,
 )
@@ -549,3 +551,77 @@ def test_r4_any_finite_limit_gives_a_composite_schedule(limit: float, unit: str)
     for other in ("A", "W"):
         _, response = call("GetCompositeSchedule", state, composite_request(1, 60, other))
         assert status(response) == "Accepted"
+
+
+# --- RemoteStartTransaction (D12) --------------------------------------------------------------------------------
+
+
+def _tx_profile_json(purpose: str = "TxProfile", **fields: Any) -> dict[str, Any]:
+    return {
+        "chargingProfileId": 5,
+        "stackLevel": 0,
+        "chargingProfilePurpose": purpose,
+        "chargingProfileKind": "Relative",
+        "chargingSchedule": {"chargingRateUnit": "A", "chargingSchedulePeriod": [{"startPeriod": 0, "limit": 10}]},
+        **fields,
+    }
+
+
+def test_d12_a_remote_start_with_a_tx_profile_starts_the_transaction_with_the_profile_bound() -> None:
+    state = ChargePointState(ChargePointConfig(outlet_count=2))
+    payload = {"idTag": "TAG", "connectorId": 2, "chargingProfile": _tx_profile_json()}
+    new, response = handle_remote_start_transaction(state, payload, T0, 7)
+    assert response == {"status": "Accepted"}
+    running = new.transaction_on(2)
+    assert running is not None and (running.transaction_id, running.start) == (7, T0)
+    (installed,) = new.profiles
+    assert (installed.outlet_id, installed.profile.transaction_id) == (2, 7)  # R19: bound to the transaction
+    assert limit_at(new, 2, T0, "A").value == 10.0
+    assert_valid_response("RemoteStartTransaction", response)
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"idTag": "T", "chargingProfile": _tx_profile_json()},  # a profile needs a connectorId
+        {"idTag": "T", "connectorId": 1, "chargingProfile": _tx_profile_json("TxDefaultProfile")},
+        {"idTag": "T", "connectorId": 1, "chargingProfile": _tx_profile_json(transactionId=3)},
+        {"idTag": "T", "connectorId": 1, "chargingProfile": _tx_profile_json(stackLevel=11)},  # R10
+        {"idTag": "T", "connectorId": 2},  # busy
+        {"idTag": "T", "connectorId": 3},  # unknown
+        {"idTag": "T", "connectorId": 0},  # the whole charge point is no connector to start on
+    ],
+)
+def test_d12_a_refused_remote_start_starts_nothing_and_installs_nothing(payload: dict[str, Any]) -> None:
+    state = start_transaction(ChargePointState(ChargePointConfig(outlet_count=2)), 2, 1, T0)
+    new, response = handle_remote_start_transaction(state, payload, T0, 7)
+    assert response == {"status": "Rejected"}
+    assert new is state
+
+
+def test_d12_without_connector_and_profile_the_lowest_free_connector_starts() -> None:
+    state = start_transaction(ChargePointState(ChargePointConfig(outlet_count=3)), 1, 1, T0)
+    new, response = handle_remote_start_transaction(state, {"idTag": "T"}, T0, 7)
+    assert response == {"status": "Accepted"}
+    running = new.transaction_on(2)
+    assert running is not None and running.transaction_id == 7
+    full = start_transaction(new, 3, 8, T0)
+    assert handle_remote_start_transaction(full, {"idTag": "T"}, T0, 9)[1] == {"status": "Rejected"}
+
+
+PROPERTY = "PropertyConstraintViolation"
+
+
+@pytest.mark.parametrize(
+    ("payload", "code"),
+    [
+        ({"connectorId": 1}, "FormatViolation"),  # idTag missing
+        ({"idTag": "T" * 21}, PROPERTY),  # CiString20Type
+        ({"idTag": "T", "connectorId": "1"}, "FormatViolation"),
+        ({"idTag": "T", "connectorId": 1, "chargingProfile": _tx_profile_json("Default")}, PROPERTY),
+    ],
+)
+def test_d12_a_malformed_remote_start_is_a_callerror(payload: dict[str, Any], code: str) -> None:
+    with pytest.raises(OcppCallError) as info:
+        handle_remote_start_transaction(ChargePointState(ChargePointConfig(outlet_count=2)), payload, T0, 7)
+    assert info.value.code == code

@@ -540,6 +540,12 @@ BAD_CALLS: dict[str, list[Bad]] = {
         Bad("2.0.1: no duration", lambda f: f(STATE, {"evseId": 1}, T0), "duration is required", only="ocpp201"),
         Bad("2.0.1: naive now", lambda f: f(STATE, {"evseId": 1, "duration": 60}, NAIVE), naive("now"), only="ocpp201"),
     ],
+    "handle_remote_start_transaction": [
+        Bad("no idTag", lambda f: f(STATE, {"connectorId": 1}, T0, 7), "idTag"),
+        Bad("a list", lambda f: f(STATE, [], T0, 7), "payload"),
+        Bad("naive now", lambda f: f(STATE, {"idTag": "T"}, NAIVE, 7), naive("now")),
+        Bad("id a string", lambda f: f(STATE, {"idTag": "T"}, T0, "7"), "transaction_id"),
+    ],
     "handle_clear_charging_profile": [
         Bad("a list", lambda f: f(STATE, [], T0), "payload", only="ocpp16"),
         Bad("id a string", lambda f: f(STATE, {"id": "1"}, T0), "id", only="ocpp16"),

@@ -107,7 +107,8 @@ def test_time_with_offset_and_fraction_is_the_receipt_time() -> None:
         ([SET, {"at": "2026-01-08T10:00:00Z", "meterValues": {}}], 1, "exactly one"),
         ([SET, GET, dict(GET, stopTransaction={"transactionId": 1})], 2, "exactly one"),
         ([dict(SET, payload2={})], 0, "payload2"),
-        ([dict(SET, call="RemoteStartTransaction")], 0, "RemoteStartTransaction"),
+        ([dict(SET, call="GetChargingProfiles")], 0, "GetChargingProfiles"),  # a 2.0.1 call in a 1.6 script
+        ([dict(SET, call="RemoteStartTransaction")], 0, "transactionId is required"),
         ([{"at": "2026-01-08T10:00:00Z", "call": "GetCompositeSchedule"}], 0, "payload"),
         ([SET, {"call": "ClearChargingProfile", "payload": {}}], 1, "at"),
         ([SET, dict(GET, at="tomorrow")], 1, "at"),

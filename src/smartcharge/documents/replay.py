@@ -7,8 +7,9 @@ A script is a JSON object: an optional ``"ocppVersion"`` (``"1.6"``, the default
 to start from), and ``"events"`` in time order (equal times allowed). Each event has ``"at"`` (ISO 8601 with
 offset, R5) and exactly one of:
 
-- ``"call"`` with ``"payload"``: a CALL from the central system (`CALLS` for 1.6, `CALLS_201` for 2.0.1; a 2.0.1
-  RequestStartTransaction also names the ``"transactionId"`` the started transaction gets);
+- ``"call"`` with ``"payload"``: a CALL from the central system (`CALLS` for 1.6, `CALLS_201` for 2.0.1; a 1.6
+  RemoteStartTransaction (D12) or a 2.0.1 RequestStartTransaction also names the ``"transactionId"`` the started
+  transaction gets);
 - ``"startTransaction"``: 1.6 ``{connectorId, transactionId, chargingProfile?}`` (the profile as in
   RemoteStartTransaction, R19), 2.0.1 ``{evseId, transactionId}``;
 - ``"stopTransaction"`` ``{transactionId}`` (R18; 2.0.1 ids compared case-insensitively, S5);
@@ -120,6 +121,17 @@ def _get_charging_profiles(state: ChargePointState, event: Mapping[str, Any], at
     )
 
 
+def _remote_start(state: ChargePointState, event: Mapping[str, Any], at: datetime) -> Outcome:
+    """RemoteStartTransaction (D12): answered, and when accepted the transaction named by the event's
+    ``"transactionId"`` starts at `at` with the profile bound to it."""
+    transaction_id = read_required(event, "transactionId", "", read_int)
+    return _answered(
+        "RemoteStartTransaction",
+        state,
+        lambda: (*handlers16.handle_remote_start_transaction(state, event["payload"], at, transaction_id), ()),
+    )
+
+
 def _request_start(state: ChargePointState, event: Mapping[str, Any], at: datetime) -> Outcome:
     """RequestStartTransaction (S17): answered, and when accepted the transaction named by the event's
     ``"transactionId"`` starts at `at`."""
@@ -227,7 +239,7 @@ _CALL_201 = _call_with(CALLS_201)
 _PROTOCOLS = {
     "1.6": _Protocol(
         codec16.config_from_ocpp,
-        {name: _CALL_16 for name in CALLS},
+        {**{name: _CALL_16 for name in CALLS}, "RemoteStartTransaction": _remote_start},
         {"startTransaction": _start16, "stopTransaction": _stop16, "restart": _restart_as("1.6")},
     ),
     "2.0.1": _Protocol(
@@ -294,7 +306,8 @@ def _event_kind(event: Mapping[str, Any], protocol: _Protocol) -> str:
     kind = kinds[0]
     allowed = {"at", kind}
     if kind == "call":
-        allowed |= {"payload", "transactionId"} if event.get("call") == "RequestStartTransaction" else {"payload"}
+        starts = event.get("call") in ("RequestStartTransaction", "RemoteStartTransaction")
+        allowed |= {"payload", "transactionId"} if starts else {"payload"}
     unknown = sorted(str(k) for k in event if k not in allowed)
     if unknown:
         raise InvalidArgumentError(f"unknown key(s) {', '.join(unknown)} in a {kind} event")

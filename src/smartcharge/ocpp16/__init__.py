@@ -15,6 +15,7 @@ from smartcharge.ocpp16.handlers import (
     composite_schedule_answer,
     handle_clear_charging_profile,
     handle_get_composite_schedule,
+    handle_remote_start_transaction,
     handle_set_charging_profile,
 )
 from smartcharge.ocpp16.purposes import PURPOSES, ChargingProfilePurpose
@@ -27,6 +28,7 @@ __all__ = [
     "config_to_ocpp",
     "handle_clear_charging_profile",
     "handle_get_composite_schedule",
+    "handle_remote_start_transaction",
     "handle_set_charging_profile",
     "profile_from_ocpp",
     "profile_to_ocpp",

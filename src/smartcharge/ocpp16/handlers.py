@@ -1,5 +1,5 @@
 """Sans-IO handlers of OCPP 1.6's smart-charging CALLs: SetChargingProfile (§5.16, §6.43), GetCompositeSchedule
-(§5.7, §6.22) and ClearChargingProfile (§5.5, §6.13).
+(§5.7, §6.22) and ClearChargingProfile (§5.5, §6.13), and RemoteStartTransaction's profile (§5.11, D12).
 
 Each handler takes the charge point's state, the CALL's payload (decoded JSON) and the instant it was received,
 and returns ``(new_state, response_payload)``. A payload that cannot be processed raises `OcppCallError` (the
@@ -27,15 +27,22 @@ from smartcharge._json import (
     read_mapping,
     read_object,
     read_purpose,
+    read_text,
     read_unit,
 )
 from smartcharge.engine.composite import composite_schedule
 from smartcharge.engine.instants import format_instant, utc_instant
 from smartcharge.engine.limits import CompositeSchedule
-from smartcharge.engine.model import ChargingProfile, Purpose
-from smartcharge.engine.store import ChargePointState, clear_profiles, install_profile
+from smartcharge.engine.model import ChargingProfile, Purpose, PurposeRole
+from smartcharge.engine.store import ChargePointState, clear_profiles, install_profile, start_transaction
 from smartcharge.engine.window import MAX_COMPOSITE_DURATION, window_fits
-from smartcharge.errors import DocumentError, InvalidArgumentError, OcppCallError, ProfileValidationError
+from smartcharge.errors import (
+    DocumentError,
+    DocumentProblem,
+    InvalidArgumentError,
+    OcppCallError,
+    ProfileValidationError,
+)
 from smartcharge.ocpp16.codec import PROPERTY_CONSTRAINT_VIOLATION, call_error_from, read_profile
 from smartcharge.ocpp16.purposes import PURPOSES
 
@@ -43,10 +50,13 @@ __all__ = [
     "CLEAR_CHARGING_PROFILE_FIELDS",
     "GET_COMPOSITE_SCHEDULE_FIELDS",
     "MAX_COMPOSITE_DURATION",
+    "MAX_ID_TAG_LENGTH",
+    "REMOTE_START_TRANSACTION_FIELDS",
     "SET_CHARGING_PROFILE_FIELDS",
     "composite_schedule_answer",
     "handle_clear_charging_profile",
     "handle_get_composite_schedule",
+    "handle_remote_start_transaction",
     "handle_set_charging_profile",
 ]
 
@@ -193,3 +203,74 @@ def handle_clear_charging_profile(
         stack_level=read_field(obj, "stackLevel", "", fields),
     )
     return outcome.state, {"status": outcome.status.value}
+
+
+# --- RemoteStartTransaction (§5.11, §6.33, D12) -------------------------------------------------------------------
+
+#: The longest idTag (§7.28 IdToken, CiString20Type).
+MAX_ID_TAG_LENGTH = 20
+
+
+def _id_tag(value: Any, path: str) -> str:
+    text = read_text(value, path)
+    if len(text) > MAX_ID_TAG_LENGTH:
+        raise DocumentError(
+            path, DocumentProblem.NOT_ALLOWED_VALUE, f"has {len(text)} characters, more than {MAX_ID_TAG_LENGTH}"
+        )
+    return text
+
+
+#: RemoteStartTransaction.req (§6.33); `chargingProfile` has the codec's `profile_fields()`.
+REMOTE_START_TRANSACTION_FIELDS: Fields = {
+    "connectorId": Field(False, read_int),
+    "idTag": Field(True, _id_tag),
+    "chargingProfile": Field(False, read_mapping),
+}
+
+
+def _free_connector(state: ChargePointState, outlet_id: int | None) -> int | None:
+    """The connector to start on: `outlet_id` when it is 1..N and free, else (none given) the lowest free one; None
+    when there is none."""
+    candidates = state.config.outlet_ids if outlet_id is None else (outlet_id,)
+    return next((c for c in candidates if c in state.config.outlet_ids and state.transaction_on(c) is None), None)
+
+
+@_answers_call_errors
+def handle_remote_start_transaction(
+    state: ChargePointState, payload: Any, now: datetime, transaction_id: int
+) -> tuple[ChargePointState, Response]:
+    """RemoteStartTransaction.req received at `now` (§5.11, D12), starting transaction `transaction_id` when
+    accepted (the central system learns the id from StartTransaction.conf; the caller gives it).
+
+    With a chargingProfile: it must be a TxProfile without transactionId, a connectorId must be given, and it is
+    validated as SetChargingProfile would on that connector with the transaction about to start (R4, R10-R14); it
+    then binds to the transaction (R19). Without one and without connectorId: the lowest free connector. A refused
+    profile, an unknown or busy connector, or no free one is ``Rejected``: nothing starts, nothing is installed.
+    Shape problems are CALLERRORs as for SetChargingProfile (R14). `transaction_id` is the caller's: an int that
+    no active transaction has, else `InvalidArgumentError`.
+    """
+    now = utc_instant(now, "now")
+    if isinstance(transaction_id, bool) or not isinstance(transaction_id, int):
+        raise InvalidArgumentError(f"transaction_id must be an integer, not {transaction_id!r}")
+    if state.find_transaction(transaction_id) is not None:
+        raise InvalidArgumentError(f"transaction_id {transaction_id} is already active")
+    fields = REMOTE_START_TRANSACTION_FIELDS
+    obj = read_object(payload, "", fields)
+    outlet_id = read_field(obj, "connectorId", "", fields)
+    read_field(obj, "idTag", "", fields)
+    raw = read_field(obj, "chargingProfile", "", fields)
+    parsed = None if raw is None else _profile_or_rule_violation(raw, "chargingProfile")
+    connector = _free_connector(state, outlet_id)
+    if connector is None or (raw is not None and outlet_id is None):
+        return state, _rejected()
+    started = start_transaction(state, connector, transaction_id, now)
+    if parsed is None:
+        return started, {"status": "Accepted"}
+    if (
+        isinstance(parsed, ProfileValidationError)
+        or parsed.charging_profile_purpose.role is not PurposeRole.TRANSACTION
+        or parsed.transaction_id is not None
+    ):
+        return state, _rejected()
+    outcome = install_profile(started, connector, parsed, now)
+    return (outcome.state, {"status": "Accepted"}) if outcome.accepted else (state, _rejected())
