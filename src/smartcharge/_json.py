@@ -33,6 +33,7 @@ from smartcharge.errors import DocumentError, DocumentProblem, InvalidArgumentEr
 
 __all__ = [
     "OUTLET_SETTINGS",
+    "SHARED_CONFIG_SETTINGS",
     "Field",
     "Fields",
     "Reader",
@@ -295,3 +296,18 @@ def outlets_to_json(outlets: Sequence[OutletConfig]) -> list[dict[str, Any]]:
         )
         for outlet in outlets
     ]
+
+
+#: The configuration keys both protocols' replay scripts and state documents share (their smart-charging settings;
+#: each protocol adds its words for the outlet count, the hardware maximum and the per-outlet list).
+SHARED_CONFIG_SETTINGS: Settings = {
+    "voltage": ("voltage", read_number),
+    "chargeProfileMaxStackLevel": ("max_stack_level", read_int),
+    "chargingScheduleAllowedChargingRateUnit": ("allowed_rate_units", read_units),
+    "chargingScheduleMaxPeriods": ("max_periods", read_int),
+    "maxChargingProfilesInstalled": ("max_profiles", read_int),
+    "defaultNumberPhases": ("default_number_phases", read_int),
+    "smartChargingAvailable": ("smart_charging_available", read_bool),
+    "notifyChargingLimitWithSchedules": ("notify_charging_limit_with_schedules", read_bool),
+    "limitChangeSignificance": ("limit_change_significance", read_number),
+}

@@ -27,13 +27,13 @@ from datetime import datetime
 from typing import Any
 
 from smartcharge._json import (
+    SHARED_CONFIG_SETTINGS,
     Field,
     Fields,
     Settings,
     child_path,
     outlets_to_json,
     read_array,
-    read_bool,
     read_enum,
     read_field,
     read_instant,
@@ -45,7 +45,6 @@ from smartcharge._json import (
     read_purpose,
     read_settings,
     read_unit,
-    read_units,
     without_none,
 )
 from smartcharge.engine.instants import format_instant
@@ -271,19 +270,11 @@ def profile_to_ocpp(profile: ChargingProfile) -> dict[str, Any]:
 #: Replay-script config key -> (ChargePointConfig attribute, reader). Keys follow §9.4 where OCPP has one.
 CONFIG_SETTINGS: Settings = {
     "connectorCount": ("outlet_count", read_int),
-    "voltage": ("voltage", read_number),
-    "chargeProfileMaxStackLevel": ("max_stack_level", read_int),
-    "chargingScheduleAllowedChargingRateUnit": ("allowed_rate_units", read_units),
-    "chargingScheduleMaxPeriods": ("max_periods", read_int),
-    "maxChargingProfilesInstalled": ("max_profiles", read_int),
     "connectorMaxCurrent": ("outlet_max_current", read_number),
-    "defaultNumberPhases": ("default_number_phases", read_int),
-    # Beyond OCPP 1.6, for a configuration the engine can hold (written only where they differ from the defaults):
-    # per-connector electrical facts (OutletConfig) and the OCPP 2.0.1 SmartChargingCtrlr settings.
+    # The keys beyond OCPP 1.6 (per-connector facts, the 2.0.1 SmartChargingCtrlr settings) are written only where
+    # they differ from the defaults, for a configuration the engine can hold.
     "connectors": ("outlets", read_outlets),
-    "smartChargingAvailable": ("smart_charging_available", read_bool),
-    "notifyChargingLimitWithSchedules": ("notify_charging_limit_with_schedules", read_bool),
-    "limitChangeSignificance": ("limit_change_significance", read_number),
+    **SHARED_CONFIG_SETTINGS,
 }
 
 

@@ -37,14 +37,13 @@ from typing import Any
 import attrs
 
 from smartcharge._json import (
+    SHARED_CONFIG_SETTINGS,
     Settings,
     outlets_to_json,
-    read_bool,
     read_int,
     read_number,
     read_outlets,
     read_settings,
-    read_units,
     without_none,
 )
 from smartcharge.engine.instants import format_instant, parse_instant
@@ -297,17 +296,9 @@ def profile_to_ocpp(profile: ChargingProfile) -> dict[str, Any]:
 #: "connector", and the SmartChargingCtrlr settings of 2.0.1 (SPEC-201 "Replay scripts").
 CONFIG_SETTINGS: Settings = {
     "evseCount": ("outlet_count", read_int),
-    "voltage": ("voltage", read_number),
-    "chargeProfileMaxStackLevel": ("max_stack_level", read_int),
-    "chargingScheduleAllowedChargingRateUnit": ("allowed_rate_units", read_units),
-    "chargingScheduleMaxPeriods": ("max_periods", read_int),
-    "maxChargingProfilesInstalled": ("max_profiles", read_int),
     "evseMaxCurrent": ("outlet_max_current", read_number),
-    "defaultNumberPhases": ("default_number_phases", read_int),
-    "smartChargingAvailable": ("smart_charging_available", read_bool),
-    "notifyChargingLimitWithSchedules": ("notify_charging_limit_with_schedules", read_bool),
-    "limitChangeSignificance": ("limit_change_significance", read_number),
     "evses": ("outlets", read_outlets),
+    **SHARED_CONFIG_SETTINGS,
 }
 
 
