@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -44,6 +45,7 @@ from smartcharge.engine.model import (
     Purpose,
     PurposeRole,
     RecurrencyKind,
+    TransactionId,
 )
 from smartcharge.engine.store import ChargePointState, install_profile, start_transaction
 from smartcharge.errors import InvalidArgumentError, ProfileValidationError
@@ -286,14 +288,23 @@ def charge_point_states(max_outlets: int = 3, max_profiles: int = 6) -> st.Searc
     return _states(max_outlets, max_profiles)
 
 
+def _start_some(
+    draw: st.DrawFn, state: ChargePointState, new_id: Callable[[int], TransactionId]
+) -> ChargePointState:
+    """`state` with a transaction started at a drawn instant on some of its outlets, outlet c's under `new_id(c)`
+    unless a running transaction has that id already (2.0.1 ids compare ignoring case, S5)."""
+    for outlet_id in state.config.outlet_ids:
+        if draw(_BOOLEANS):
+            transaction_id = new_id(outlet_id)
+            if transaction_by_id(state, transaction_id) is None:
+                state = start_transaction(state, outlet_id, transaction_id, draw(instants()))
+    return state
+
+
 @st.composite
 def _states(draw: st.DrawFn, max_outlets: int, max_profiles: int) -> ChargePointState:
     config = draw(charge_point_configs(max_outlets))
-    state = ChargePointState(config)
-    for outlet_id in config.outlet_ids:
-        if draw(_BOOLEANS):
-            transaction_id = 100 * outlet_id + draw(_TRANSACTION_OFFSETS)
-            state = start_transaction(state, outlet_id, transaction_id, draw(instants()))
+    state = _start_some(draw, ChargePointState(config), lambda c: 100 * c + draw(_TRANSACTION_OFFSETS))
     charging = [t.outlet_id for t in state.transactions]
     for _ in range(draw(_up_to(max_profiles))):
         profile = draw(_ANY_PROFILES)
@@ -561,12 +572,7 @@ def charge_point_states_201(max_outlets: int = 3, max_profiles: int = 6) -> st.S
 @st.composite
 def _states_201(draw: st.DrawFn, max_outlets: int, max_profiles: int) -> ChargePointState:
     config = draw(charge_point_configs_201(max_outlets))
-    state = ChargePointState(config)
-    for outlet_id in config.outlet_ids:
-        if draw(_BOOLEANS):
-            transaction_id = draw(_TRANSACTION_IDS_201)
-            if transaction_by_id(state, transaction_id) is None:  # S5: ids are compared ignoring case
-                state = start_transaction(state, outlet_id, transaction_id, draw(instants()))
+    state = _start_some(draw, ChargePointState(config), lambda c: draw(_TRANSACTION_IDS_201))
     charging = [t.outlet_id for t in state.transactions]
     for _ in range(draw(_up_to(max_profiles))):
         profile = draw(_ANY_PROFILES_201)
