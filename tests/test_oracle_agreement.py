@@ -30,7 +30,14 @@ from oracle import (
 
 from smartcharge.engine.composite import composite_schedule, limit_at
 from smartcharge.engine.limits import CompositeSchedule
-from smartcharge.engine.model import ChargingProfile, ChargingRateUnit
+from smartcharge.engine.model import (
+    ChargePointConfig,
+    ChargingProfile,
+    ChargingRateUnit,
+    ChargingSchedule,
+    ChargingSchedulePeriod,
+    OutletConfig,
+)
 from smartcharge.engine.next_change import next_change
 from smartcharge.engine.store import (
     ChargePointState,
@@ -342,3 +349,54 @@ def test_r25_r26_r27_composite_never_exceeds_a_contributing_cap(data: st.DataObj
             else:
                 bound = cap_limit * voltage * phases
             assert limit <= bound * (1 + 1e-9) + 1e-9, f"second {second}: {limit} above cap {bound}"
+
+
+# --- phaseToUse, where it matters: single-phase limits on EVSEs that switch phases (S9, E6) ------------------------
+
+_SWITCHING = ChargePointConfig(
+    outlet_count=2, outlets=(OutletConfig(1, phase_switching=True), OutletConfig(2, phase_switching=True))
+)
+
+
+@st.composite
+def single_phase_states(draw: st.DrawFn) -> ChargePointState:
+    """Two EVSEs that switch phases, with a station maximum, TxDefault and TxProfiles whose periods are mostly on
+    one phase, naming a phaseToUse or not, in A or W: where phaseToUse is in play in most instants."""
+    state = ChargePointState(_SWITCHING)
+    if draw(st.booleans()):
+        state = start_transaction(state, 1, "tx-1", BASE)
+    placements = [
+        (0, Purpose201.CHARGING_STATION_MAX_PROFILE),
+        (0, Purpose201.TX_DEFAULT_PROFILE),
+        (1, Purpose201.TX_DEFAULT_PROFILE),
+        (2, Purpose201.TX_DEFAULT_PROFILE),
+        (1, Purpose201.TX_PROFILE),
+    ]
+    for profile_id, (outlet_id, purpose) in enumerate(placements, start=1):
+        if not draw(st.booleans()) or (purpose is Purpose201.TX_PROFILE and state.transaction_on(1) is None):
+            continue
+        unit = draw(st.sampled_from("AW"))
+        starts = sorted(draw(st.sets(st.integers(1, 7200), max_size=3)) | {0})
+        periods = []
+        for start in starts:
+            phases = draw(st.sampled_from([1, 1, 3]))
+            phase = draw(st.sampled_from([None, 1, 2, 3])) if phases == 1 else None
+            limit = draw(st.integers(1, 40)) * (230.0 if unit == "W" else 1.0)
+            periods.append(ChargingSchedulePeriod(start, limit, phases, phase))
+        schedule = ChargingSchedule(unit, periods, None, BASE)
+        transaction = "tx-1" if purpose is Purpose201.TX_PROFILE else None
+        profile = ChargingProfile(profile_id, draw(st.integers(0, 2)), purpose, "Absolute", schedule, transaction)
+        state = install_profile(state, outlet_id, profile, BASE, replace_same_slot=False).state
+    return state
+
+
+@settings(max_examples=300, deadline=None)
+@given(state=single_phase_states(), data=st.data())
+def test_s09_e6_phase_to_use_agrees_with_the_oracle(state: ChargePointState, data: st.DataObject) -> None:
+    outlet_id = data.draw(st.integers(0, 2), label="outlet_id")
+    unit = data.draw(st.sampled_from(ChargingRateUnit), label="unit")
+    at = BASE + timedelta(seconds=data.draw(st.integers(-60, 7300), label="seconds"))
+    limit = limit_at(state, outlet_id, at, unit)
+    got = (limit.value, limit.number_phases, limit.phase_to_use)
+    want = oracle_limit(state, outlet_id, at, at, unit)
+    assert same(got, want), f"limit_at {got}, oracle {want}"
