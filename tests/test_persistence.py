@@ -350,3 +350,41 @@ def test_unicode_and_extreme_values_survive(tmp_path: Path) -> None:
     path = tmp_path / "zustand-ä.json"
     save_state(path, state)
     assert load_state(path) == state
+
+
+def test_a_201_state_is_saved_in_its_own_dialect_and_loads_back(tmp_path: Path) -> None:
+    from datetime import datetime, timezone
+
+    from smartcharge import ChargePointConfig
+    from smartcharge.ocpp201 import handle_set_charging_profile
+
+    now = datetime(2026, 1, 8, 9, tzinfo=timezone.utc)
+    payload = {
+        "evseId": 0,
+        "chargingProfile": {
+            "id": 1,
+            "stackLevel": 0,
+            "chargingProfilePurpose": "ChargingStationMaxProfile",
+            "chargingProfileKind": "Absolute",
+            "chargingSchedule": [
+                {
+                    "id": 1,
+                    "startSchedule": "2026-01-08T08:00:00Z",
+                    "chargingRateUnit": "W",
+                    "chargingSchedulePeriod": [{"startPeriod": 0, "limit": 11000}],
+                }
+            ],
+        },
+    }
+    state, answer = handle_set_charging_profile(
+        ChargePointState(config=ChargePointConfig(outlet_count=2, voltage=230.0)), payload, now
+    )
+    assert answer == {"status": "Accepted"}
+    path = tmp_path / "state.json"
+    save_state(path, state, ocpp_version="2.0.1")
+    assert json.loads(path.read_text())["state"]["ocppVersion"] == "2.0.1"
+    loaded = load_state(path)
+    assert [ip.profile for ip in loaded.profiles] == [ip.profile for ip in state.profiles]
+    assert loaded.config == state.config
+    # the profile as received is kept (its keys in canonical order)
+    assert [json.loads(ip.document or "") for ip in loaded.profiles] == [payload["chargingProfile"]]

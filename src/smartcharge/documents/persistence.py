@@ -73,8 +73,8 @@ def state_checksum(document: Any) -> str:
         raise InvalidArgumentError(f"the document has no canonical JSON form: {exc}") from None
 
 
-def _encode(state: ChargePointState) -> bytes:
-    document = state_to_json(state)
+def _encode(state: ChargePointState, ocpp_version: str) -> bytes:
+    document = state_to_json(state, ocpp_version)
     envelope = {"format": FORMAT, "version": VERSION, "sha256": state_checksum(document), "state": document}
     return _canonical(envelope) + b"\n"
 
@@ -113,12 +113,14 @@ def _path(path: str | os.PathLike[str]) -> Path:
         raise InvalidArgumentError(f"path must be a str or an os.PathLike, not {type(path).__name__}") from None
 
 
-def save_state(path: str | os.PathLike[str], state: ChargePointState) -> None:
+def save_state(path: str | os.PathLike[str], state: ChargePointState, *, ocpp_version: str = "1.6") -> None:
     """Writes `state` to `path` atomically (module docstring): after it returns the new state is on disk; if it
-    raises, the file at `path` is exactly what it was before."""
+    raises, the file at `path` is exactly what it was before. `ocpp_version` (``"1.6"`` or ``"2.0.1"``) is the
+    dialect of the state document inside (`state_to_json`): a 2.0.1 state, with its 2.0.1 purposes, is saved as
+    ``"2.0.1"`` so that `load_state` reads it back."""
     target = _path(path)
     directory = target.parent
-    data = _encode(state)
+    data = _encode(state, ocpp_version)
     fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     try:
         try:
