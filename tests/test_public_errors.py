@@ -229,6 +229,10 @@ BAD_CALLS: dict[str, list[Bad]] = {
         Bad("naive", lambda f: f(NAIVE), naive("datetime")),
         Bad("a date", lambda f: f(T0.date()), "datetime must be a datetime"),
     ],
+    "format_optional_instant": [
+        Bad("naive", lambda f: f(NAIVE), naive("datetime")),
+        Bad("a string", lambda f: f("2026-01-08T10:00:00Z"), "datetime must be a datetime"),
+    ],
     "Purpose": [
         Bad("empty name", lambda f: f("", smartcharge.PurposeRole.CAP), "name"),
         Bad("role by its value", lambda f: f("Mine", "cap"), "role"),

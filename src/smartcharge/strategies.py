@@ -180,6 +180,16 @@ def charging_profiles(
 
 
 @st.composite
+def _validity(draw: st.DrawFn) -> tuple[datetime | None, datetime | None]:
+    """A validity window (validFrom, validTo), either bound absent or both present in order (R11)."""
+    valid_from = draw(_maybe(instants()))
+    valid_to = draw(_maybe(instants()))
+    if valid_from is not None and valid_to is not None and valid_from >= valid_to:
+        valid_from, valid_to = (valid_to, valid_from) if valid_to < valid_from else (valid_from, None)
+    return valid_from, valid_to
+
+
+@st.composite
 def _profiles(
     draw: st.DrawFn,
     purpose: Purpose | None,
@@ -194,10 +204,7 @@ def _profiles(
     with_start: bool | None = True if recurring else None
     schedule = draw(_schedules(None, max_periods, with_start))
     recurrency = draw(_RECURRENCY if recurring else _SENT_ANYWAY)
-    valid_from = draw(_maybe(instants()))
-    valid_to = draw(_maybe(instants()))
-    if valid_from is not None and valid_to is not None and valid_from >= valid_to:
-        valid_from, valid_to = (valid_to, valid_from) if valid_to < valid_from else (valid_from, None)
+    valid_from, valid_to = draw(_validity())
     return ChargingProfile(
         charging_profile_id=draw(ids if ids is not None else _IDS),
         stack_level=draw(_stack_levels(max_stack_level)),
@@ -485,10 +492,7 @@ def _profiles_201(
     the_kind = kind or draw(_NOT_RELATIVE if the_purpose.role is PurposeRole.CAP else _KINDS)
     recurring = the_kind is ChargingProfileKind.RECURRING
     schedule = draw(_schedules_201(max_periods, the_kind is not ChargingProfileKind.RELATIVE))
-    valid_from = draw(_maybe(instants()))
-    valid_to = draw(_maybe(instants()))
-    if valid_from is not None and valid_to is not None and valid_from >= valid_to:
-        valid_from, valid_to = (valid_to, valid_from) if valid_to < valid_from else (valid_from, None)
+    valid_from, valid_to = draw(_validity())
     transactional = the_purpose.role is PurposeRole.TRANSACTION
     return ChargingProfile(
         charging_profile_id=draw(ids if ids is not None else _IDS),

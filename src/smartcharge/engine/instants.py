@@ -13,7 +13,7 @@ from dateutil.parser import isoparse
 
 from smartcharge.errors import InvalidArgumentError, NaiveDatetimeError
 
-__all__ = ["format_instant", "from_epoch", "parse_instant", "to_epoch", "utc_instant"]
+__all__ = ["format_instant", "format_optional_instant", "from_epoch", "parse_instant", "to_epoch", "utc_instant"]
 
 _UTC = timezone.utc
 _EPOCH = datetime(1970, 1, 1, tzinfo=_UTC)
@@ -79,3 +79,8 @@ def format_instant(value: datetime) -> str:
     """``YYYY-MM-DDTHH:MM:SSZ`` for a UTC instant (the form every answer of the library uses)."""
     v = utc_instant(value)
     return f"{v.year:04d}-{v.month:02d}-{v.day:02d}T{v.hour:02d}:{v.minute:02d}:{v.second:02d}Z"
+
+
+def format_optional_instant(value: datetime | None) -> str | None:
+    """`format_instant(value)`, None for None (an optional time field a writer leaves out)."""
+    return None if value is None else format_instant(value)

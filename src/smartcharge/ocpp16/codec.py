@@ -23,7 +23,6 @@ This module knows payload shapes only: not the charge point's state, connectors 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from datetime import datetime
 from typing import Any
 
 from smartcharge._json import (
@@ -47,7 +46,7 @@ from smartcharge._json import (
     read_unit,
     without_none,
 )
-from smartcharge.engine.instants import format_instant
+from smartcharge.engine.instants import format_optional_instant
 from smartcharge.engine.model import (
     ChargePointConfig,
     ChargingProfile,
@@ -224,10 +223,6 @@ def purpose_from_ocpp(value: Any, path: str) -> Purpose:
         raise call_error_from(exc) from None
 
 
-def _instant_or_none(value: datetime | None) -> str | None:
-    return None if value is None else format_instant(value)
-
-
 def _period_to_ocpp(period: ChargingSchedulePeriod) -> dict[str, Any]:
     return without_none(
         {"startPeriod": period.start_period, "limit": period.limit, "numberPhases": period.number_phases}
@@ -238,7 +233,7 @@ def _schedule_to_ocpp(schedule: ChargingSchedule) -> dict[str, Any]:
     return without_none(
         {
             "duration": schedule.duration,
-            "startSchedule": _instant_or_none(schedule.start_schedule),
+            "startSchedule": format_optional_instant(schedule.start_schedule),
             "chargingRateUnit": schedule.charging_rate_unit.value,
             "chargingSchedulePeriod": [_period_to_ocpp(p) for p in schedule.charging_schedule_period],
             "minChargingRate": schedule.min_charging_rate,
@@ -257,8 +252,8 @@ def profile_to_ocpp(profile: ChargingProfile) -> dict[str, Any]:
             "chargingProfilePurpose": profile.charging_profile_purpose.name,
             "chargingProfileKind": profile.charging_profile_kind.value,
             "recurrencyKind": None if profile.recurrency_kind is None else profile.recurrency_kind.value,
-            "validFrom": _instant_or_none(profile.valid_from),
-            "validTo": _instant_or_none(profile.valid_to),
+            "validFrom": format_optional_instant(profile.valid_from),
+            "validTo": format_optional_instant(profile.valid_to),
             "chargingSchedule": _schedule_to_ocpp(profile.charging_schedule),
         }
     )

@@ -46,7 +46,7 @@ from smartcharge._json import (
     read_settings,
     without_none,
 )
-from smartcharge.engine.instants import format_instant, parse_instant
+from smartcharge.engine.instants import format_optional_instant, parse_instant
 from smartcharge.engine.model import (
     ChargePointConfig,
     ChargingProfile,
@@ -242,10 +242,6 @@ def document_text(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), default=_json_default)
 
 
-def _instant_or_none(value: datetime | None) -> str | None:
-    return None if value is None else format_instant(value)
-
-
 def _period_to_ocpp(period: ChargingSchedulePeriod) -> dict[str, Any]:
     return without_none(
         {
@@ -261,7 +257,7 @@ def _schedule_to_ocpp(schedule: ChargingSchedule, index: int) -> dict[str, Any]:
     return without_none(
         {
             "id": index if schedule.id is None else schedule.id,
-            "startSchedule": _instant_or_none(schedule.start_schedule),
+            "startSchedule": format_optional_instant(schedule.start_schedule),
             "duration": schedule.duration,
             "chargingRateUnit": schedule.charging_rate_unit.value,
             "chargingSchedulePeriod": [_period_to_ocpp(p) for p in schedule.charging_schedule_period],
@@ -282,8 +278,8 @@ def profile_to_ocpp(profile: ChargingProfile) -> dict[str, Any]:
             "chargingProfilePurpose": profile.charging_profile_purpose.name,
             "chargingProfileKind": profile.charging_profile_kind.value,
             "recurrencyKind": None if profile.recurrency_kind is None else profile.recurrency_kind.value,
-            "validFrom": _instant_or_none(profile.valid_from),
-            "validTo": _instant_or_none(profile.valid_to),
+            "validFrom": format_optional_instant(profile.valid_from),
+            "validTo": format_optional_instant(profile.valid_to),
             "transactionId": None if tx is None else str(tx),
             "chargingSchedule": [_schedule_to_ocpp(s, i + 1) for i, s in enumerate(profile.charging_schedules)],
         }
