@@ -32,8 +32,10 @@ from smartcharge import (
     clear_profiles,
     end_transaction,
     install_profile,
+    limit_at,
     start_transaction,
 )
+from smartcharge.engine.store import renumber_transaction
 from smartcharge.ocpp16 import ChargingProfilePurpose
 from smartcharge.ocpp201 import ChargingProfilePurpose as Purpose201
 from smartcharge.strategies import charging_profiles
@@ -398,6 +400,41 @@ def test_r18_ending_a_transaction_removes_its_tx_profiles() -> None:
 def test_r18_ending_an_unknown_transaction_raises() -> None:
     with pytest.raises(TransactionError):
         end_transaction(station(2), 7)
+
+
+def test_renumbering_a_transaction_keeps_its_outlet_start_and_tx_profiles() -> None:
+    state = start_transaction(station(2), 1, -1, NOW, profile=make(1, TX, 2))
+    state = start_transaction(state, 2, 8, NOW)
+    state = accepted(state, 2, make(2, TX, 0))
+    renumbered = renumber_transaction(state, -1, 41)
+    assert renumbered.transaction_on(1) == Transaction(1, 41, NOW)
+    assert renumbered.find_transaction(-1) is None
+    assert renumbered.transaction_on(2) == state.transaction_on(2)
+    by_id = {ip.profile.charging_profile_id: ip for ip in renumbered.profiles}
+    assert by_id[1].profile.transaction_id == 41 and by_id[1].installed_at == NOW
+    assert by_id[2] == {ip.profile.charging_profile_id: ip for ip in state.profiles}[2]
+    assert install_profile(renumbered, 1, make(3, TX, 2, transaction_id=41), LATER).replaced == (1,)
+    assert ids(end_transaction(renumbered, 41)) == {2}
+    assert renumber_transaction(renumbered, 41, -1) == state
+    assert renumber_transaction(state, 8, 8) is state
+
+
+def test_renumbering_refuses_an_unknown_transaction_or_an_id_in_use() -> None:
+    state = start_transaction(start_transaction(station(2), 1, 7, NOW), 2, 8, NOW)
+    with pytest.raises(TransactionError, match="transaction 9 is not active"):
+        renumber_transaction(state, 9, 10)
+    with pytest.raises(TransactionError, match="transaction 8 is already active"):
+        renumber_transaction(state, 7, 8)
+
+
+@given(charging_profiles(), st.integers(0, 3600))
+def test_renumbering_changes_no_limit(profile: ChargingProfile, offset: int) -> None:
+    state = start_transaction(station(2), 1, 7, NOW)
+    outcome = install_profile(state, 1, attrs.evolve(profile, transaction_id=None), NOW)
+    event(f"installed: {outcome.accepted}")
+    renumbered = renumber_transaction(outcome.state, 7, 12)
+    at = NOW + timedelta(seconds=offset)
+    assert limit_at(renumbered, 1, at) == limit_at(outcome.state, 1, at)
 
 
 # --- R19 RemoteStartTransaction profile -------------------------------------------------------------------

@@ -42,7 +42,7 @@ from smartcharge.documents.state_document import StateDocumentError, state_from_
 from smartcharge.engine.store import ChargePointState
 from smartcharge.errors import InvalidArgumentError, SmartChargingError
 
-__all__ = ["FORMAT", "VERSION", "PersistenceError", "load_state", "save_state", "state_checksum"]
+__all__ = ["FORMAT", "VERSION", "PersistenceError", "load_state", "save_state", "state_checksum", "write_atomically"]
 
 #: The envelope's ``"format"``.
 FORMAT = "smartcharge-saved-state"
@@ -113,14 +113,12 @@ def _path(path: str | os.PathLike[str]) -> Path:
         raise InvalidArgumentError(f"path must be a str or an os.PathLike, not {type(path).__name__}") from None
 
 
-def save_state(path: str | os.PathLike[str], state: ChargePointState, *, ocpp_version: str = "1.6") -> None:
-    """Writes `state` to `path` atomically (module docstring): after it returns the new state is on disk; if it
-    raises, the file at `path` is exactly what it was before. `ocpp_version` (``"1.6"`` or ``"2.0.1"``) is the
-    dialect of the state document inside (`state_to_json`): a 2.0.1 state, with its 2.0.1 purposes, is saved as
-    ``"2.0.1"`` so that `load_state` reads it back."""
+def write_atomically(path: str | os.PathLike[str], data: bytes) -> None:
+    """Replaces the file at `path` by `data` atomically (module docstring): after it returns `data` is on disk; if
+    it raises, the file at `path` is exactly what it was before. `save_state` writes with it; so can an embedding
+    program that keeps a document of its own beside the state."""
     target = _path(path)
     directory = target.parent
-    data = _encode(state, ocpp_version)
     fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     try:
         try:
@@ -136,6 +134,15 @@ def save_state(path: str | os.PathLike[str], state: ChargePointState, *, ocpp_ve
             os.unlink(temporary)
         raise
     _fsync_directory(directory)
+
+
+def save_state(path: str | os.PathLike[str], state: ChargePointState, *, ocpp_version: str = "1.6") -> None:
+    """Writes `state` to `path` atomically (`write_atomically`): after it returns the new state is on disk; if it
+    raises, the file at `path` is exactly what it was before. `ocpp_version` (``"1.6"`` or ``"2.0.1"``) is the
+    dialect of the state document inside (`state_to_json`): a 2.0.1 state, with its 2.0.1 purposes, is saved as
+    ``"2.0.1"`` so that `load_state` reads it back."""
+    target = _path(path)
+    write_atomically(target, _encode(state, ocpp_version))
 
 
 # --- loading ----------------------------------------------------------------------------------------------------

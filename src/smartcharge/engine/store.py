@@ -36,6 +36,7 @@ __all__ = [
     "clear_profiles",
     "end_transaction",
     "install_profile",
+    "renumber_transaction",
     "start_sessions",
     "start_transaction",
 ]
@@ -379,3 +380,31 @@ def end_transaction(state: ChargePointState, transaction_id: TransactionId) -> C
     )
     transactions = tuple(t for t in state.transactions if t.transaction_id != transaction_id)
     return attrs.evolve(state, profiles=kept, transactions=transactions)
+
+
+def renumber_transaction(
+    state: ChargePointState, transaction_id: TransactionId, new_id: TransactionId
+) -> ChargePointState:
+    """`state` with the active transaction `transaction_id` known as `new_id` from now on: same outlet, same start,
+    and its TxProfiles that name it (R19) name `new_id`.
+
+    An OCPP 1.6 charge point starts charging before the central system has numbered the transaction: the id comes
+    back in StartTransaction.conf (§4.8), possibly after the connection was lost and restored. Raises
+    `TransactionError` when `transaction_id` is not active or `new_id` already is (another transaction's id).
+    """
+    renamed = state.find_transaction(transaction_id)
+    if renamed is None:
+        raise TransactionError(f"transaction {transaction_id} is not active")
+    if new_id == transaction_id:
+        return state
+    if state.find_transaction(new_id) is not None:
+        raise TransactionError(f"transaction {new_id} is already active")
+    transaction = Transaction(renamed.outlet_id, new_id, renamed.start)
+    profiles = tuple(
+        attrs.evolve(ip, profile=attrs.evolve(ip.profile, transaction_id=new_id))
+        if ip.profile.transaction_id == transaction_id and ip.outlet_id == renamed.outlet_id
+        else ip
+        for ip in state.profiles
+    )
+    transactions = tuple(transaction if t is renamed else t for t in state.transactions)
+    return attrs.evolve(state, profiles=profiles, transactions=transactions)
