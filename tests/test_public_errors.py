@@ -338,6 +338,10 @@ BAD_CALLS: dict[str, list[Bad]] = {
         Bad("outlet 9", lambda f: f(STATE, T0, [9]), "outlet 9"),
     ],
     "end_transaction": [Bad("unknown id", lambda f: f(CHARGING, 99), "transaction 99")],
+    "renumber_transaction": [
+        Bad("unknown id", lambda f: f(CHARGING, 99, 100), "transaction 99 is not active"),
+        Bad("new id active", lambda f: f(start_transaction(CHARGING, 2, 8, T0), 8, 7), "already active"),
+    ],
     "amps_to_watts": [
         Bad("amps a string", lambda f: f("16"), "amps"),
         Bad("voltage 0", lambda f: f(16.0, 0), "voltage"),
@@ -550,6 +554,10 @@ BAD_CALLS: dict[str, list[Bad]] = {
         Bad("naive now", lambda f: f(STATE, {"idTag": "T"}, NAIVE, 7), naive("now")),
         Bad("id a string", lambda f: f(STATE, {"idTag": "T"}, T0, "7"), "transaction_id"),
     ],
+    "handle_remote_stop_transaction": [
+        Bad("no transactionId", lambda f: f(STATE, {}), "transactionId"),
+        Bad("a list", lambda f: f(STATE, []), "payload"),
+    ],
     "handle_clear_charging_profile": [
         Bad("a list", lambda f: f(STATE, [], T0), "payload", only="ocpp16"),
         Bad("id a string", lambda f: f(STATE, {"id": "1"}, T0), "id", only="ocpp16"),
@@ -571,6 +579,10 @@ BAD_CALLS: dict[str, list[Bad]] = {
         Bad("transaction id of 37", lambda f: f(STATE, RST_PAYLOAD, T0, "x" * 37), "transaction_id"),
         Bad("transaction id a number", lambda f: f(STATE, RST_PAYLOAD, T0, 7), "transaction_id"),
         Bad("naive now", lambda f: f(STATE, RST_PAYLOAD, NAIVE, "tx-1"), naive("now")),
+    ],
+    "handle_request_stop_transaction": [
+        Bad("no transactionId", lambda f: f(STATE, {}), "transactionId is required"),
+        Bad("transaction id of 37", lambda f: f(STATE, {"transactionId": "x" * 37}), "transactionId"),
     ],
     "set_external_constraints": [
         Bad("source CSO", lambda f: f(STATE, 0, "CSO", EXTERNAL, T0), "limit_source"),
@@ -629,6 +641,10 @@ BAD_CALLS: dict[str, list[Bad]] = {
         Bad("a set", lambda f: f({"ids": {1, 2}}), "canonical JSON"),
     ],
     "save_state": [Bad("path a number", lambda f: f(5, STATE), "path")],
+    "write_atomically": [
+        Bad("path a number", lambda f: f(5, b"{}"), "path"),
+        Bad("data a string", lambda f: f(os.devnull, "{}"), "data must be bytes"),
+    ],
     "load_state": [
         Bad("path a number", lambda f: f(5), "path"),
         Bad("an empty file", lambda f: f(os.devnull), "truncated or corrupted"),

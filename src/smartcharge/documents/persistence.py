@@ -118,6 +118,8 @@ def write_atomically(path: str | os.PathLike[str], data: bytes) -> None:
     it raises, the file at `path` is exactly what it was before. `save_state` writes with it; so can an embedding
     program that keeps a document of its own beside the state."""
     target = _path(path)
+    if not isinstance(data, (bytes, bytearray)):
+        raise InvalidArgumentError(f"data must be bytes, not {type(data).__name__}")
     directory = target.parent
     fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
     try:

@@ -16,6 +16,7 @@ from smartcharge.ocpp16.handlers import (
     handle_clear_charging_profile,
     handle_get_composite_schedule,
     handle_remote_start_transaction,
+    handle_remote_stop_transaction,
     handle_set_charging_profile,
 )
 from smartcharge.ocpp16.purposes import PURPOSES, ChargingProfilePurpose
@@ -29,6 +30,7 @@ __all__ = [
     "handle_clear_charging_profile",
     "handle_get_composite_schedule",
     "handle_remote_start_transaction",
+    "handle_remote_stop_transaction",
     "handle_set_charging_profile",
     "profile_from_ocpp",
     "profile_to_ocpp",

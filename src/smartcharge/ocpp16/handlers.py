@@ -34,7 +34,13 @@ from smartcharge.engine.composite import composite_schedule
 from smartcharge.engine.instants import format_instant, utc_instant
 from smartcharge.engine.limits import CompositeSchedule
 from smartcharge.engine.model import ChargingProfile, Purpose, PurposeRole
-from smartcharge.engine.store import ChargePointState, clear_profiles, install_profile, start_transaction
+from smartcharge.engine.store import (
+    ChargePointState,
+    clear_profiles,
+    end_transaction,
+    install_profile,
+    start_transaction,
+)
 from smartcharge.engine.window import MAX_COMPOSITE_DURATION, window_fits
 from smartcharge.errors import (
     DocumentError,
@@ -52,11 +58,13 @@ __all__ = [
     "MAX_COMPOSITE_DURATION",
     "MAX_ID_TAG_LENGTH",
     "REMOTE_START_TRANSACTION_FIELDS",
+    "REMOTE_STOP_TRANSACTION_FIELDS",
     "SET_CHARGING_PROFILE_FIELDS",
     "composite_schedule_answer",
     "handle_clear_charging_profile",
     "handle_get_composite_schedule",
     "handle_remote_start_transaction",
+    "handle_remote_stop_transaction",
     "handle_set_charging_profile",
 ]
 
@@ -274,3 +282,21 @@ def handle_remote_start_transaction(
         return state, _rejected()
     outcome = install_profile(started, connector, parsed, now)
     return (outcome.state, {"status": "Accepted"}) if outcome.accepted else (state, _rejected())
+
+
+# --- RemoteStopTransaction (§5.12, §6.35) -------------------------------------------------------------------------
+
+#: RemoteStopTransaction.req (§6.35).
+REMOTE_STOP_TRANSACTION_FIELDS: Fields = {"transactionId": Field(True, read_int)}
+
+
+@_answers_call_errors
+def handle_remote_stop_transaction(state: ChargePointState, payload: Any) -> Answer:
+    """RemoteStopTransaction.req received (§5.12): ``Accepted`` when its transactionId is an active transaction,
+    which then ends with its TxProfiles (R18); ``Rejected`` and the very same state otherwise. Sending the
+    StopTransaction.req that follows is the caller's business. Shape problems are CALLERRORs (R14)."""
+    fields = REMOTE_STOP_TRANSACTION_FIELDS
+    transaction_id = read_field(read_object(payload, "", fields), "transactionId", "", fields)
+    if state.find_transaction(transaction_id) is None:
+        return state, _rejected()
+    return end_transaction(state, transaction_id), {"status": "Accepted"}

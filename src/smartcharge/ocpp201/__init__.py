@@ -22,6 +22,7 @@ from smartcharge.ocpp201.handlers import (
     handle_get_charging_profiles,
     handle_get_composite_schedule,
     handle_request_start_transaction,
+    handle_request_stop_transaction,
     handle_set_charging_profile,
 )
 from smartcharge.ocpp201.purposes import PURPOSES, ChargingProfilePurpose
@@ -44,6 +45,7 @@ __all__ = [
     "handle_get_charging_profiles",
     "handle_get_composite_schedule",
     "handle_request_start_transaction",
+    "handle_request_stop_transaction",
     "handle_set_charging_profile",
     "judge_profile",
     "profile_to_ocpp",

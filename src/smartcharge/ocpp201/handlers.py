@@ -29,6 +29,7 @@ from smartcharge.engine.instants import format_instant, utc_instant
 from smartcharge.engine.limits import CompositeSchedule
 from smartcharge.engine.model import ChargePointConfig, ChargingProfile, ChargingRateUnit, PurposeRole
 from smartcharge.engine.store import ChargePointState, InstalledProfile, clear_profiles, install_profile
+from smartcharge.engine.store import end_transaction as engine_end_transaction
 from smartcharge.engine.store import start_transaction as engine_start_transaction
 from smartcharge.engine.window import MAX_COMPOSITE_DURATION, window_fits
 from smartcharge.errors import InvalidArgumentError, OcppCallError
@@ -45,6 +46,7 @@ __all__ = [
     "handle_get_charging_profiles",
     "handle_get_composite_schedule",
     "handle_request_start_transaction",
+    "handle_request_stop_transaction",
     "handle_set_charging_profile",
 ]
 
@@ -367,3 +369,15 @@ def handle_request_start_transaction(
         return _refused(state, verdict)
     document = received.document(transaction_id)
     return install_judged(started, where, verdict, now, source=CSO, document=document), {"status": "Accepted"}
+
+
+def handle_request_stop_transaction(state: ChargePointState, payload: Any) -> tuple[ChargePointState, Response]:
+    """RequestStopTransaction received (F03): ``Accepted`` when its transactionId names a running transaction
+    (ignoring case, S5), which then ends with its TxProfiles (F03.FR.07); ``Rejected`` and the very same state
+    otherwise (F03.FR.08). The TransactionEventRequest (Ended) that follows is the caller's business. A payload
+    against the schema is an `OcppCallError` (S18)."""
+    request = read_request("RequestStopTransaction", payload)
+    running = transaction_by_id(state, request["transactionId"])
+    if running is None:
+        return state, {"status": "Rejected"}
+    return engine_end_transaction(state, running.transaction_id), {"status": "Accepted"}

@@ -41,6 +41,7 @@ SCHEMA_NAMES = (
     "GetChargingProfilesRequest",
     "GetCompositeScheduleRequest",
     "RequestStartTransactionRequest",
+    "RequestStopTransactionRequest",
     "SetChargingProfileRequest",
 )
 
