@@ -46,7 +46,7 @@ from smartcharge.documents.persistence import save_state
 from smartcharge.engine.store import ChargePointState
 from smartcharge.errors import OcppCallError
 
-__all__ = ["SmartChargingV16", "SmartChargingV201", "ocpp_error"]
+__all__ = ["SmartChargingV16", "SmartChargingV201", "handles", "handles_after", "ocpp_error"]
 
 LOGGER = logging.getLogger(__name__)
 
@@ -84,12 +84,13 @@ def ocpp_error(error: OcppCallError) -> ocpp.exceptions.OCPPError:
     return cls(error.description)
 
 
-def _handles(action: str) -> Callable[[_F], _F]:
+def handles(action: str) -> Callable[[_F], _F]:
     """``@on(action)`` without the `ocpp` package's schema check: smartcharge reads the payload itself."""
     return cast(Callable[[_F], _F], on(action, skip_schema_validation=True))
 
 
-def _after(action: str) -> Callable[[_F], _F]:
+def handles_after(action: str) -> Callable[[_F], _F]:
+    """``@after(action)``, typed: runs once the answer to the CALL is out."""
     return cast(Callable[[_F], _F], after(action))
 
 
@@ -152,19 +153,19 @@ class SmartChargingV16(_SmartCharging):
 
     _smartcharge_ocpp_version = "1.6"
 
-    @_handles(Action16.set_charging_profile)
+    @handles(Action16.set_charging_profile)
     def on_set_charging_profile(self, **kwargs: Any) -> Any:
         return _result(
             call_result16.SetChargingProfile, self._smartcharge_answer(ocpp16.handle_set_charging_profile, kwargs)
         )
 
-    @_handles(Action16.get_composite_schedule)
+    @handles(Action16.get_composite_schedule)
     def on_get_composite_schedule(self, **kwargs: Any) -> Any:
         return _result(
             call_result16.GetCompositeSchedule, self._smartcharge_answer(ocpp16.handle_get_composite_schedule, kwargs)
         )
 
-    @_handles(Action16.clear_charging_profile)
+    @handles(Action16.clear_charging_profile)
     def on_clear_charging_profile(self, **kwargs: Any) -> Any:
         return _result(
             call_result16.ClearChargingProfile, self._smartcharge_answer(ocpp16.handle_clear_charging_profile, kwargs)
@@ -186,27 +187,27 @@ class SmartChargingV201(_SmartCharging):
         #: The reports of a GetChargingProfiles, by the CALL's unique id, until its answer is out.
         self._smartcharge_reports: dict[str, tuple[ocpp201.OutgoingMessage, ...]] = {}
 
-    @_handles(Action201.set_charging_profile)
+    @handles(Action201.set_charging_profile)
     def on_set_charging_profile(self, **kwargs: Any) -> Any:
         return _result(
             call_result201.SetChargingProfile, self._smartcharge_answer(ocpp201.handle_set_charging_profile, kwargs)
         )
 
-    @_handles(Action201.get_composite_schedule)
+    @handles(Action201.get_composite_schedule)
     def on_get_composite_schedule(self, **kwargs: Any) -> Any:
         return _result(
             call_result201.GetCompositeSchedule,
             self._smartcharge_answer(ocpp201.handle_get_composite_schedule, kwargs),
         )
 
-    @_handles(Action201.clear_charging_profile)
+    @handles(Action201.clear_charging_profile)
     def on_clear_charging_profile(self, **kwargs: Any) -> Any:
         return _result(
             call_result201.ClearChargingProfile,
             self._smartcharge_answer(ocpp201.handle_clear_charging_profile, kwargs),
         )
 
-    @_handles(Action201.get_charging_profiles)
+    @handles(Action201.get_charging_profiles)
     def on_get_charging_profiles(self, call_unique_id: str, **kwargs: Any) -> Any:
         payload = snake_to_camel_case(dict(kwargs))
         try:
@@ -219,7 +220,7 @@ class SmartChargingV201(_SmartCharging):
             self._smartcharge_reports[call_unique_id] = reports
         return _result(call_result201.GetChargingProfiles, response)
 
-    @_after(Action201.get_charging_profiles)
+    @handles_after(Action201.get_charging_profiles)
     def after_get_charging_profiles(self, call_unique_id: str, **kwargs: Any) -> Any:
         reports = self._smartcharge_reports.pop(call_unique_id, ())
         return self._smartcharge_send_reports(reports) if reports else None

@@ -112,6 +112,25 @@ examples:
       --interval 60 --base-step 200..300 --seed 7 --policy policy.json --format csv
 """
 
+_STATION_EPILOG = """\
+A charge point simulator for any central system (CSMS) that speaks OCPP 1.6 or 2.0.1 over WebSocket; needs the
+station extra: pip install "smartcharge[station]". It connects to URL/ID with the subprotocol ocpp1.6 or
+ocpp2.0.1, boots, reports each connector's status, beats at the interval the CSMS returns, and answers
+SetChargingProfile, GetCompositeSchedule, ClearChargingProfile (2.0.1: GetChargingProfiles) and the remote start
+and stop. Every --interval seconds each charging connector takes one step: the OCPP limit first, else the local
+policy (--policy, as for simulate); it sends MeterValues (2.0.1: TransactionEvent) with the cumulative
+Energy.Active.Import.Register. Times are simulated: --speed 60 runs an hour in a minute. With --state FILE the
+profiles, transactions, meters and unsent messages survive a restart. After a connection loss it reconnects
+(waiting 1 s, doubling up to --reconnect-max) and delivers the transaction messages it owes, in order.
+
+examples:
+  python examples/csms.py                      # a small central system on ws://127.0.0.1:9000, in a terminal
+  smartcharge station ws://127.0.0.1:9000 --id CP1 --connectors 2 --speed 60 --state cp1.json
+  smartcharge station ws://127.0.0.1:9000 --id CP2 --ocpp 2.0.1 --step-min 250 --step-max 250 --duration 3600
+
+exit status: 0 after --duration, 130 after Ctrl-C, 2 when an option or the --state file cannot be used.
+"""
+
 
 # --- replay -----------------------------------------------------------------------------------------------------
 
@@ -439,6 +458,17 @@ exit status: 0 no problem, 1 problems found, 2 the document could not be read or
 """
 
 
+def _run_station(args: argparse.Namespace) -> int:
+    try:
+        from smartcharge.station.cli import run_command  # only the command needs the extra
+    except ModuleNotFoundError as exc:
+        raise InvalidArgumentError(
+            f'the station command needs the station extra: pip install "smartcharge[station]" ({exc})'
+        ) from None
+    policy, environment = policy_from_document(_load_json(args.policy)) if args.policy else (None, None)
+    return run_command(args, policy, environment)
+
+
 def _instant(args: argparse.Namespace, option: str, default: datetime | None) -> datetime:
     """The instant given as `option`, else the replay script's last event; `InvalidArgumentError` when there is
     neither."""
@@ -687,6 +717,28 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--state", metavar="STATE.json", help="the charge point a payload is placed on")
     validate.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
     validate.set_defaults(run=_run_validate)
+    station = _subparser(
+        commands, "station", "A charge point simulator talking OCPP to a central system.", _STATION_EPILOG
+    )
+    station.add_argument("url", metavar="URL", help="the central system's WebSocket URL, e.g. ws://127.0.0.1:9000")
+    station.add_argument("--id", required=True, help="the charge point's identity (the URL's last path segment)")
+    station.add_argument("--ocpp", choices=("1.6", "2.0.1"), default="1.6", help="OCPP version (default 1.6)")
+    station.add_argument(
+        "--connectors", type=int, help="connectors (EVSEs in 2.0.1); default: the --state file's, or 1"
+    )
+    station.add_argument("--interval", type=int, default=60, help="seconds between meter values (default 60)")
+    station.add_argument("--step-min", type=float, default=200.0, help="smallest proposed step in Wh (default 200)")
+    station.add_argument("--step-max", type=float, default=300.0, help="largest proposed step in Wh (default 300)")
+    station.add_argument("--seed", type=int, default=0, help="seed of the proposed steps (default 0)")
+    station.add_argument("--policy", metavar="POLICY.json", help="the local policy used where OCPP does not limit")
+    station.add_argument("--speed", type=float, default=1.0, help="simulated seconds per second (default 1)")
+    station.add_argument("--start", help="the simulated time at start, ISO 8601 with offset (default: now)")
+    station.add_argument("--duration", type=int, help="stop after this many simulated seconds (default: run on)")
+    station.add_argument("--state", metavar="FILE", help="keep the station in FILE, and resume from it at start")
+    station.add_argument(
+        "--reconnect-max", type=float, default=30.0, help="longest wait between two connection attempts, s (default 30)"
+    )
+    station.set_defaults(run=_run_station)
     return parser
 
 
