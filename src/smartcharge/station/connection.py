@@ -34,7 +34,8 @@ from ocpp.v201 import call_result as call_result201
 from smartcharge.engine.store import ChargePointState
 from smartcharge.errors import OcppCallError
 from smartcharge.station.adapter import SmartChargingV16, SmartChargingV201, handles, handles_after, ocpp_error
-from smartcharge.station.simulator import QueuedMessage, Station
+from smartcharge.station.records import QueuedMessage
+from smartcharge.station.simulator import Station
 
 __all__ = ["run_station"]
 
@@ -42,6 +43,9 @@ LOGGER = logging.getLogger(__name__)
 
 #: What ends a connection (or an attempt to open one); the station then waits and connects again.
 _CONNECTION_ERRORS = (OSError, asyncio.TimeoutError, websockets.InvalidHandshake, websockets.ConnectionClosed)
+
+#: How long (wall seconds) the sender may still take an answer that arrived just before its connection closed.
+_ANSWER_GRACE_S = 0.2
 
 
 class _StationHandlers:
@@ -51,7 +55,6 @@ class _StationHandlers:
     def __init__(self, station: Station, connection: Any) -> None:
         self.station = station
         cast(Any, super()).__init__(  # the mixin's, then the `ocpp` ChargePoint's
-
             station.settings.charge_point_id,
             connection,
             state=station.state,
@@ -192,8 +195,13 @@ async def _serve(station: Station, connection: Any) -> None:
             await receiving  # the connection ended during the boot: its error says why
         interval = booting.result()
         station.connected()
-        tasks += [asyncio.create_task(_deliver(cp, station)), asyncio.create_task(_heartbeat(cp, station, interval))]
+        delivering = asyncio.create_task(_deliver(cp, station))
+        tasks += [delivering, asyncio.create_task(_heartbeat(cp, station, interval))]
         done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        if receiving in done and delivering not in done:
+            # An answer received just before the connection closed is still to be taken by the sender: let it,
+            # or its message would be sent again after reconnecting.
+            await asyncio.wait({delivering}, timeout=_ANSWER_GRACE_S)
         for task in done:
             task.result()
     finally:

@@ -36,10 +36,10 @@ from smartcharge.engine.store import ChargePointState, end_transaction, renumber
 from smartcharge.errors import InvalidArgumentError, TransactionError
 from smartcharge.station import station_document
 from smartcharge.station._dialects import DIALECTS, Dialect, SessionFacts, new_transaction_id
-from smartcharge.station._records import QueuedMessage, Session
 from smartcharge.station.clock import SimulatedClock
+from smartcharge.station.records import QueuedMessage, Session
 
-__all__ = ["QueuedMessage", "Session", "Station", "StationSettings"]
+__all__ = ["Station", "StationSettings"]
 
 Payload = dict[str, Any]
 

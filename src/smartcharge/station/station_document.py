@@ -29,14 +29,16 @@ from smartcharge.documents.persistence import PersistenceError, write_atomically
 from smartcharge.documents.state_document import StateDocumentError, state_from_json, state_to_json
 from smartcharge.engine.instants import format_instant, parse_instant
 from smartcharge.errors import SmartChargingError
-from smartcharge.station._records import QueuedMessage, Session
+from smartcharge.station.records import QueuedMessage, Session
 
 if TYPE_CHECKING:
     from smartcharge.station.simulator import Station
 
 __all__ = ["FORMAT", "VERSION", "load_into", "save"]
 
+#: The document's ``"format"``.
 FORMAT = "smartcharge-station"
+#: The version this module writes and reads.
 VERSION = 1
 
 
