@@ -1,4 +1,4 @@
-"""Coverage-guided fuzzing of `replay_script`, the three OCPP 1.6 handlers and the five OCPP 2.0.1 handlers with
+"""Coverage-guided fuzzing of `replay_script`, the four OCPP 1.6 handlers and the six OCPP 2.0.1 handlers with
 atheris (see README.md).
 
     python fuzz/fuzz_replay.py fuzz/corpus -max_total_time=600 -timeout=20 -rss_limit_mb=4096

@@ -1,11 +1,12 @@
 """What the fuzzers check, without the fuzzer: `exercise(data)` runs one input and raises on a finding.
 
 An input is UTF-8 JSON text (anything else is skipped). A JSON *array* ``[action, payload]`` (or
-``[action, payload, at]``) is sent to that OCPP 1.6 handler against `RICH_STATE`, a charge point with profiles of
-every purpose and an active transaction; an array ``["2.0.1", [action, payload], [action, payload, at], ...]``
-sends its calls one after the other to the OCPP 2.0.1 handlers, starting from `RICH_STATE_201` (a station with
-EVSEs of 3 and 1 phases and DC, transactions with string ids, profiles of every purpose, external constraints),
-each on the state the one before returned; any other JSON value is a replay script for `replay_script`.
+``[action, payload, at]``) is sent to that OCPP 1.6 handler (`HANDLERS`) against `RICH_STATE`, a charge point
+with profiles of every purpose and an active transaction; an array
+``["2.0.1", [action, payload], [action, payload, at], ...]`` sends its calls one after the other to the OCPP 2.0.1
+handlers (`HANDLERS_201`), starting from `RICH_STATE_201` (a station with EVSEs of 3 and 1 phases and DC,
+transactions with string ids, profiles of every purpose, external constraints), each on the state the one before
+returned; any other JSON value is a replay script for `replay_script`.
 
 The properties of OCPP 1.6 (issue "Robustness"):
 
@@ -13,6 +14,9 @@ The properties of OCPP 1.6 (issue "Robustness"):
   FormatViolation or PropertyConstraintViolation code;
 - every handler response validates against the official OCPP 1.6 response schema;
 - on ``Rejected`` or ``Unknown`` (and for every GetCompositeSchedule) the handler returns the very state it got;
+- RemoteStopTransaction is ``Rejected`` exactly when its transactionId is not active, and after ``Accepted`` the
+  state is the one it got without that transaction and the TxProfiles bound to it, nothing else changed (R18,
+  `assert_stopped`);
 - after ``Accepted`` the new state, and the final state of a replay, round-trip through `serialize`'s JSON;
 - every replay answer is JSON text (no NaN, no infinity).
 
@@ -23,11 +27,15 @@ The properties of OCPP 2.0.1 (`check_handler_201`; SPEC-201 S18, R16):
 
 - a handler raises nothing but `OcppCallError` with an S18 code (FormatViolation, TypeConstraintViolation,
   OccurrenceConstraintViolation, PropertyConstraintViolation), or NotSupported while smart charging is not
-  available, and the CALLERROR can be sent as JSON;
+  available (a smart-charging CALL: not RequestStartTransaction or RequestStopTransaction), and the CALLERROR can
+  be sent as JSON;
 - every response validates against the official OCPP 2.0.1 response schema, every message the station is to send
   (ReportChargingProfiles) against the official request schema of its action;
 - no call changes the state it was given; on ``Rejected``, ``Unknown``, ``NoProfiles`` or a CALLERROR (and for
   every GetCompositeSchedule and GetChargingProfiles) the handler returns that very state;
+- RequestStopTransaction is ``Rejected`` exactly when no running transaction has its transactionId, ignoring case
+  (S5, F03.FR.08), and after ``Accepted`` the state is the one it got without that transaction and the TxProfiles
+  naming it (F03.FR.07, S17);
 - after ``Accepted`` the new state is consistent (`assert_consistent_201`) and answers a valid
   GetCompositeSchedule on every EVSE.
 
@@ -53,9 +61,9 @@ from smartcharge.documents import replay
 from smartcharge.documents.state_document import state_from_json, state_to_json
 from smartcharge.engine.instants import parse_instant
 from smartcharge.engine.model import ChargePointConfig, ChargingProfile, OutletConfig, PurposeRole
-from smartcharge.engine.store import ChargePointState, start_transaction
+from smartcharge.engine.store import ChargePointState, Transaction, start_transaction
 from smartcharge.errors import InvalidArgumentError, OcppCallError, ScriptError
-from smartcharge.ocpp16 import codec
+from smartcharge.ocpp16 import codec, handle_remote_stop_transaction
 from smartcharge.ocpp201 import (
     EXTERNAL_SOURCES,
     OutgoingMessage,
@@ -63,6 +71,7 @@ from smartcharge.ocpp201 import (
     handle_get_charging_profiles,
     handle_get_composite_schedule,
     handle_request_start_transaction,
+    handle_request_stop_transaction,
     handle_set_charging_profile,
     set_external_constraints,
     transaction_by_id,
@@ -71,11 +80,13 @@ from smartcharge.ocpp201 import codec as codec201
 
 __all__ = [
     "ACTIONS_201",
+    "HANDLERS",
     "NOW",
     "RICH_STATE",
     "RICH_STATE_201",
     "VERSION_201",
     "assert_consistent_201",
+    "assert_stopped",
     "check_handler",
     "check_handler_201",
     "exercise",
@@ -169,6 +180,60 @@ def assert_round_trips(state: ChargePointState) -> None:
         raise Finding(f"state does not round-trip through JSON: {text[:500]}")
 
 
+def _remote_stop(state: ChargePointState, payload: Any, now: datetime) -> tuple[ChargePointState, dict[str, Any]]:
+    return handle_remote_stop_transaction(state, payload)
+
+
+#: Every OCPP 1.6 handler as ``(state, payload, now) -> (new_state, response)``: the CALLs a replay script may hold,
+#: and RemoteStopTransaction (which takes no instant).
+HANDLERS: dict[str, Handler] = {**replay.CALLS, "RemoteStopTransaction": _remote_stop}
+
+
+def _running_ignoring_case(state: ChargePointState, transaction_id: Any) -> Transaction | None:
+    """The running transaction whose id is `transaction_id` but for case (S5), written here apart from the library's
+    `transaction_by_id` so that the check does not take the handler's word for it."""
+    named = str(transaction_id).casefold()
+    return next((t for t in state.transactions if str(t.transaction_id).casefold() == named), None)
+
+
+#: The calls that end the transaction their payload's transactionId names (1.6 and 2.0.1), and how they find it:
+#: 1.6 ids are integers compared as such, 2.0.1 ids strings compared ignoring case.
+STOPS: dict[str, Callable[[ChargePointState, Any], Transaction | None]] = {
+    "RemoteStopTransaction": lambda state, transaction_id: state.find_transaction(transaction_id),
+    "RequestStopTransaction": _running_ignoring_case,
+}
+
+
+def assert_stopped(
+    action: str, state: ChargePointState, payload: Any, new_state: ChargePointState, response: dict[str, Any]
+) -> None:
+    """Raises `Finding` unless the stop `action` answered `response` and `new_state` as its contract says: ``Rejected``
+    exactly when no running transaction has the payload's transactionId (as `STOPS` finds it), and after
+    ``Accepted`` `state` without that transaction and the TxProfiles naming it (2.0.1: in any case, S5), which were
+    all on its outlet, and nothing else changed (R18, S17)."""
+    ended = STOPS[action](state, payload["transactionId"])
+    if response["status"] != "Accepted":
+        if ended is not None:
+            raise Finding(f"{action} answered {response['status']} for the running transaction {ended}")
+        return
+    if ended is None:
+        raise Finding(f"{action} accepted {payload['transactionId']!r}, which is not running")
+    named = str(ended.transaction_id).casefold()
+
+    def bound(ip: Any) -> bool:
+        tx = ip.profile.charging_profile_purpose.role is PurposeRole.TRANSACTION
+        return tx and str(ip.profile.transaction_id).casefold() == named
+
+    if any(ip.outlet_id != ended.outlet_id for ip in state.profiles if bound(ip)):
+        raise Finding(f"a TxProfile for {ended} was not on its outlet")
+    if (
+        new_state.config != state.config
+        or new_state.transactions != tuple(t for t in state.transactions if t is not ended)
+        or new_state.profiles != tuple(ip for ip in state.profiles if not bound(ip))
+    ):
+        raise Finding(f"{action} accepted for {ended} but did not end exactly it and its TxProfiles")
+
+
 def check_handler(action: str, handler: Handler, state: ChargePointState, payload: Any, now: datetime) -> Any:
     """`handler(state, payload, now)` with every property checked; returns what the handler returned (or raises
     the `OcppCallError` it raised)."""
@@ -179,6 +244,8 @@ def check_handler(action: str, handler: Handler, state: ChargePointState, payloa
             raise Finding(f"{action}: unexpected CALLERROR {error.code!r}") from error
         raise
     assert_valid_response(action, response)
+    if action in STOPS:
+        assert_stopped(action, state, payload, new_state, response)
     if response["status"] in ("Rejected", "Unknown") or action == "GetCompositeSchedule":
         if new_state is not state:
             raise Finding(f"{action} answered {response['status']} but changed the state")
@@ -217,7 +284,7 @@ def _run_script(document: Any) -> None:
 
 def _run_handler(document: list[Any]) -> None:
     action, payload, *rest = document
-    if not isinstance(action, str) or action not in replay.CALLS or len(rest) > 1:
+    if not isinstance(action, str) or action not in HANDLERS or len(rest) > 1:
         return
     now = NOW
     if rest:
@@ -226,7 +293,7 @@ def _run_handler(document: list[Any]) -> None:
         except InvalidArgumentError:
             return
     with suppress(OcppCallError):
-        check_handler(action, replay.CALLS[action], RICH_STATE, payload, now)
+        check_handler(action, HANDLERS[action], RICH_STATE, payload, now)
 
 
 # --- OCPP 2.0.1 ----------------------------------------------------------------------------------------------------
@@ -243,6 +310,9 @@ CALL_ERROR_CODES_201 = (
 REFUSED_201 = ("Rejected", "Unknown", "NoProfiles")
 #: The calls that never change the state.
 READ_ONLY_201 = ("GetCompositeSchedule", "GetChargingProfiles")
+#: The calls that are no smart-charging CALL (block F, remote transaction control): K01.FR.29's NotSupported does
+#: not apply to them.
+REMOTE_CONTROL_201 = ("RequestStartTransaction", "RequestStopTransaction")
 
 Handler201 = Callable[
     [ChargePointState, Any, datetime], tuple[ChargePointState, dict[str, Any], tuple[OutgoingMessage, ...]]
@@ -271,6 +341,10 @@ def _start_201(state: ChargePointState, payload: Any, now: datetime) -> Any:
     return (*handle_request_start_transaction(state, payload, now, new_transaction_id(state)), ())
 
 
+def _stop_201(state: ChargePointState, payload: Any, now: datetime) -> Any:
+    return (*handle_request_stop_transaction(state, payload), ())
+
+
 #: Every OCPP 2.0.1 handler as ``(state, payload, now) -> (new_state, response, messages)``.
 HANDLERS_201: dict[str, Handler201] = {
     "SetChargingProfile": _no_messages(handle_set_charging_profile),
@@ -278,6 +352,7 @@ HANDLERS_201: dict[str, Handler201] = {
     "ClearChargingProfile": _no_messages(handle_clear_charging_profile),
     "GetChargingProfiles": handle_get_charging_profiles,
     "RequestStartTransaction": _start_201,
+    "RequestStopTransaction": _stop_201,
 }
 ACTIONS_201 = tuple(sorted(HANDLERS_201))
 
@@ -452,7 +527,7 @@ def check_handler_201(
         new_state, response, messages = HANDLERS_201[action](state, payload, now)
     except OcppCallError as error:
         allowed = CALL_ERROR_CODES_201
-        if not state.config.smart_charging_available and action != "RequestStartTransaction":
+        if not state.config.smart_charging_available and action not in REMOTE_CONTROL_201:
             allowed = (codec201.NOT_SUPPORTED,)
         if error.code not in allowed or not isinstance(error.description, str):
             raise Finding(f"{action}: unexpected CALLERROR {error.code!r}: {error.description!r}") from error
@@ -463,6 +538,8 @@ def check_handler_201(
     for message in messages:
         assert_valid_request_201(message.action, message.payload)
     _unchanged(action, state, before)
+    if action in STOPS:
+        assert_stopped(action, state, payload, new_state, response)
     if response["status"] in REFUSED_201 or action in READ_ONLY_201:
         if new_state is not state:
             raise Finding(f"{action} answered {response['status']} but returned another state")

@@ -1,13 +1,16 @@
-"""Message-layer fuzzing of the three OCPP 1.6 handlers (issue "Robustness"): whatever a central system sends,
+"""Message-layer fuzzing of the four OCPP 1.6 handlers (SetChargingProfile, GetCompositeSchedule,
+ClearChargingProfile, RemoteStopTransaction; issue "Robustness"): whatever a central system sends,
 
 - a handler raises nothing but `OcppCallError` (FormatViolation or PropertyConstraintViolation);
 - every response validates against the official OCPP 1.6 response schema;
 - on ``Rejected`` or ``Unknown`` (and for every GetCompositeSchedule) the state returned is the very state given,
   and that state did not change (R16);
+- RemoteStopTransaction is ``Rejected`` exactly when no transaction with its id is active, and after ``Accepted``
+  that transaction and its TxProfiles are gone and nothing else changed (R18);
 - after ``Accepted`` the new state round-trips through `serialize`'s JSON (R17).
 
-And of the five OCPP 2.0.1 handlers (SetChargingProfile, GetCompositeSchedule, ClearChargingProfile,
-GetChargingProfiles, RequestStartTransaction; SPEC-201): whatever a CSMS sends,
+And of the six OCPP 2.0.1 handlers (SetChargingProfile, GetCompositeSchedule, ClearChargingProfile,
+GetChargingProfiles, RequestStartTransaction, RequestStopTransaction; SPEC-201): whatever a CSMS sends,
 
 - a handler raises nothing but `OcppCallError` with an S18 code (FormatViolation, TypeConstraintViolation,
   OccurrenceConstraintViolation, PropertyConstraintViolation; NotSupported while smart charging is not available);
@@ -15,6 +18,9 @@ GetChargingProfiles, RequestStartTransaction; SPEC-201): whatever a CSMS sends,
   its request schema;
 - on ``Rejected``, ``Unknown``, ``NoProfiles`` or a CALLERROR (and for every GetCompositeSchedule) the state
   returned is the very state given, and no call changes the state it was given;
+- RequestStopTransaction is ``Rejected`` exactly when no running transaction has its id, ignoring case (S5,
+  F03.FR.08), and after ``Accepted`` that transaction and its TxProfiles are gone and nothing else changed
+  (F03.FR.07, S17);
 - after ``Accepted`` the state is consistent: a TxProfile only on an EVSE with its transaction, every profile
   where its purpose may be, within the configured limits, with its source and the document it arrived in, no two
   profiles S8 forbids side by side; and every EVSE answers a valid GetCompositeSchedule.
@@ -53,17 +59,14 @@ from schema import assert_valid_request_201
 
 from smartcharge import ChargePointState, OcppCallError
 from smartcharge.documents.state_document import dumps, state_from_json
-from smartcharge.ocpp16 import (
-    handle_clear_charging_profile,
-    handle_get_composite_schedule,
-    handle_set_charging_profile,
-)
+from smartcharge.ocpp16 import handle_get_composite_schedule, handle_set_charging_profile
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "fuzz"))
 
 from harness import (  # noqa: E402
     ACTIONS_201,
+    HANDLERS,
     NOW,
     RICH_STATE,
     RICH_STATE_201,
@@ -74,12 +77,7 @@ from harness import (  # noqa: E402
 
 REGRESSIONS = ROOT / "tests" / "fuzz_regressions"
 
-Handler = Callable[[ChargePointState, Any, datetime], tuple[ChargePointState, dict[str, Any]]]
-HANDLERS: dict[str, Handler] = {
-    "SetChargingProfile": handle_set_charging_profile,
-    "GetCompositeSchedule": handle_get_composite_schedule,
-    "ClearChargingProfile": handle_clear_charging_profile,
-}
+#: The OCPP 1.6 actions; `HANDLERS` (the harness's) calls each as ``(state, payload, now)``.
 ACTIONS = sorted(HANDLERS)
 
 #: RICH_STATE with room for 10,000-period profiles and many installs, so extreme requests get *accepted* too.
@@ -222,10 +220,16 @@ def plausible_clear() -> st.SearchStrategy[dict[str, Any]]:
     )
 
 
+def plausible_remote_stop() -> st.SearchStrategy[dict[str, Any]]:
+    """RICH_STATE's transaction 77 more often than not, else one that is not active."""
+    return st.fixed_dictionaries({"transactionId": st.sampled_from([77, 77, 77, 78, 0, -1, 2**31 - 1])})
+
+
 PLAUSIBLE: dict[str, Callable[[], st.SearchStrategy[dict[str, Any]]]] = {
     "SetChargingProfile": plausible_set,
     "GetCompositeSchedule": plausible_get,
     "ClearChargingProfile": plausible_clear,
+    "RemoteStopTransaction": plausible_remote_stop,
 }
 
 
@@ -496,6 +500,19 @@ def test_r4_non_finite_or_negative_limits_are_rejected(value: Any) -> None:
     assert new_state is RICH_STATE
 
 
+@pytest.mark.parametrize("transaction_id", [77, *ODD_IDS, 10**400])
+def test_r18_remote_stop_ends_the_active_transaction_and_refuses_any_other_id(transaction_id: int) -> None:
+    """Through the harness's checks (`assert_stopped`): RICH_STATE's transaction 77 ends with its TxProfile, every
+    other integer, however odd, is Rejected with the very state given."""
+    new_state, status = _status("RemoteStopTransaction", RICH_STATE, {"transactionId": transaction_id})
+    if transaction_id == 77:
+        assert (status, new_state.transactions) == ("Accepted", ())
+        assert sorted(ip.profile.charging_profile_id for ip in new_state.profiles) == [1, 2, 3]
+    else:
+        assert (status, new_state) == ("Rejected", RICH_STATE)
+        assert new_state is RICH_STATE
+
+
 @pytest.mark.parametrize("outlet_id", ODD_IDS)
 def test_r6_odd_connector_ids_are_property_constraint_violations(outlet_id: int) -> None:
     with pytest.raises(OcppCallError) as info:
@@ -690,12 +707,21 @@ def plausible_start_201(draw: st.DrawFn) -> dict[str, Any]:
     return body
 
 
+def plausible_stop_201() -> st.SearchStrategy[dict[str, Any]]:
+    """RICH_STATE_201's transactions, in their case or another, and ids no transaction has."""
+    return st.fixed_dictionaries(
+        {"transactionId": st.sampled_from(TRANSACTION_IDS_201)},
+        optional={"customData": st.fixed_dictionaries({"vendorId": st.just("com.example")})},
+    )
+
+
 PLAUSIBLE_201: dict[str, Callable[[], st.SearchStrategy[dict[str, Any]]]] = {
     "SetChargingProfile": plausible_set_201,
     "GetCompositeSchedule": plausible_get_201,
     "ClearChargingProfile": plausible_clear_201,
     "GetChargingProfiles": plausible_get_profiles_201,
     "RequestStartTransaction": plausible_start_201,
+    "RequestStopTransaction": plausible_stop_201,
 }
 
 
@@ -872,7 +898,9 @@ def test_201_huge_and_negative_profile_ids_install_and_clear(profile_id: int) ->
     assert cleared == RICH_STATE_201
 
 
-def test_201_every_call_is_not_supported_without_smart_charging_but_a_start() -> None:
+def test_201_every_call_is_not_supported_without_smart_charging_but_a_start_or_a_stop() -> None:
+    """K01.FR.29 makes every smart-charging CALL NotSupported; RequestStartTransaction and RequestStopTransaction
+    (block F) are answered as ever."""
     start = {"evseId": 2, "remoteStartId": 1, "idToken": {"idToken": "04A2B3C4", "type": "ISO14443"}}
     requests = {
         "SetChargingProfile": _set_201(),
@@ -883,6 +911,7 @@ def test_201_every_call_is_not_supported_without_smart_charging_but_a_start() ->
             **start,
             "chargingProfile": {**_set_201()["chargingProfile"], "chargingProfilePurpose": "TxProfile"},
         },
+        "RequestStopTransaction": {"transactionId": "tx-77A"},
     }
     for action in ACTIONS_201:
         payload = requests[action]
@@ -890,8 +919,28 @@ def test_201_every_call_is_not_supported_without_smart_charging_but_a_start() ->
             state = answer_201(action, UNAVAILABLE_STATE_201, payload)
             assert len(state.transactions) == 3  # started; its profile ignored (K05.FR.04)
             assert state.profiles == UNAVAILABLE_STATE_201.profiles
+        elif action == "RequestStopTransaction":
+            state = answer_201(action, UNAVAILABLE_STATE_201, payload)
+            assert [t.transaction_id for t in state.transactions] == ["dc-session-9"]  # and TxProfile 4 is gone
+            assert 4 not in {ip.profile.charging_profile_id for ip in state.profiles}
         else:
             assert _call_error_201(action, UNAVAILABLE_STATE_201, payload) == "NotSupported"
+
+
+@pytest.mark.parametrize("transaction_id", TRANSACTION_IDS_201)
+def test_201_request_stop_ends_a_running_transaction_named_in_any_case_and_refuses_others(transaction_id: str) -> None:
+    """Through the harness's checks (`assert_stopped`, S5, S17): RICH_STATE_201's "TX-77a" and "dc-session-9", in
+    any case, end with their TxProfile; every other id is Rejected with the very state given."""
+    new_state, response, _ = check_handler_201(
+        "RequestStopTransaction", RICH_STATE_201, {"transactionId": transaction_id}, NOW
+    )
+    if transaction_id.casefold() in ("tx-77a", "dc-session-9"):
+        assert response == {"status": "Accepted"}
+        assert len(new_state.transactions) == 1
+        assert len(new_state.profiles) == len(RICH_STATE_201.profiles) - 1
+    else:
+        assert response == {"status": "Rejected"}
+        assert new_state is RICH_STATE_201
 
 
 # --- inputs the coverage-guided fuzzer found --------------------------------------------------------------------

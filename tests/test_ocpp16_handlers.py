@@ -1,5 +1,6 @@
-"""The OCPP 1.6 handlers: SetChargingProfile (R6, R14, R16), GetCompositeSchedule (R29-R31) and
-ClearChargingProfile (R32). Every response a test produces is checked against the official OCPP 1.6 schema."""
+"""The OCPP 1.6 handlers: SetChargingProfile (R6, R14, R16), GetCompositeSchedule (R29-R31),
+ClearChargingProfile (R32), RemoteStartTransaction (D12) and RemoteStopTransaction (§5.12, R18). Every response a
+test produces is checked against the official OCPP 1.6 schema."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 
 import pytest
 from builders import T0, at, installed, profile
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from schema import assert_valid_response
 
@@ -21,6 +22,8 @@ from smartcharge import (
     ChargingProfile,
     ChargingRateUnit,
     OcppCallError,
+    PurposeRole,
+    Transaction,
     composite_schedule,
     limit_at,
     start_transaction,
@@ -32,14 +35,18 @@ from smartcharge.ocpp16 import (
     handle_clear_charging_profile,
     handle_get_composite_schedule,
     handle_remote_start_transaction,
+    handle_remote_stop_transaction,
     handle_set_charging_profile,
     profile_to_ocpp,
 )
 from smartcharge.ocpp16.handlers import (
     CLEAR_CHARGING_PROFILE_FIELDS,
     GET_COMPOSITE_SCHEDULE_FIELDS,
+    REMOTE_START_TRANSACTION_FIELDS,
+    REMOTE_STOP_TRANSACTION_FIELDS,
     SET_CHARGING_PROFILE_FIELDS,
 )
+from smartcharge.strategies import charge_point_states
 
 Handler = Callable[[ChargePointState, Any, datetime], tuple[ChargePointState, dict[str, Any]]]
 
@@ -333,6 +340,8 @@ def test_r31_connector_zero_is_answered_for_the_whole_charge_point() -> None:
         ("SetChargingProfile", SET_CHARGING_PROFILE_FIELDS),
         ("GetCompositeSchedule", GET_COMPOSITE_SCHEDULE_FIELDS),
         ("ClearChargingProfile", CLEAR_CHARGING_PROFILE_FIELDS),
+        ("RemoteStartTransaction", REMOTE_START_TRANSACTION_FIELDS),
+        ("RemoteStopTransaction", REMOTE_STOP_TRANSACTION_FIELDS),
     ],
 )
 def test_r14_each_request_table_has_the_official_schemas_fields_and_required_ones(action: str, fields: Fields) -> None:
@@ -625,3 +634,139 @@ def test_d12_a_malformed_remote_start_is_a_callerror(payload: dict[str, Any], co
     with pytest.raises(OcppCallError) as info:
         handle_remote_start_transaction(ChargePointState(ChargePointConfig(outlet_count=2)), payload, T0, 7)
     assert info.value.code == code
+
+
+# --- RemoteStopTransaction (§5.12, §6.35, R18) --------------------------------------------------------------------
+
+#: The CALLERROR codes an OCPP 1.6 handler answers a malformed payload with (R14).
+R14_CODES = ("FormatViolation", "PropertyConstraintViolation")
+
+
+def remote_stop(state: ChargePointState, payload: Any) -> tuple[ChargePointState, dict[str, Any]]:
+    """RemoteStopTransaction.req: the new state and the response, checked against the official schema; a
+    ``Rejected`` answer returns the very state given (R16)."""
+    new, response = handle_remote_stop_transaction(state, payload)
+    assert_valid_response("RemoteStopTransaction", response)
+    if response["status"] == "Rejected":
+        assert new is state
+    return new, response
+
+
+def assert_ended_exactly(state: ChargePointState, new: ChargePointState, ended: Transaction) -> None:
+    """`new` is `state` without the transaction `ended` and the TxProfiles bound to it (R18), which were all on its
+    connector; the configuration, every other transaction and every other profile are as they were."""
+
+    def bound(ip: Any) -> bool:
+        tx = ip.profile.charging_profile_purpose.role is PurposeRole.TRANSACTION
+        return tx and ip.profile.transaction_id == ended.transaction_id
+
+    assert new.config == state.config
+    assert new.transactions == tuple(t for t in state.transactions if t is not ended)
+    assert all(ip.outlet_id == ended.outlet_id for ip in state.profiles if bound(ip))
+    assert new.profiles == tuple(ip for ip in state.profiles if not bound(ip))
+
+
+def two_sessions() -> ChargePointState:
+    """Transactions 7 on connector 1 and 8 on connector 2, each with a TxProfile; TxDefaultProfiles on 0 and 1, a
+    ChargePointMaxProfile on 0."""
+    tx = ChargingProfilePurpose.TX_PROFILE
+    state = installed(
+        None,
+        (0, profile(1, stack=1, periods=((0, 20.0),))),
+        (1, profile(2, stack=2, periods=((0, 12.0),))),
+        (0, profile(3, purpose=ChargingProfilePurpose.CHARGE_POINT_MAX_PROFILE, periods=((0, 30.0),))),
+    )
+    state = start_transaction(start_transaction(state, 1, 7, at(-600)), 2, 8, at(-300))
+    return installed(
+        state,
+        (1, profile(4, purpose=tx, kind="Relative", start=None, periods=((0, 6.0),))),
+        (2, profile(5, purpose=tx, kind="Relative", start=None, periods=((0, 8.0),), transaction_id=8)),
+    )
+
+
+def test_r18_remote_stop_ends_that_transaction_and_only_its_tx_profiles() -> None:
+    state = two_sessions()
+    assert limit_at(state, 1, T0, "A").value == 6.0
+    new, response = remote_stop(state, {"transactionId": 7})
+    assert response == {"status": "Accepted"}
+    assert [t.transaction_id for t in new.transactions] == [8]
+    assert ids(new) == [1, 2, 3, 5]  # TxDefault on 0 and 1, ChargePointMax, the other transaction's TxProfile
+    assert_ended_exactly(state, new, state.transactions[0])
+    assert limit_at(new, 1, T0, "A").value == 12.0  # the connector's TxDefaultProfile governs again (R25)
+    assert limit_at(new, 2, T0, "A").value == 8.0
+
+
+@pytest.mark.parametrize("transaction_id", [9, 0, -1, 78, 2**31, 10**400], ids=repr)
+def test_r16_remote_stop_of_a_transaction_not_active_is_rejected_with_the_very_same_state(transaction_id: int) -> None:
+    state = two_sessions()
+    new, response = remote_stop(state, {"transactionId": transaction_id})
+    assert response == {"status": "Rejected"}
+    assert new is state
+
+
+def test_r16_a_second_remote_stop_of_the_same_transaction_is_rejected() -> None:
+    stopped, _ = remote_stop(two_sessions(), {"transactionId": 8})
+    again, response = remote_stop(stopped, {"transactionId": 8})
+    assert (response, again) == ({"status": "Rejected"}, stopped)
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {},  # transactionId missing
+        {"transactionId": "7"},
+        {"transactionId": 7.0},
+        {"transactionId": True},
+        {"transactionId": None},
+        {"transactionId": [7]},
+        {"transactionId": 7, "connectorId": 1},  # a field the schema does not know, as for every 1.6 handler
+        {"TransactionId": 7},
+        [],
+        [{"transactionId": 7}],
+        None,
+        7,
+        "RemoteStopTransaction",
+    ],
+    ids=repr,
+)
+def test_r14_a_malformed_remote_stop_is_a_format_violation_and_stops_nothing(payload: Any) -> None:
+    state = two_sessions()
+    with pytest.raises(OcppCallError) as info:
+        handle_remote_stop_transaction(state, payload)
+    assert info.value.code == "FormatViolation"
+    assert len(state.transactions) == 2
+
+
+@st.composite
+def states_and_remote_stops(draw: st.DrawFn) -> tuple[ChargePointState, Any]:
+    """A reachable charge point state (`charge_point_states`) and a payload for it: mostly ``{transactionId}`` naming
+    an active transaction or another integer, else any JSON value or such a payload mutated."""
+    state = draw(charge_point_states())
+    running = [t.transaction_id for t in state.transactions]
+    others = st.integers() | st.sampled_from([0, -1, 1, 2**31 - 1, 2**31, -(2**63), 10**30])
+    named = st.sampled_from(running) | others if running else others
+    plausible = st.fixed_dictionaries({"transactionId": named})
+    payload = draw(st.one_of(plausible, plausible, plausible.flatmap(mutated), json_values))
+    return state, payload
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(states_and_remote_stops())
+def test_r14_r16_r18_any_remote_stop_is_a_callerror_a_rejection_that_keeps_the_state_or_ends_one_transaction(
+    state_and_payload: tuple[ChargePointState, Any],
+) -> None:
+    state, payload = state_and_payload
+    try:
+        new, response = remote_stop(state, payload)
+    except OcppCallError as error:
+        assert error.code in R14_CODES
+        event("CALLERROR")
+        return
+    event(response["status"])
+    ended = state.find_transaction(payload["transactionId"])
+    if response["status"] == "Rejected":
+        assert ended is None
+        return
+    assert ended is not None
+    assert len(new.transactions) == len(state.transactions) - 1
+    assert_ended_exactly(state, new, ended)

@@ -1,7 +1,7 @@
 """The OCPP 2.0.1 handlers and external constraints, one test per rule and decision of SPEC-201 (S1-S17, E1-E9;
-S18 is in test_ocpp201_codec.py). Every response a test produces is checked against the official 2.0.1 response
-schema, every message the station sends against its request schema, and a refused CALL must return the very same
-state object (R16)."""
+S18 is in test_ocpp201_codec.py), and RequestStopTransaction (F03.FR.07/08). Every response a test produces is
+checked against the official 2.0.1 response schema, every message the station sends against its request schema, and
+a refused CALL must return the very same state object (R16)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from schema import assert_valid_request_201, assert_valid_response_201
-from test_ocpp201_codec import JSON, mutated
+from test_ocpp201_codec import JSON, _jsonschema_valid, mutated
 
 from smartcharge import (
     ChargePointConfig,
@@ -22,6 +22,8 @@ from smartcharge import (
     OcppCallError,
     OutletConfig,
     ProfileValidationError,
+    PurposeRole,
+    Transaction,
 )
 from smartcharge.engine.store import end_transaction, start_transaction
 from smartcharge.ocpp201 import (
@@ -32,11 +34,13 @@ from smartcharge.ocpp201 import (
     handle_get_charging_profiles,
     handle_get_composite_schedule,
     handle_request_start_transaction,
+    handle_request_stop_transaction,
     handle_set_charging_profile,
     release_external_constraints,
     set_external_constraints,
     transaction_by_id,
 )
+from smartcharge.strategies import charge_point_states_201, transaction_ids_201
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=timezone.utc)
 START = "2026-03-02T10:00:00Z"
@@ -479,6 +483,180 @@ def test_s17_the_transaction_id_is_the_callers() -> None:
     for tx in ("", "x" * 37, "tx-a", 5):
         with pytest.raises(InvalidArgumentError):
             handle_request_start_transaction(state, {"remoteStartId": 1, "idToken": TOKEN}, NOW, tx)  # type: ignore[arg-type]
+
+
+# --- RequestStopTransaction (F03, S5, S17) ----------------------------------------------------------------------------
+
+#: The CALLERROR codes of S18: the only ones RequestStopTransaction answers with (it is no smart-charging CALL, so
+#: not even NotSupported, K01.FR.29).
+S18_CODES = (
+    "FormatViolation",
+    "TypeConstraintViolation",
+    "OccurrenceConstraintViolation",
+    "PropertyConstraintViolation",
+)
+
+
+def stop(state: ChargePointState, payload: Any) -> Any:
+    new, response = handle_request_stop_transaction(state, payload)
+    return _answered("RequestStopTransaction", state, new, response)
+
+
+def assert_ended_exactly(state: ChargePointState, new: ChargePointState, ended: Transaction) -> None:
+    """`new` is `state` without the transaction `ended` and the TxProfiles that name it in any case (S5, S17), all of
+    them on its EVSE; the configuration, every other transaction and every other profile (annotations included) are
+    as they were."""
+    wanted = str(ended.transaction_id).casefold()
+
+    def bound(ip: Any) -> bool:
+        tx = ip.profile.charging_profile_purpose.role is PurposeRole.TRANSACTION
+        return tx and str(ip.profile.transaction_id).casefold() == wanted
+
+    assert new.config == state.config
+    assert new.transactions == tuple(t for t in state.transactions if t is not ended)
+    assert all(ip.outlet_id == ended.outlet_id for ip in state.profiles if bound(ip))
+    assert new.profiles == tuple(ip for ip in state.profiles if not bound(ip))
+
+
+def two_sessions() -> ChargePointState:
+    """Transactions "Tx-One" on EVSE 1 and "tx-two" on EVSE 2, each with a TxProfile (the first naming its
+    transaction in another case); TxDefaultProfiles on evse 0 and EVSE 1, a ChargingStationMaxProfile, and an
+    external constraint on EVSE 1."""
+    state = start_transaction(start_transaction(station(), 1, "Tx-One", at(-600)), 2, "tx-two", at(-300))
+    state = installed(
+        state,
+        (0, prof(1, stack=1, periods=((0, 20),))),
+        (1, prof(2, stack=2, periods=((0, 12),))),
+        (0, prof(3, "ChargingStationMaxProfile", periods=((0, 30),))),
+        (1, prof(4, "TxProfile", kind="Relative", periods=((0, 6),), transactionId="TX-ONE")),
+        (2, prof(5, "TxProfile", kind="Relative", periods=((0, 8),), transactionId="tx-two")),
+    )
+    state, _ = external(state, 1, ext(-1, periods=((0, 25),)))
+    return state
+
+
+def test_s17_request_stop_ends_that_transaction_and_only_its_tx_profiles() -> None:
+    """F03.FR.07: Accepted; K02.FR.05: its TxProfile is deleted, nothing else is."""
+    state = two_sessions()
+    assert periods(state, 1) == [(0, 6.0, 3)]
+    new, response = stop(state, {"transactionId": "Tx-One"})
+    assert response == {"status": "Accepted"}
+    assert [t.transaction_id for t in new.transactions] == ["tx-two"]
+    assert sorted(ip.profile.charging_profile_id for ip in new.profiles) == [-1, 1, 2, 3, 5]
+    assert_ended_exactly(state, new, state.transactions[0])
+    assert periods(new, 1) == [(0, 12.0, 3)]  # EVSE 1's TxDefaultProfile governs again
+    assert periods(new, 2) == [(0, 8.0, 3)]
+    assert reported_ids(new, {"chargingProfile": {}}) == [
+        (0, "CSO", [1, 3]),
+        (1, "CSO", [2]),
+        (1, "EMS", [-1]),
+        (2, "CSO", [5]),
+    ]
+
+
+@pytest.mark.parametrize("named", ["tx-one", "TX-ONE", "tX-oNE"])
+def test_s05_request_stop_matches_the_transaction_id_ignoring_case(named: str) -> None:
+    state = two_sessions()
+    new, response = stop(state, {"transactionId": named})
+    assert response == {"status": "Accepted"}
+    assert [t.transaction_id for t in new.transactions] == ["tx-two"]
+
+
+@pytest.mark.parametrize("named", ["nobody", "", "Tx-One ", " Tx-One", "Tx-On", "Tx_One", "x" * 36])
+def test_r16_request_stop_of_a_transaction_not_running_is_rejected_with_the_very_same_state(named: str) -> None:
+    """F03.FR.08: Rejected; nothing ends."""
+    state = two_sessions()
+    new, response = stop(state, {"transactionId": named})
+    assert response == {"status": "Rejected"}
+    assert new is state
+
+
+def test_r16_a_second_request_stop_of_the_same_transaction_is_rejected() -> None:
+    stopped, _ = stop(two_sessions(), {"transactionId": "tx-two"})
+    again, response = stop(stopped, {"transactionId": "TX-TWO"})
+    assert (response, again) == ({"status": "Rejected"}, stopped)
+
+
+def test_s06_request_stop_is_answered_without_smart_charging() -> None:
+    """RequestStopTransaction is F03, no smart-charging CALL: K01.FR.29's NotSupported does not apply."""
+    state = start_transaction(station(smart_charging_available=False), 1, "tx-1", NOW)
+    new, response = stop(state, {"transactionId": "TX-1"})
+    assert (response, new.transactions) == ({"status": "Accepted"}, ())
+
+
+@pytest.mark.parametrize(
+    ("payload", "code"),
+    [
+        ({}, "OccurrenceConstraintViolation"),
+        ({"customData": {"vendorId": "v"}}, "OccurrenceConstraintViolation"),
+        ({"transactionId": "Tx-One", "customData": {}}, "OccurrenceConstraintViolation"),  # vendorId missing
+        ({"transactionId": 7}, "TypeConstraintViolation"),
+        ({"transactionId": None}, "TypeConstraintViolation"),
+        ({"transactionId": ["Tx-One"]}, "TypeConstraintViolation"),
+        ({"transactionId": "x" * 37}, "PropertyConstraintViolation"),  # identifierString[0..36]
+        ({"transactionId": "Tx-One", "customData": {"vendorId": "v" * 256}}, "PropertyConstraintViolation"),
+        ({"transactionId": "Tx-One", "evseId": 1}, "FormatViolation"),  # a property the schema does not know
+        ([], "FormatViolation"),
+        (None, "FormatViolation"),
+        ("Tx-One", "FormatViolation"),
+    ],
+    ids=repr,
+)
+def test_s18_a_malformed_request_stop_is_the_callerror_s18_names_and_stops_nothing(payload: Any, code: str) -> None:
+    state = two_sessions()
+    with pytest.raises(OcppCallError) as info:
+        handle_request_stop_transaction(state, payload)
+    assert info.value.code == code
+    assert len(state.transactions) == 2
+
+
+def test_s18_custom_data_may_carry_anything_beside_its_vendor() -> None:
+    custom = {"vendorId": "com.example", "reason": {"code": 7}}
+    _, response = stop(two_sessions(), {"transactionId": "tx-two", "customData": custom})
+    assert response == {"status": "Accepted"}
+
+
+@st.composite
+def states_and_request_stops(draw: st.DrawFn) -> tuple[ChargePointState, Any]:
+    """A reachable station state (`charge_point_states_201`) and a payload for it: mostly ``{transactionId}`` naming
+    a running transaction (in its case, or another), or another id; else any JSON value or such a payload
+    mutated."""
+    state = draw(charge_point_states_201())
+    running = [str(t.transaction_id) for t in state.transactions]
+    recased = st.sampled_from(running).flatmap(lambda t: st.sampled_from([t, t.upper(), t.lower(), t.swapcase()]))
+    others = transaction_ids_201() | st.text(max_size=40) | st.sampled_from(["", "x" * 36, "x" * 37])
+    running_id = st.fixed_dictionaries({"transactionId": recased}) if running else st.nothing()
+    other_id = st.fixed_dictionaries({"transactionId": others})
+    mutations = (running_id | other_id).flatmap(mutated)
+    payload = draw(st.one_of(running_id, running_id, other_id, mutations, JSON))
+    return state, payload
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(states_and_request_stops())
+def test_s05_s17_s18_any_request_stop_is_a_callerror_a_rejection_that_keeps_the_state_or_ends_one_transaction(
+    state_and_payload: tuple[ChargePointState, Any],
+) -> None:
+    """A CALLERROR (with an S18 code) exactly when the official schema refuses the payload; otherwise Rejected with
+    the very same state when no running transaction has the id (ignoring case), else Accepted with one transaction
+    and its TxProfiles fewer."""
+    state, payload = state_and_payload
+    try:
+        new, response = stop(state, payload)
+    except OcppCallError as error:
+        assert error.code in S18_CODES
+        assert not _jsonschema_valid("RequestStopTransactionRequest", payload)
+        event("CALLERROR")
+        return
+    assert _jsonschema_valid("RequestStopTransactionRequest", payload)
+    event(response["status"])
+    ended = transaction_by_id(state, payload["transactionId"])
+    if response["status"] == "Rejected":
+        assert ended is None
+        return
+    assert ended is not None
+    assert len(new.transactions) == len(state.transactions) - 1
+    assert_ended_exactly(state, new, ended)
 
 
 def test_s18_a_callerror_installs_nothing() -> None:

@@ -1,15 +1,16 @@
 """Sans-IO handlers of OCPP 1.6's smart-charging CALLs: SetChargingProfile (§5.16, §6.43), GetCompositeSchedule
-(§5.7, §6.22) and ClearChargingProfile (§5.5, §6.13), and RemoteStartTransaction's profile (§5.11, D12).
+(§5.7, §6.22) and ClearChargingProfile (§5.5, §6.13), RemoteStartTransaction's profile (§5.11, D12), and
+RemoteStopTransaction (§5.12, §6.35), which ends a transaction with its TxProfiles (R18).
 
-Each handler takes the charge point's state, the CALL's payload (decoded JSON) and the instant it was received,
-and returns ``(new_state, response_payload)``. A payload that cannot be processed raises `OcppCallError` (the
-caller sends it as a CALLERROR): the readers' `DocumentError` becomes one through `codec.call_error_from` at the
-handler's edge, so nothing else escapes for any JSON-like input, and on ``Rejected``, ``Unknown`` or a CALLERROR
-the state is returned unchanged (R16). Each request's fields are in one table (`SET_CHARGING_PROFILE_FIELDS`,
-`GET_COMPOSITE_SCHEDULE_FIELDS`, `CLEAR_CHARGING_PROFILE_FIELDS`), and the GetCompositeSchedule.conf answer is
-built in one place (`composite_schedule_answer`). The rules themselves live in the engine's `store` and
-`composite`; this module only maps payloads to them and outcomes back. It knows nothing of sockets, message ids or
-OCPP-J framing.
+Each handler takes the charge point's state, the CALL's payload (decoded JSON) and the instant it was received
+(RemoteStopTransaction needs none), and returns ``(new_state, response_payload)``. A payload that cannot be
+processed raises `OcppCallError` (the caller sends it as a CALLERROR): the readers' `DocumentError` becomes one
+through `codec.call_error_from` at the handler's edge, so nothing else escapes for any JSON-like input, and on
+``Rejected``, ``Unknown`` or a CALLERROR the state is returned unchanged (R16). Each request's fields are in one
+table (`SET_CHARGING_PROFILE_FIELDS`, `GET_COMPOSITE_SCHEDULE_FIELDS`, `CLEAR_CHARGING_PROFILE_FIELDS`), and the
+GetCompositeSchedule.conf answer is built in one place (`composite_schedule_answer`). The rules themselves live in
+the engine's `store` and `composite`; this module only maps payloads to them and outcomes back. It knows nothing of
+sockets, message ids or OCPP-J framing.
 """
 
 from __future__ import annotations

@@ -1,14 +1,15 @@
 """Sans-IO handlers of OCPP 2.0.1's smart-charging CALLs (Part 2 block K, SPEC-201): SetChargingProfile (K01),
 GetCompositeSchedule (K08), ClearChargingProfile (K10), GetChargingProfiles (K09), and RequestStartTransaction's
-charging profile (K05, F01).
+charging profile (K05, F01); and RequestStopTransaction (F03), which ends a transaction with its TxProfiles.
 
-Each handler takes the station's state, the CALL's payload (decoded JSON) and the instant it was received, and
-returns ``(new_state, response_payload)`` (GetChargingProfiles also the ReportChargingProfiles to send, as
-`OutgoingMessage` s). A payload breaking its official schema raises `OcppCallError` with the S18 code
-(`codec.read_request`), and so does every smart-charging CALL while SmartChargingCtrlr.Available is false
-(``NotSupported``, K01.FR.29); nothing else escapes for any JSON-like payload. A refused CALL (``Rejected``,
-``Unknown``, a CALLERROR) returns the very same state object (R16); a ``Rejected`` answer carries
-``statusInfo.reasonCode`` (E9).
+Each handler takes the station's state, the CALL's payload (decoded JSON) and the instant it was received
+(RequestStopTransaction needs none), and returns ``(new_state, response_payload)`` (GetChargingProfiles also the
+ReportChargingProfiles to send, as `OutgoingMessage` s). A payload breaking its official schema raises
+`OcppCallError` with the S18 code (`codec.read_request`), and so does every smart-charging CALL while
+SmartChargingCtrlr.Available is false (``NotSupported``, K01.FR.29); nothing else escapes for any JSON-like payload.
+A refused CALL (``Rejected``, ``Unknown``, a CALLERROR) returns the very same state object (R16); a ``Rejected``
+answer carries ``statusInfo.reasonCode`` (E9), but for RequestStopTransaction's, which is no smart-charging CALL
+(F03.FR.08 asks for the status only).
 
 Whether a profile may be installed is `rules.judge_profile`'s; limits are the engine's `composite_schedule`; this
 module maps payloads to them and outcomes back. It knows nothing of sockets, message ids or OCPP-J framing.

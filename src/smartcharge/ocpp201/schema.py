@@ -1,11 +1,12 @@
 """Checking decoded JSON against the official OCPP 2.0.1 JSON schemas (SPEC-201 S18).
 
-The request schemas of the five smart-charging CALLs ship with this package (`schemas/`, byte-for-byte the OCA
-OCPP 2.0.1 JSON schemas). This module interprets the subset of JSON Schema draft 06 they use: ``type``,
-``required``, ``properties``, ``additionalProperties``, ``enum``, ``maxLength``, ``minItems`` / ``maxItems``,
-``items``, ``minimum`` / ``maximum``, ``$ref`` into ``definitions`` and ``format: date-time``; every other keyword
-(``description``, ``javaType``, ``comment``, ``additionalItems`` next to a single ``items`` schema) says nothing
-about a value. `check` stops at the first problem and raises `SchemaViolation` with its path and `Violation`.
+The request schemas of the five smart-charging CALLs and of RequestStopTransaction ship with this package
+(`schemas/`, byte-for-byte the OCA OCPP 2.0.1 JSON schemas). This module interprets the subset of JSON Schema
+draft 06 they use: ``type``, ``required``, ``properties``, ``additionalProperties``, ``enum``, ``maxLength``,
+``minItems`` / ``maxItems``, ``items``, ``minimum`` / ``maximum``, ``$ref`` into ``definitions`` and
+``format: date-time``; every other keyword (``description``, ``javaType``, ``comment``, ``additionalItems`` next
+to a single ``items`` schema) says nothing about a value. `check` stops at the first problem and raises
+`SchemaViolation` with its path and `Violation`.
 
 Two readings, both stricter than draft 06 and both on purpose:
 
