@@ -74,6 +74,19 @@ def test_a_16_transaction_started_offline_takes_the_central_systems_id_when_its_
     asyncio.run(scenario())
 
 
+def test_a_16_transaction_whose_id_tag_is_not_accepted_stops_deauthorized() -> None:
+    async def scenario() -> None:
+        s = station()
+        s.remote_start({"idTag": "STOLEN", "connectorId": 2})
+        start = await asyncio.wait_for(s.next_message(), 1)
+        s.delivered(start, {"transactionId": 43, "idTagInfo": {"status": "Blocked"}})
+        assert s.state.transactions == () and s.sessions == {}
+        action, payload = await sent(s)
+        assert action == "StopTransaction" and payload["reason"] == "DeAuthorized" and payload["transactionId"] == 43
+
+    asyncio.run(scenario())
+
+
 def test_the_outbox_waits_while_an_answer_is_being_written_and_statuses_need_a_connection() -> None:
     async def scenario() -> None:
         s = station()

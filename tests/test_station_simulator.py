@@ -226,9 +226,12 @@ class Server:
     def url(self) -> str:
         return f"ws://127.0.0.1:{self.port}"
 
-    async def next_csms(self) -> Any:
+    async def next_csms(self, boots: bool = True) -> Any:
+        """The CSMS of the next connection, once the station has booted on it (`boots`: a station boots on the
+        first connection of a run only)."""
         csms = await asyncio.wait_for(self.connections.get(), STEP_TIMEOUT)
-        await asyncio.wait_for(csms.booted.wait(), STEP_TIMEOUT)
+        if boots:
+            await asyncio.wait_for(csms.booted.wait(), STEP_TIMEOUT)
         return csms
 
 
@@ -419,7 +422,7 @@ def test_a_connection_loss_delays_the_transaction_messages_and_loses_none(tmp_pa
             await asyncio.sleep(4 * INTERVAL / SPEED)
             assert any("reconnecting" in line for line in lines)
             await server.open()
-            csms = await server.next_csms()
+            csms = await server.next_csms(boots=False)  # a reconnection, not a reboot
             while len(meters) < 9:
                 meters.append(await csms.next_transaction_message())
             register = 0.0
@@ -435,6 +438,7 @@ def test_a_connection_loss_delays_the_transaction_messages_and_loses_none(tmp_pa
             action, stopped = message
             assert action == "StopTransaction" and stopped["reason"] == "Remote"
             assert round(register) <= stopped["meterStop"] <= round(register + BASE_WH)
+            assert not csms.booted.is_set() and any(m[2] == "StatusNotification" for m in csms.received if m[0] == 2)
         await server.close()
 
     run(scenario)

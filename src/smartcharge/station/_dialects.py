@@ -80,7 +80,7 @@ class Dialect:
 # --- OCPP 1.6 -----------------------------------------------------------------------------------------------------
 
 #: StopTransaction.req's reason (§7.43) for each way the simulator ends a transaction.
-_REASONS_16 = {"Remote": "Remote", "LocalPolicy": "Other"}
+_REASONS_16 = {"Remote": "Remote", "LocalPolicy": "Other", "DeAuthorized": "DeAuthorized"}
 
 
 def _boot16(vendor: str, model: str) -> tuple[str, Payload]:
@@ -149,7 +149,11 @@ OCPP16 = Dialect(
 # --- OCPP 2.0.1 ---------------------------------------------------------------------------------------------------
 
 #: (triggerReason, stoppedReason) of TransactionEventRequest (Ended) for each way the simulator ends a transaction.
-_REASONS_201 = {"Remote": ("RemoteStop", "Remote"), "LocalPolicy": ("ChargingStateChanged", "Other")}
+_REASONS_201 = {
+    "Remote": ("RemoteStop", "Remote"),
+    "LocalPolicy": ("ChargingStateChanged", "Other"),
+    "DeAuthorized": ("Deauthorized", "DeAuthorized"),
+}
 
 
 def _boot201(vendor: str, model: str) -> tuple[str, Payload]:

@@ -2,14 +2,15 @@
 the `ocpp` package (2.x).
 
 What lives here is everything about connections: connecting (subprotocol ``ocpp1.6`` or ``ocpp2.0.1``) and
-reconnecting with a doubling backoff; BootNotification until accepted and the Heartbeat at the interval the
-central system returns (wall time: a heartbeat keeps the connection, it simulates nothing); the sender that
-delivers the station's outbox in order, one CALL at a time, each taken off only once answered; and the `ocpp`
-ChargePoint classes whose handlers pass the central system's CALLs to the station: the smart-charging ones via the
-mixins of `adapter`, the remote start and stop to `Station.remote_start` / `remote_stop`. Any other action gets
-the `ocpp` package's CALLERROR (NotImplemented, or NotSupported for an action of another version); a payload the
-spec refuses gets the CALLERROR of SPEC; an exception in a handler becomes an InternalError: the station never
-stops on a message. What the station does between connections is `simulator`'s business.
+reconnecting with a doubling backoff; BootNotification until accepted, on the first connection of a run only (a
+reconnection is not a reboot), and the Heartbeat at the interval the central system returns (wall time: a
+heartbeat keeps the connection, it simulates nothing); the sender that delivers the station's outbox in order, one
+CALL at a time, each taken off only once answered; and the `ocpp` ChargePoint classes whose handlers pass the
+central system's CALLs to the station: the smart-charging ones via the mixins of `adapter`, the remote start and
+stop to `Station.remote_start` / `remote_stop`. Any other action gets the `ocpp` package's CALLERROR
+(NotImplemented, or NotSupported for an action of another version); a payload the spec refuses gets the CALLERROR
+of SPEC; an exception in a handler becomes an InternalError: the station never stops on a message. What the
+station does between connections is `simulator`'s business.
 """
 
 from __future__ import annotations
@@ -182,18 +183,26 @@ async def _deliver(cp: Any, station: Station) -> None:
         station.delivered(message, answer)
 
 
-async def _serve(station: Station, connection: Any) -> None:
-    """One connection: boot, the statuses, then receive, deliver and beat until the connection ends."""
-    cp = _charge_point(station, connection)
-    receiving = asyncio.create_task(cp.start())
-    tasks = [receiving]
-    try:
+async def _boot_once(cp: Any, station: Station, receiving: asyncio.Task[Any]) -> int:
+    """The heartbeat interval: from the BootNotification of this run of the station, sent on its first connection
+    (§4.2: a charge point boots once per start, not once per connection)."""
+    if station.heartbeat_s is None:
         booting = asyncio.create_task(_boot(cp, station))
         done, _ = await asyncio.wait({receiving, booting}, return_when=asyncio.FIRST_COMPLETED)
         if booting not in done:
             booting.cancel()
             await receiving  # the connection ended during the boot: its error says why
-        interval = booting.result()
+        station.heartbeat_s = booting.result()
+    return station.heartbeat_s
+
+
+async def _serve(station: Station, connection: Any) -> None:
+    """One connection: boot (the first time), the statuses, then receive, deliver and beat until it ends."""
+    cp = _charge_point(station, connection)
+    receiving = asyncio.create_task(cp.start())
+    tasks = [receiving]
+    try:
+        interval = await _boot_once(cp, station, receiving)
         station.connected()
         delivering = asyncio.create_task(_deliver(cp, station))
         tasks += [delivering, asyncio.create_task(_heartbeat(cp, station, interval))]

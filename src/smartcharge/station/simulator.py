@@ -135,6 +135,8 @@ class Station:
         #: 1.6: the central system's id of each transaction started under a provisional id (StartTransaction.conf).
         self.csms_ids: dict[TransactionId, TransactionId] = {}
         self.online = False
+        #: The heartbeat interval (s) the central system returned to this run's BootNotification; None: not booted.
+        self.heartbeat_s: int | None = None
         self._held = 0
         self._changed = asyncio.Event()
         self._tasks: dict[int, asyncio.Task[None]] = {}
@@ -227,13 +229,18 @@ class Station:
         session = next((s for s in self.sessions.values() if s.local_id == local_id), None)
         at = self.now()
         self.log(at, f"StartTransaction: transactionId {csms_id} (idTag {status})")
-        if session is not None:
-            try:
-                self.state = renumber_transaction(self.state, session.transaction_id, csms_id)
-            except TransactionError as exc:
-                self.log(at, f"transactionId {csms_id} cannot be used: {exc}")
-                return
-            session.transaction_id = csms_id
+        if session is None:
+            return
+        try:
+            self.state = renumber_transaction(self.state, session.transaction_id, csms_id)
+        except TransactionError as exc:
+            self.log(at, f"transactionId {csms_id} cannot be used: {exc}")
+            return
+        session.transaction_id = csms_id
+        if status != "Accepted":  # as with StopTransactionOnInvalidId true (§9.1.36)
+            self._take_partial_step(session, at)
+            self.state = end_transaction(self.state, csms_id)
+            self._finish(session, at, "DeAuthorized")
 
     def _forget_numbers(self) -> None:
         needed = {m.transaction for m in self.outbox} | {s.local_id for s in self.sessions.values()}
