@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from smartcharge.documents.persistence import save_state
 from smartcharge.documents.state_document import state_to_json
 from smartcharge.tools.cli import load_station, main
 
@@ -84,6 +85,17 @@ def test_a_saved_state_needs_a_start(capsys, saved_state):
     code, out, err = run(capsys, "composite", saved_state, "--connector", "1", "--duration", "60")
     assert (code, out) == (2, "")
     assert err.count("\n") == 1 and "--start is required" in err
+
+
+def test_a_file_written_by_save_state_is_read_by_every_command_and_a_tampered_one_refused(capsys, tmp_path):
+    path = tmp_path / "saved.json"
+    save_state(path, load_station(EVENING))
+    argv = ["--connector", "1", "--start", "2026-01-08T17:00:00+01:00", "--duration", "7200", "--format", "json"]
+    assert run(capsys, "composite", EVENING, *argv)[:2] == run(capsys, "composite", str(path), *argv)[:2]
+    document = json.loads(path.read_text())
+    document["state"]["profiles"] = []
+    code, out, err = run(capsys, "composite", write(tmp_path, document), *argv)
+    assert (code, out) == (2, "") and "checksum mismatch" in err
 
 
 @pytest.mark.parametrize(

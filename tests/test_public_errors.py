@@ -641,6 +641,10 @@ BAD_CALLS: dict[str, list[Bad]] = {
         Bad("a set", lambda f: f({"ids": {1, 2}}), "canonical JSON"),
     ],
     "save_state": [Bad("path a number", lambda f: f(5, STATE), "path")],
+    "saved_state_from_json": [
+        Bad("a list", lambda f: f([]), "a saved state is a JSON object"),
+        Bad("another format", lambda f: f({"format": "x"}), "not a saved smartcharge state"),
+    ],
     "write_atomically": [
         Bad("path a number", lambda f: f(5, b"{}"), "path"),
         Bad("data a string", lambda f: f(os.devnull, "{}"), "data must be bytes"),

@@ -42,7 +42,16 @@ from smartcharge.documents.state_document import StateDocumentError, state_from_
 from smartcharge.engine.store import ChargePointState
 from smartcharge.errors import InvalidArgumentError, SmartChargingError
 
-__all__ = ["FORMAT", "VERSION", "PersistenceError", "load_state", "save_state", "state_checksum", "write_atomically"]
+__all__ = [
+    "FORMAT",
+    "VERSION",
+    "PersistenceError",
+    "load_state",
+    "save_state",
+    "saved_state_from_json",
+    "state_checksum",
+    "write_atomically",
+]
 
 #: The envelope's ``"format"``.
 FORMAT = "smartcharge-saved-state"
@@ -196,6 +205,19 @@ def _from_envelope(path: Path, envelope: dict[str, Any]) -> ChargePointState:
     return _state(path, envelope["state"])
 
 
+def saved_state_from_json(document: Any, source: str = "document") -> ChargePointState:
+    """The state in `document`, a saved state already decoded from JSON (an envelope of version 2, or a bare state
+    document of version 1), checked as `load_state` checks a file; `source` names it in the errors."""
+    where = Path(source)
+    if not isinstance(document, dict):
+        _refuse(where, f"corrupted: a saved state is a JSON object, not {type(document).__name__}")
+    if document.get("format") == FORMAT:
+        return _from_envelope(where, document)
+    if document.get("format") == STATE_FORMAT:
+        return _state(where, document)  # version 1: a bare serialize document, migrated as it loads
+    _refuse(where, f"not a saved smartcharge state (format {document.get('format')!r})")
+
+
 def load_state(path: str | os.PathLike[str]) -> ChargePointState:
     """The state saved at `path` by `save_state` (version 2) or `serialize.dumps` (version 1).
 
@@ -203,11 +225,4 @@ def load_state(path: str | os.PathLike[str]) -> ChargePointState:
     newer version; `OSError` when the file cannot be read.
     """
     source = _path(path)
-    document = _parse(source, source.read_bytes())
-    if not isinstance(document, dict):
-        _refuse(source, f"corrupted: a saved state is a JSON object, not {type(document).__name__}")
-    if document.get("format") == FORMAT:
-        return _from_envelope(source, document)
-    if document.get("format") == STATE_FORMAT:
-        return _state(source, document)  # version 1: a bare serialize document, migrated as it loads
-    _refuse(source, f"not a saved smartcharge state (format {document.get('format')!r})")
+    return saved_state_from_json(_parse(source, source.read_bytes()), str(source))

@@ -27,6 +27,8 @@ from typing import Any, NamedTuple, NoReturn, TextIO
 
 from smartcharge import __version__
 from smartcharge.charging.simulation import SimulationResult, policy_from_document, simulate_session, simulate_station
+from smartcharge.documents.persistence import FORMAT as SAVED_STATE_FORMAT
+from smartcharge.documents.persistence import saved_state_from_json
 from smartcharge.documents.replay import replay_script
 from smartcharge.documents.state_document import ocpp_version_of, state_from_json
 from smartcharge.engine.composite import composite_schedule, limit_at
@@ -273,6 +275,8 @@ def _load_station(path: str) -> _Station:
         events = document["events"]
         last = parse_instant(events[-1]["at"]) if events else None
         return _Station(state, last, str(document.get("ocppVersion", "1.6")))
+    if isinstance(document, Mapping) and document.get("format") == SAVED_STATE_FORMAT:  # a save_state file
+        return _Station(saved_state_from_json(document, path), None, ocpp_version_of(document.get("state")))
     return _Station(state_from_json(document), None, ocpp_version_of(document))
 
 
