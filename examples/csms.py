@@ -152,7 +152,9 @@ class Csms201(ocpp.v201.ChargePoint):
         answer = await self.call(call201.SetChargingProfile(evse_id=0, charging_profile=profile))
         print(f"{self.id}: SetChargingProfile {answer.status}")
         answer = await self.call(
-            call201.RequestStartTransaction(id_token={"id_token": "DEMO", "type": "Central"}, remote_start_id=1, evse_id=1)
+            call201.RequestStartTransaction(
+                id_token={"id_token": "DEMO", "type": "Central"}, remote_start_id=1, evse_id=1
+            )
         )
         print(f"{self.id}: RequestStartTransaction {answer.status}")
         await asyncio.sleep(1)
