@@ -244,6 +244,8 @@ async def run_station(station: Station) -> None:
                     await _serve(station, connection)
             except _CONNECTION_ERRORS as exc:
                 station.log(station.now(), f"connection to {url} lost or refused: {exc or type(exc).__name__}")
+            except Exception:  # a fault of the station's own: reported in full, the connection opened again
+                LOGGER.exception("the connection to %s failed", url)
             station.connection_lost()
             station.log(station.now(), f"reconnecting in {wait:g} s; {len(station.outbox)} messages waiting")
             await asyncio.sleep(wait)
