@@ -8,8 +8,10 @@ profiles (a caller that clears or installs mid-session runs two simulations).
 
 from __future__ import annotations
 
+import math
+import random
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -25,7 +27,14 @@ from smartcharge.engine.model import ChargingRateUnit
 from smartcharge.engine.store import ChargePointState
 from smartcharge.errors import InvalidArgumentError
 
-__all__ = ["SimulatedStep", "SimulationResult", "policy_from_document", "simulate_session", "simulate_station"]
+__all__ = [
+    "SimulatedStep",
+    "SimulationResult",
+    "policy_from_document",
+    "proposed_steps",
+    "simulate_session",
+    "simulate_station",
+]
 
 _POLICY_KEYS = {"energyCapKwh", "maxPrice", "peakHours", "allowPeak", "skipWhenExpensive", "pricePerHour"}
 
@@ -52,6 +61,25 @@ class SimulationResult:
     withheld_by_ocpp_wh: float
     decided_by: dict[str, int]
     stop_reason: str | None
+
+
+def proposed_steps(low: float, high: float, seed: int | str) -> Iterator[float]:
+    """Endless proposed steps (Wh) for a simulated session: `low` when ``low == high``, else uniform whole Wh
+    between them from a generator seeded with `seed` (``float(round(uniform(low, high)))``, one draw a step).
+    The same seed gives the same steps on every machine and in every process. `InvalidArgumentError` unless
+    ``0 <= low <= high`` are finite numbers."""
+    try:
+        valid = 0 <= low <= high < math.inf
+    except TypeError:
+        valid = False
+    if not valid:
+        raise InvalidArgumentError(f"proposed steps need finite numbers 0 <= low <= high, not {low!r} and {high!r}")
+    return _draws(float(low), float(high), random.Random(seed))
+
+
+def _draws(low: float, high: float, generator: random.Random) -> Iterator[float]:
+    while True:
+        yield low if low == high else float(round(generator.uniform(low, high)))
 
 
 def _utc_hour_environment(at: datetime) -> ChargingEnvironment:

@@ -19,14 +19,19 @@ import io
 import json
 import math
 import os
-import random
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple, NoReturn, TextIO
 
 from smartcharge import __version__
-from smartcharge.charging.simulation import SimulationResult, policy_from_document, simulate_session, simulate_station
+from smartcharge.charging.simulation import (
+    SimulationResult,
+    policy_from_document,
+    proposed_steps,
+    simulate_session,
+    simulate_station,
+)
 from smartcharge.documents.replay import replay_script
 from smartcharge.documents.state_document import ocpp_version_of, state_from_json
 from smartcharge.engine.composite import composite_schedule, limit_at
@@ -266,9 +271,7 @@ def _base_steps(text: str, seed: int) -> Iterator[float]:
         raise InvalidArgumentError(f"--base-step must be a number or MIN..MAX, not {text!r}") from None
     if not (0 <= lo <= hi) or not math.isfinite(hi):
         raise InvalidArgumentError(f"--base-step needs 0 <= MIN <= MAX, not {text!r}")
-    generator = random.Random(seed)
-    while True:
-        yield lo if lo == hi else float(round(generator.uniform(lo, hi)))
+    return proposed_steps(lo, hi, seed)
 
 
 def _connectors(text: str) -> list[int]:
