@@ -96,8 +96,10 @@ def test_usage_errors_are_one_line(capsys, argv, message):
 
 def test_a_bad_spec_names_the_field(capsys, tmp_path):
     spec = tmp_path / "fleet.json"
-    spec.write_text(json.dumps({"start": "2026-01-08T00:00:00Z", "hours": 1, "intervalS": 60, "chargePoints": [
-        {"from": str(EVENING), "sessions": [{"connectorId": 1, "arrivalS": 0, "energyWh": -5, "stepWh": [1, 2]}]}]}))  # fmt: skip
+    session = {"connectorId": 1, "arrivalS": 0, "energyWh": -5, "stepWh": [1, 2]}
+    document = {"start": "2026-01-08T00:00:00Z", "hours": 1, "intervalS": 60, "chargePoints": []}
+    document["chargePoints"] = [{"from": str(EVENING), "sessions": [session]}]
+    spec.write_text(json.dumps(document))
     code, _, err = run(capsys, "fleet", str(spec), "--quiet")
     assert code == 2
     assert "chargePoints[0].sessions[0].energyWh" in err
