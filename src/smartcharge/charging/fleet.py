@@ -5,7 +5,7 @@ A fleet (`FleetSpec`) is groups of charge points (`ChargePointGroup`): one charg
 configuration and profiles) copied `count` times, each copy optionally varied (`Variation`), with sessions that
 are given (`Session`) or drawn for each copy (`SessionPattern`). `simulate_charge_points` steps a range of the
 fleet's charge points, one charge point at a time, every `interval_s` over the horizon. A session starts a
-transaction when it arrives, proposes steps drawn from its own seed (`proposed_steps`), never more than the energy
+transaction when it arrives, proposes steps drawn from its own seed (`step_draws`), never more than the energy
 it still wants, and each step gets what `meter_step` gives it with the load balancer's share of the charge point's
 limit (`station_allocation`, R28), exactly as `simulate_station` steps a charge point. A session ends (its
 transaction with it) once it has its energy, when the local policy stops it (R35), or when it departs.
@@ -33,7 +33,7 @@ from __future__ import annotations
 import itertools
 import math
 import random
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -42,7 +42,7 @@ import attrs
 from smartcharge.charging.balancer import station_allocation
 from smartcharge.charging.energy import check_whole_interval, span_energy_wh
 from smartcharge.charging.local_policy import Action, ChargingEnvironment, LocalPolicy
-from smartcharge.charging.simulation import policy_from_document, proposed_steps
+from smartcharge.charging.simulation import policy_from_document, step_draws
 from smartcharge.charging.step import meter_step
 from smartcharge.engine._compiled import limit_span
 from smartcharge.engine.instants import from_epoch, to_epoch, utc_instant
@@ -127,7 +127,7 @@ def _as_pair(value: Any) -> Any:
 class Session:
     """One vehicle on outlet `outlet_id`: it arrives `arrival_s` seconds into the horizon (its transaction starts
     then, the anchor of Relative profiles, R22), wants `energy_wh`, proposes steps of `step_wh` (low, high) Wh drawn
-    uniformly in whole Wh (`proposed_steps`), and departs `departure_s` seconds into the horizon (None: it stays
+    uniformly in whole Wh (`step_draws`), and departs `departure_s` seconds into the horizon (None: it stays
     until it has its energy, the local policy stops it, or the horizon ends). It charges from the first step at or
     after its arrival."""
 
@@ -532,7 +532,7 @@ class _Charging:
 
     __slots__ = ("delivered", "departure", "full_wh", "holds_until", "limit", "steps", "transaction_id", "wanted")
 
-    def __init__(self, session: Session, steps: Iterator[float], transaction_id: int, end_s: int) -> None:
+    def __init__(self, session: Session, steps: Callable[[], float], transaction_id: int, end_s: int) -> None:
         self.wanted = session.energy_wh
         self.steps = steps
         self.transaction_id = transaction_id
@@ -596,7 +596,7 @@ def _step_charge_point(
                 waiting += 1
                 run = _Charging(
                     session,
-                    proposed_steps(*session.step_wh, f"{seed}/{session.outlet_id}/{place}"),
+                    step_draws(*session.step_wh, f"{seed}/{session.outlet_id}/{place}"),
                     transactions + 1,
                     part.duration_s,
                 )
@@ -636,7 +636,7 @@ def _step_charge_point(
         step_energy = 0
         ending = []
         for outlet_id, run in charging.items():
-            base = next(run.steps)
+            base = run.steps()
             wanted = run.wanted - run.delivered
             if base > wanted:
                 base = wanted

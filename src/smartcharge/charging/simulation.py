@@ -34,6 +34,7 @@ __all__ = [
     "proposed_steps",
     "simulate_session",
     "simulate_station",
+    "step_draws",
 ]
 
 _POLICY_KEYS = {"energyCapKwh", "maxPrice", "peakHours", "allowPeak", "skipWhenExpensive", "pricePerHour"}
@@ -63,9 +64,9 @@ class SimulationResult:
     stop_reason: str | None
 
 
-def proposed_steps(low: float, high: float, seed: int | str) -> Iterator[float]:
-    """Endless proposed steps (Wh) for a simulated session: `low` when ``low == high``, else uniform whole Wh
-    between them from a generator seeded with `seed` (``float(round(uniform(low, high)))``, one draw a step).
+def step_draws(low: float, high: float, seed: int | str) -> Callable[[], float]:
+    """A function drawing proposed steps (Wh) for a simulated session, one a call: `low` when ``low == high``,
+    else uniform whole Wh between them from a generator seeded with `seed`, ``float(round(uniform(low, high)))``.
     The same seed gives the same steps on every machine and in every process. `InvalidArgumentError` unless
     ``0 <= low <= high`` are finite numbers."""
     try:
@@ -74,12 +75,21 @@ def proposed_steps(low: float, high: float, seed: int | str) -> Iterator[float]:
         valid = False
     if not valid:
         raise InvalidArgumentError(f"proposed steps need finite numbers 0 <= low <= high, not {low!r} and {high!r}")
-    return _draws(float(low), float(high), random.Random(seed))
+    low = float(low)
+    if low == high:
+        return lambda: low
+    draw = random.Random(seed).random
+    width = high - low  # what `random.uniform` computes: low + (high - low) * random()
+
+    def step() -> float:
+        return float(round(low + width * draw()))
+
+    return step
 
 
-def _draws(low: float, high: float, generator: random.Random) -> Iterator[float]:
-    while True:
-        yield low if low == high else float(round(generator.uniform(low, high)))
+def proposed_steps(low: float, high: float, seed: int | str) -> Iterator[float]:
+    """The endless proposed steps of `step_draws(low, high, seed)`, as an iterator."""
+    return iter(step_draws(low, high, seed), None)
 
 
 def _utc_hour_environment(at: datetime) -> ChargingEnvironment:
