@@ -35,6 +35,10 @@ The figures:
   20 connectors, scaled, as the output says);
 - ``growth``: 10x the profiles (120: ten shifted copies of the twelve) and 10x the window (240 h);
 - ``memory``: 10,000 standard states (one per connector), measured on a sample where the output says so.
+- ``sharded``: `simulate_fleet` on copies of the evening charge point (`fleet_spec`): the cost of a step in this
+  process, 8,000 connectors on one and on two process workers (the speed-up) and on a Dask LocalCluster of two
+  workers, the overhead of a shard (one-charge-point, one-step shards) and the workers' peak memory;
+  ``sharded_full``: the 100,000-connector day (144 million steps) on a pool of two workers and on the LocalCluster.
 
 OCPP 2.0.1 rows (marked ``2.0.1``) follow their OCPP 1.6 counterparts in the ``limit_at``, ``composite``,
 ``get_composite`` and ``set_profile`` groups. The 2.0.1 state has the same size (`standard_profiles_201`): the
