@@ -179,3 +179,13 @@ def test_dask_executor_refuses_what_is_no_scheduler():
         pass
     with pytest.raises(ValueError, match="retries must be"), dask_executor("tcp://127.0.0.1:1", retries=-1):
         pass
+
+
+def test_the_command_runs_on_a_dask_scheduler(cluster, capsys):
+    from smartcharge.tools.cli import main
+
+    quick = ["fleet", "--from", str(EVENING), "--charge-points", "4", "--hours", "2", "--interval", "600", "--quiet"]
+    assert main([*quick, "--format", "json"]) == 0
+    alone = capsys.readouterr().out
+    assert main([*quick, "--format", "json", "--scheduler", cluster.scheduler_address]) == 0
+    assert capsys.readouterr().out == alone
