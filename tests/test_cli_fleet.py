@@ -42,6 +42,13 @@ def test_workers_give_the_same_output_as_one_process(capsys):
     assert code == 0 and pooled == alone
 
 
+def test_the_quick_form_plots_against_a_site_limit(capsys, tmp_path):
+    plot = tmp_path / "power.svg"
+    code, out, _ = run(capsys, *QUICK, "--site-limit", "20000", "--plot", str(plot))
+    assert code == 0 and "above the site limit of 20.0 kW" in out
+    assert 'class="site-limit"' in plot.read_text(encoding="utf-8")
+
+
 def test_csv_is_the_series_and_text_a_summary(capsys):
     code, out, _ = run(capsys, *QUICK, "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out)))

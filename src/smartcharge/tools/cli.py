@@ -418,7 +418,8 @@ then the fleet's summary as the last line {"charge_points", "connectors", "steps
 against the site limit.
 
 examples:
-  smartcharge fleet --from station.json --charge-points 1000 --hours 24 --interval 60 --seed 7 --workers 2
+  smartcharge fleet --from station.json --charge-points 1000 --hours 24 --interval 60 --seed 7 --workers 2 \\
+      --site-limit 2000000 --plot power.svg
   smartcharge fleet --from script.json --charge-points 50000 --hours 24 --seed 1 --scheduler tcp://10.0.0.5:8786 \\
       --format json | tail -n 1
   smartcharge fleet fleet.json --workers 2 --format csv --plot power.svg > series.csv
@@ -431,7 +432,8 @@ def _fleet_spec(args: argparse.Namespace) -> FleetSpec:
     if (args.spec is None) == (args.source is None):
         raise InvalidArgumentError("give a fleet spec (SPEC.json) or --from SCRIPT.json, one of them")
     if args.spec is not None:
-        given = [name for name, value in {**quick, "--start": args.start}.items() if value is not None]
+        options = {**quick, "--start": args.start, "--site-limit": args.site_limit}
+        given = [name for name, value in options.items() if value is not None]
         if given:
             raise InvalidArgumentError(f"{', '.join(given)} go with --from; SPEC.json says its own horizon")
         return load_fleet_spec(args.spec)
@@ -446,7 +448,7 @@ def _fleet_spec(args: argparse.Namespace) -> FleetSpec:
     if args.charge_points < 1:
         raise InvalidArgumentError(f"--charge-points must be 1 or more, not {args.charge_points}")
     group = ChargePointGroup(station.state, count=args.charge_points, name=Path(args.source).stem)
-    return FleetSpec(start, round(duration), args.interval, [group], seed=args.seed)
+    return FleetSpec(start, round(duration), args.interval, [group], seed=args.seed, site_limit_w=args.site_limit)
 
 
 def _fleet_executor(
@@ -896,6 +898,7 @@ def build_parser() -> argparse.ArgumentParser:
     fleet.add_argument(
         "--start", help="with --from: ISO 8601 instant with offset (default: a replay script's last event)"
     )
+    fleet.add_argument("--site-limit", type=float, metavar="W", help="with --from: the site's limit in W, for --plot")
     where = fleet.add_mutually_exclusive_group()
     where.add_argument("--workers", type=int, metavar="W", help="run the shards on W processes")
     where.add_argument("--scheduler", metavar="ADDRESS", help="run the shards on the Dask cluster at ADDRESS")
