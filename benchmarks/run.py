@@ -35,6 +35,10 @@ The figures:
   20 connectors, scaled, as the output says);
 - ``growth``: 10x the profiles (120: ten shifted copies of the twelve) and 10x the window (240 h);
 - ``memory``: 10,000 standard states (one per connector), measured on a sample where the output says so.
+- ``sharded``: `simulate_fleet` on copies of the evening charge point (`fleet_spec`): the cost of a step in this
+  process, 8,000 connectors on one and on two process workers (the speed-up) and on a Dask LocalCluster of two
+  workers, the overhead of a shard (one-charge-point, one-step shards) and the workers' peak memory;
+  ``sharded_full``: the 100,000-connector day (144 million steps) on a pool of two workers and on the LocalCluster.
 
 OCPP 2.0.1 rows (marked ``2.0.1``) follow their OCPP 1.6 counterparts in the ``limit_at``, ``composite``,
 ``get_composite`` and ``set_profile`` groups. The 2.0.1 state has the same size (`standard_profiles_201`): the
@@ -52,16 +56,23 @@ from __future__ import annotations
 
 import argparse
 import bisect
+import contextlib
 import gc
+import json
+import multiprocessing
+import os
 import platform
 import random
+import resource
 import statistics
 import sys
 import time
 import tracemalloc
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -574,6 +585,71 @@ class Bench:
                                   self.bisect_baseline() * n * len(steps), target, note))
         return figures
 
+    # --- fleets on executors (simulate_fleet) -------------------------------------------------------------------
+
+    def sharded(self) -> list[Figure]:
+        """`simulate_fleet` on the evening charge point (`fleet_spec`): the cost of a step in this process, the
+        speed-up from one to two process workers, a Dask LocalCluster of two workers against the process pool on the
+        same fleet, and the cost of one shard beyond its stepping (sending a part, getting its totals back)."""
+        from smartcharge.fleet import simulate_fleet
+
+        figures = []
+        sample = fleet_spec(50 if self.quick else 500)
+        t0 = time.perf_counter()
+        simulate_fleet(sample)
+        per_step = (time.perf_counter() - t0) / (sample.outlets * sample.intervals)
+        figures.append(Figure(f"simulate_fleet in-process ({sample.outlets:,} connectors)", [per_step], "bisect",
+                              self.bisect_baseline(), ">= 300,000 steps/s per worker", rate_label="steps/s"))
+        spec = fleet_spec(100 if self.quick else 4_000)
+        one, two, dask, memory = [], [], [], []
+        for _ in range(1 if self.quick else 2):
+            one.append(pool_run(spec, 1)[0])
+            seconds, peak = pool_run(spec, 2)
+            two.append(seconds)
+            memory.append(peak)
+            dask_seconds = dask_run(spec)
+            if dask_seconds is not None:
+                dask.append(dask_seconds[0])
+        connectors = f"{spec.outlets:,} connectors x 24 h at 60 s, {spec.outlets * spec.intervals:,} steps"
+        figures.append(Figure("simulate_fleet, process pool, 1 worker", one, "", None, "", connectors))
+        figures.append(Figure("simulate_fleet, process pool, 2 workers", two, "1 worker", None, ">= 1.7x speed-up",
+                              f"{connectors}; ratio = 1 worker / 2 workers",
+                              ratios=[a / b for a, b in zip(one, two, strict=True)]))
+        if dask:
+            figures.append(Figure("simulate_fleet, Dask LocalCluster, 2 workers", dask, "pool", None,
+                                  "<= 1.3x the pool", connectors,
+                                  ratios=[a / b for a, b in zip(dask, two, strict=True)]))
+        figures.append(Figure("memory: peak of a pool worker", [max(memory)], "", None, "<= 500 MB",
+                              f"largest resident set of any worker process; {connectors}"))
+        tiny = fleet_spec(64 if self.quick else 256, duration=60)
+        seconds, _ = pool_run(tiny, 2, shard_size=1)
+        figures.append(Figure("overhead per shard, process pool (2 workers)", [seconds / tiny.charge_points], "", None,
+                              "", f"{tiny.charge_points} shards of one charge point and one step each"))
+        dask_tiny = dask_run(tiny, shard_size=1)
+        if dask_tiny is not None:
+            figures.append(Figure("overhead per shard, Dask LocalCluster (2 workers)",
+                                  [dask_tiny[0] / tiny.charge_points], "", None, "",
+                                  f"{tiny.charge_points} shards of one charge point and one step each"))
+        return figures
+
+    def sharded_full(self) -> list[Figure]:
+        """The issue's fleet: 100,000 connectors (50,000 evening charge points) x 24 h at 60 s, 144 million steps, on
+        a process pool of two workers and on a Dask LocalCluster of two workers (``--quick``: 2,000 connectors)."""
+        spec = fleet_spec(1_000 if self.quick else 50_000)
+        steps = spec.outlets * spec.intervals
+        seconds, peak = pool_run(spec, 2)
+        note = f"{spec.outlets:,} connectors x 24 h at 60 s, {steps:,} steps: {steps / seconds:,.0f} steps/s"
+        figures = [
+            Figure(f"fleet {spec.outlets:,} connectors, pool of 2 workers", [seconds], "", None, "<= 240 s", note),
+            Figure("memory: peak of a pool worker (whole fleet)", [peak], "", None, "<= 500 MB"),
+        ]
+        dask = dask_run(spec)
+        if dask is not None:
+            figures.append(Figure(f"fleet {spec.outlets:,} connectors, Dask LocalCluster of 2", [dask[0]], "pool", None,
+                                  "<= 1.3x the pool", f"{steps / dask[0]:,.0f} steps/s", ratios=[dask[0] / seconds]))
+            figures.append(Figure("memory: peak of a Dask worker (whole fleet)", [dask[1]], "", None, "<= 500 MB"))
+        return figures
+
     def growth(self) -> list[Figure]:
         """Each repetition times the standard composite and the grown one back to back, so that both see the same
         load on the machine; the ratio shown is the median of the per-repetition ratios."""
@@ -654,6 +730,70 @@ class Bench:
         return figures
 
 
+EVENING = Path(__file__).resolve().parent.parent / "docs" / "examples" / "evening.json"
+
+
+def fleet_spec(charge_points: int, duration: int = DAY) -> Any:
+    """`charge_points` copies of the evening charge point (docs/examples/evening.json: two connectors, a station
+    cap that drops at the evening peak, two stacked TxDefaultProfiles; its own session left out) from midnight,
+    60 s steps, sessions drawn from seed 1 (`SessionPattern`'s defaults): what ``smartcharge fleet --from`` runs."""
+    from smartcharge.charging.fleet import ChargePointGroup, FleetSpec
+
+    state = replay_script(json.loads(EVENING.read_text(encoding="utf-8"))).state
+    return FleetSpec(datetime(2026, 1, 8, tzinfo=timezone.utc), duration, 60,
+                     [ChargePointGroup(state, count=charge_points, name="evening")], seed=1)
+
+
+@contextlib.contextmanager
+def workers_without_this_script() -> Iterator[None]:
+    """Worker processes spawned meanwhile do not run this script (spawn imports the parent's main module in every
+    child): its module-level states would count in a worker's memory and start-up. They import smartcharge only."""
+    main = sys.modules["__main__"]
+    path = main.__dict__.pop("__file__", None)
+    try:
+        yield
+    finally:
+        if path is not None:
+            main.__file__ = path
+
+
+def pool_run(spec: Any, workers: int, shard_size: int | None = None) -> tuple[float, float]:
+    """Wall seconds of `simulate_fleet` on a process pool of `workers` (spawned, as ``--workers`` does), started and
+    warmed up before timing (each worker imports smartcharge: about a second, paid once per run of the command),
+    and the largest peak resident set of the benchmark's child processes so far, in bytes."""
+    from smartcharge.fleet import simulate_fleet
+
+    spawn = multiprocessing.get_context("spawn")
+    with workers_without_this_script(), ProcessPoolExecutor(workers, mp_context=spawn) as pool:
+        simulate_fleet(fleet_spec(4 * workers, duration=60), pool, shard_size=1)  # every worker started and warm
+        t0 = time.perf_counter()
+        simulate_fleet(spec, pool, shard_size=shard_size)
+        seconds = time.perf_counter() - t0
+    return seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024.0
+
+
+def dask_run(spec: Any, shard_size: int | None = None) -> tuple[float, float] | None:
+    """Wall seconds of `simulate_fleet` on a Dask LocalCluster of two single-threaded worker processes on 127.0.0.1
+    (started before timing), and the largest peak resident set of its workers in bytes; None without Dask."""
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        return None
+    from smartcharge.fleet import simulate_fleet
+    from smartcharge.fleet_dask import dask_executor
+
+    with workers_without_this_script(), LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                                     host="127.0.0.1", dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        with dask_executor(client) as executor:
+            simulate_fleet(fleet_spec(8, duration=60), executor, shard_size=1)  # every worker up and warm
+            t0 = time.perf_counter()
+            simulate_fleet(spec, executor, shard_size=shard_size)
+            seconds = time.perf_counter() - t0
+        peaks = client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024.0)
+    return seconds, max(peaks.values())
+
+
 def copy_profile(p: ChargingProfile) -> ChargingProfile:
     s = p.charging_schedule
     schedule = ChargingSchedule(s.charging_rate_unit,
@@ -695,7 +835,7 @@ def replay_script_of(count: int) -> dict[str, Any]:
 
 
 GROUPS = ("limit_at", "next_change", "composite", "install_profile", "get_composite", "set_profile", "replay",
-          "meter_step", "fleet", "growth", "memory")
+          "meter_step", "fleet", "growth", "memory", "sharded", "sharded_full")
 
 
 def vs_16(name: str, times16: list[float], times201: list[float], target: str = "<= 1.1x 1.6") -> Figure:
@@ -736,6 +876,7 @@ def main(argv: list[str] | None = None) -> int:
     bench = Bench(args.quick)
     print(f"smartcharge benchmarks{' (quick)' if args.quick else ''}: Python {platform.python_version()} "
           f"({platform.python_implementation()}) on {platform.machine()}, {platform.system()}")
+    print(f"{os.cpu_count()} cores; load average before the run {os.getloadavg()[0]:.2f}")
     print(f"{'figure':<46} {'median':<30} {'spread':>7}  {'ratio to baseline':<34} target")
     for group in groups:
         for figure in getattr(bench, group)():

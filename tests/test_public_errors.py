@@ -53,6 +53,7 @@ from smartcharge import (
     start_transaction,
 )
 from smartcharge.charging import balancer
+from smartcharge.charging.fleet import ChargePointGroup, FleetSpec
 from smartcharge.engine import instants, units
 from smartcharge.ocpp16 import ChargingProfilePurpose
 from smartcharge.tools import explain as explain_module
@@ -199,6 +200,11 @@ NO_BAD_CALL: dict[str, str] = {
     "judge_profile": "answers a Refusal for every problem of the profile; its arguments are the library's own values",
     "model_on": "takes a profile its schema let through (ReceivedProfile) and a state: the library's own values",
     "transaction_by_id": "an id no transaction has is answered None",
+    "ChargePointTotals": _ANSWER,
+    "FleetTotals": _ANSWER,
+    "FleetPart": "built by FleetSpec.part from a fleet spec that checked itself",
+    "simulate_part": _OWN_VALUES,
+    "charge_point_seed": "any seed and index make a seed (a string); the fleet calls it with its own",
 }
 
 #: The bad calls of every other public callable, by name.
@@ -472,6 +478,39 @@ BAD_CALLS: dict[str, list[Bad]] = {
         Bad("a step a string", lambda f: f(CHARGING, 1, T0, 900, 90, ["250"]), "base_step_wh"),
         Bad("naive start", lambda f: f(CHARGING, 1, NAIVE, 900, 90, [250.0]), naive("start")),
         Bad("negative delivered", lambda f: f(CHARGING, 1, T0, 900, 90, [250.0], delivered_wh=-1.0), "delivered_wh"),
+    ],
+    # --- the fleet ---
+    "Session": [
+        Bad("outlet 0", lambda f: f(0, 0, 1.0, (1, 1)), "Session.outlet_id"),
+        Bad("no energy wanted", lambda f: f(1, 0, 0.0, (1, 1)), "Session.energy_wh"),
+        Bad("steps high below low", lambda f: f(1, 0, 1.0, (2, 1)), "Session.step_wh"),
+        Bad("departure before arrival", lambda f: f(1, 60, 1.0, (1, 1), 30), "Session.departure_s"),
+    ],
+    "SessionPattern": [Bad("a dwell of 0 s", lambda f: f(dwell_s=(0, 10)), "SessionPattern.dwell_s")],
+    "Variation": [Bad("a NaN scale", lambda f: f((NAN, 1.0)), "Variation.limit_scale")],
+    "ChargePointGroup": [
+        Bad("no copies", lambda f: f(STATE, count=0), "ChargePointGroup.count"),
+        Bad("a dict for a state", lambda f: f({}), "ChargePointGroup.state"),
+        Bad("a bad policy", lambda f: f(STATE, policy={"energyCapKwh": -1}), "energy_cap_kwh"),
+    ],
+    "FleetSpec": [
+        Bad("naive start", lambda f: f(NAIVE, 60, 60, [ChargePointGroup(STATE)]), naive("FleetSpec.start")),
+        Bad("interval 0", lambda f: f(T0, 60, 0, [ChargePointGroup(STATE)]), "interval_s"),
+        Bad("no groups", lambda f: f(T0, 60, 60, []), "FleetSpec.groups"),
+    ],
+    "simulate_charge_points": [
+        Bad("past the last charge point", lambda f: f(FleetSpec(T0, 60, 60, [ChargePointGroup(STATE)]), 0, 2), "a part")
+    ],
+    "proposed_steps": [Bad("high below low", lambda f: f(2.0, 1.0, 0), "low <= high")],
+    "step_draws": [Bad("NaN", lambda f: f(NAN, 1.0, 0), "low <= high")],
+    "fleet_spec_from_json": [
+        Bad("not an object", lambda f: f([]), "the document"),
+        Bad("no start", lambda f: f({"hours": 1, "intervalS": 60, "chargePoints": []}), "start"),
+    ],
+    "load_fleet_spec": [Bad("no such file", lambda f: f("/nonexistent/fleet.json"), "cannot read")],
+    "fleet_power_svg": [
+        Bad("no values", lambda f: f(T0, 60, []), "at least one value"),
+        Bad("naive start", lambda f: f(NAIVE, 60, [1.0]), naive("start")),
     ],
     "simulate_station": [
         Bad("no transaction", lambda f: f(STATE, [1], T0, 900, 90, {1: [250.0]}), "no active transaction"),

@@ -126,6 +126,11 @@ def allocate(total: float, demands: Mapping[int, OutletDemand]) -> dict[int, flo
             raise InvalidArgumentError(f"outlet ids must be integers, not {outlet!r}")
         if not isinstance(demand, OutletDemand):
             raise InvalidArgumentError(f"the demand of outlet {outlet} must be an OutletDemand, not {demand!r}")
+    # perf: when the limits add up to less than the total, water-filling gives every outlet its limit (every
+    # breakpoint is reached) and nobody is paused without a minimum rate; `fsum` is correctly rounded, so a sum
+    # below the total proves the exact one is not above it. -0.0 becomes 0.0, as through a Fraction.
+    if all(d.min_rate == 0 for d in demands.values()) and math.fsum(d.limit for d in demands.values()) < total:
+        return {c: d.limit + 0.0 for c, d in demands.items()}
     exact = {c: (Fraction(d.limit), Fraction(d.min_rate), Fraction(d.weight)) for c, d in demands.items()}
     active = set(exact)
     while True:

@@ -8,8 +8,10 @@ profiles (a caller that clears or installs mid-session runs two simulations).
 
 from __future__ import annotations
 
+import math
+import random
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -25,7 +27,15 @@ from smartcharge.engine.model import ChargingRateUnit
 from smartcharge.engine.store import ChargePointState
 from smartcharge.errors import InvalidArgumentError
 
-__all__ = ["SimulatedStep", "SimulationResult", "policy_from_document", "simulate_session", "simulate_station"]
+__all__ = [
+    "SimulatedStep",
+    "SimulationResult",
+    "policy_from_document",
+    "proposed_steps",
+    "simulate_session",
+    "simulate_station",
+    "step_draws",
+]
 
 _POLICY_KEYS = {"energyCapKwh", "maxPrice", "peakHours", "allowPeak", "skipWhenExpensive", "pricePerHour"}
 
@@ -52,6 +62,34 @@ class SimulationResult:
     withheld_by_ocpp_wh: float
     decided_by: dict[str, int]
     stop_reason: str | None
+
+
+def step_draws(low: float, high: float, seed: int | str) -> Callable[[], float]:
+    """A function drawing proposed steps (Wh) for a simulated session, one a call: `low` when ``low == high``,
+    else uniform whole Wh between them from a generator seeded with `seed`, ``float(round(uniform(low, high)))``.
+    The same seed gives the same steps on every machine and in every process. `InvalidArgumentError` unless
+    ``0 <= low <= high`` are finite numbers."""
+    try:
+        valid = 0 <= low <= high < math.inf
+    except TypeError:
+        valid = False
+    if not valid:
+        raise InvalidArgumentError(f"proposed steps need finite numbers 0 <= low <= high, not {low!r} and {high!r}")
+    low = float(low)
+    if low == high:
+        return lambda: low
+    draw = random.Random(seed).random
+    width = high - low  # what `random.uniform` computes: low + (high - low) * random()
+
+    def step() -> float:
+        return float(round(low + width * draw()))
+
+    return step
+
+
+def proposed_steps(low: float, high: float, seed: int | str) -> Iterator[float]:
+    """The endless proposed steps of `step_draws(low, high, seed)`, as an iterator."""
+    return iter(step_draws(low, high, seed), None)
 
 
 def _utc_hour_environment(at: datetime) -> ChargingEnvironment:

@@ -14,19 +14,34 @@ answer). ``--evse`` is another name for ``--connector``. Usage errors are one li
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
+import functools
 import io
 import json
 import math
+import multiprocessing
 import os
-import random
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from datetime import datetime
+from concurrent.futures import Executor, ProcessPoolExecutor
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any, NamedTuple, NoReturn, TextIO
 
+import attrs
+
 from smartcharge import __version__
-from smartcharge.charging.simulation import SimulationResult, policy_from_document, simulate_session, simulate_station
+from smartcharge.charging.fleet import ChargePointGroup, FleetSpec, FleetTotals
+from smartcharge.charging.simulation import (
+    SimulationResult,
+    policy_from_document,
+    proposed_steps,
+    simulate_session,
+    simulate_station,
+)
+from smartcharge.documents.fleet_document import load_fleet_spec
 from smartcharge.documents.persistence import FORMAT as SAVED_STATE_FORMAT
 from smartcharge.documents.persistence import saved_state_from_json
 from smartcharge.documents.replay import replay_script
@@ -36,11 +51,19 @@ from smartcharge.engine.instants import format_instant, parse_instant
 from smartcharge.engine.limits import CompositeSchedule, Limit
 from smartcharge.engine.store import ChargePointState, start_sessions
 from smartcharge.errors import InvalidArgumentError, ScriptError, SmartChargingError
+from smartcharge.fleet import simulate_fleet
 from smartcharge.ocpp16 import composite_schedule_answer
 from smartcharge.ocpp201 import composite_schedule_answer as composite_schedule_answer_201
 from smartcharge.tools.demo import run_demo
 from smartcharge.tools.explain import explain
-from smartcharge.tools.render import explanation_text, limit_text, schedule_table, stack_svg, terminal_chart
+from smartcharge.tools.render import (
+    explanation_text,
+    fleet_power_svg,
+    limit_text,
+    schedule_table,
+    stack_svg,
+    terminal_chart,
+)
 from smartcharge.tools.validate import document_kind, document_ocpp_version, validate_document
 
 __all__ = ["main"]
@@ -289,9 +312,7 @@ def _base_steps(text: str, seed: int) -> Iterator[float]:
         raise InvalidArgumentError(f"--base-step must be a number or MIN..MAX, not {text!r}") from None
     if not (0 <= lo <= hi) or not math.isfinite(hi):
         raise InvalidArgumentError(f"--base-step needs 0 <= MIN <= MAX, not {text!r}")
-    generator = random.Random(seed)
-    while True:
-        yield lo if lo == hi else float(round(generator.uniform(lo, hi)))
+    return proposed_steps(lo, hi, seed)
 
 
 def _connectors(text: str) -> list[int]:
@@ -363,14 +384,19 @@ def _simulation_lines(results: Mapping[int, SimulationResult], fmt: str) -> Iter
         yield f"station: delivered {sum(r.delivered_wh for r in results.values()) / 1000:.2f} kWh"
 
 
+def _bar(done: float) -> str:
+    """``[#####...] 12%``: a fraction done as a bar of 40 characters."""
+    filled = int(done * 40)
+    return f"[{'#' * filled}{'.' * (40 - filled)}] {done:4.0%}"
+
+
 def _progress_bar(stream: TextIO) -> Callable[[float], None] | None:
     """A progress bar on `stream` when it is a terminal (long simulations), else nothing."""
     if not stream.isatty():
         return None
 
     def show(done: float) -> None:
-        filled = int(done * 40)
-        stream.write(f"\r[{'#' * filled}{'.' * (40 - filled)}] {done:4.0%}" + ("\n" if done >= 1 else ""))
+        stream.write(f"\r{_bar(done)}" + ("\n" if done >= 1 else ""))
         stream.flush()
 
     return show
@@ -393,6 +419,201 @@ def _run_simulate(args: argparse.Namespace) -> int:
     else:
         results = simulate_station(state, outlet_ids, start, args.duration, args.interval, steps, **options)
     _print_lines(_simulation_lines(results, args.format))
+    return EXIT_OK
+
+
+# --- fleet ------------------------------------------------------------------------------------------------------
+
+_FLEET_EPILOG = """\
+SPEC.json describes a fleet (docs/fleet.md): the horizon ("start", "hours" or "durationS", "intervalS", "seed",
+"siteLimitW") and "chargePoints", groups of copies of one charge point ("from": a saved state or a replay script)
+with their sessions (a list, or a pattern drawn for each copy), a local policy and a variation. --from steps N
+copies of one charge point instead (its profiles and configuration), with sessions drawn from --seed, different for
+every charge point. Every session is stepped with meter_step's rules and the station balancer (R28, R33-R35).
+
+The charge points are cut into shards that run in this process, on --workers processes, or on the Dask cluster at
+--scheduler (pip install "smartcharge[fleet]"); the totals are the same whichever runs them, and the shards of a
+worker that dies run again. A progress bar goes to standard error when it is a terminal (--quiet: none).
+
+Output: text, a summary; json, one object per interval {"at", "power_w", "energy_wh", "withheld_wh", "sessions"},
+then the fleet's summary as the last line {"charge_points", "connectors", "steps", "charging_steps", "sessions",
+"energy_wh", "withheld_wh", "peak_w", "peak_at", ...}; csv, one row per interval. --plot draws the fleet's power
+against the site limit.
+
+examples:
+  smartcharge fleet --from station.json --charge-points 1000 --hours 24 --interval 60 --seed 7 --workers 2 \\
+      --site-limit 2000000 --plot power.svg
+  smartcharge fleet --from script.json --charge-points 50000 --hours 24 --seed 1 --scheduler tcp://10.0.0.5:8786 \\
+      --format json | tail -n 1
+  smartcharge fleet fleet.json --workers 2 --format csv --plot power.svg > series.csv
+"""
+
+
+def _fleet_spec(args: argparse.Namespace) -> FleetSpec:
+    """The fleet of SPEC.json, or --charge-points copies of the charge point in --from."""
+    quick = {"--charge-points": args.charge_points, "--hours": args.hours}
+    if (args.spec is None) == (args.source is None):
+        raise InvalidArgumentError("give a fleet spec (SPEC.json) or --from SCRIPT.json, one of them")
+    if args.spec is not None:
+        options = {**quick, "--start": args.start, "--site-limit": args.site_limit}
+        given = [name for name, value in options.items() if value is not None]
+        if given:
+            raise InvalidArgumentError(f"{', '.join(given)} go with --from; SPEC.json says its own horizon")
+        return load_fleet_spec(args.spec)
+    missing = [name for name, value in quick.items() if value is None]
+    if missing:
+        raise InvalidArgumentError(f"--from needs {' and '.join(missing)}")
+    station = _load_station(args.source)
+    start = _instant(args, "--start", station.last)
+    duration = args.hours * 3_600
+    if not (duration > 0 and duration == round(duration)):
+        raise InvalidArgumentError(f"--hours must be a positive number of whole seconds, not {args.hours}")
+    if args.charge_points < 1:
+        raise InvalidArgumentError(f"--charge-points must be 1 or more, not {args.charge_points}")
+    group = ChargePointGroup(station.state, count=args.charge_points, name=Path(args.source).stem)
+    return FleetSpec(start, round(duration), args.interval, [group], seed=args.seed, site_limit_w=args.site_limit)
+
+
+def _fleet_executor(
+    args: argparse.Namespace,
+) -> contextlib.AbstractContextManager[Executor | None] | Callable[[], Executor]:
+    """What runs the shards: nothing (this process), a process pool factory (--workers), or a Dask client's
+    executor (--scheduler; the `fleet` extra, imported only then)."""
+    if args.workers is not None:
+        if args.workers < 1:
+            raise InvalidArgumentError(f"--workers must be 1 or more, not {args.workers}")
+        return functools.partial(ProcessPoolExecutor, args.workers, mp_context=multiprocessing.get_context("spawn"))
+    if args.scheduler is not None:
+        try:
+            from smartcharge.fleet_dask import dask_executor
+        except ImportError:
+            raise InvalidArgumentError('--scheduler needs Dask: pip install "smartcharge[fleet]"') from None
+        return dask_executor(args.scheduler)
+    return contextlib.nullcontext()
+
+
+def _duration_text(seconds: float) -> str:
+    seconds = round(seconds)
+    return (
+        f"{seconds // 3600}h{seconds % 3600 // 60:02d}m" if seconds >= 3600 else f"{seconds // 60}m{seconds % 60:02d}s"
+    )
+
+
+def _fleet_progress(stream: TextIO, charge_points: int, steps: int) -> Callable[[int, int], None] | None:
+    """A progress bar on `stream` when it is a terminal: charge points done, steps per second, time left (redrawn
+    at most five times a second)."""
+    if not stream.isatty():
+        return None
+    started = last = time.monotonic()
+
+    def show(points: int, done_steps: int) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if points < charge_points and now - last < 0.2:
+            return
+        last = now
+        rate = done_steps / (now - started) if now > started else 0.0
+        left = _duration_text((steps - done_steps) / rate) if rate > 0 else "?"
+        stream.write(
+            f"\r{_bar(points / charge_points)} {points:,}/{charge_points:,} charge points, {rate:,.0f} steps/s, "
+            f"{left} left " + ("\n" if points >= charge_points else "")
+        )
+        stream.flush()
+
+    return show
+
+
+_FLEET_CSV_FIELDS = ("at", "power_w", "energy_wh", "withheld_wh", "sessions")
+
+
+def _fleet_rows(totals: FleetTotals) -> Iterator[dict[str, Any]]:
+    power = totals.power_w()
+    for k, energy in enumerate(totals.energy_uwh):
+        yield {
+            "at": format_instant(totals.start + timedelta(seconds=k * totals.interval_s)),
+            "power_w": round(power[k], 3),
+            "energy_wh": round(energy / 1_000_000, 3),
+            "withheld_wh": round(totals.withheld_uwh[k] / 1_000_000, 3),
+            "sessions": totals.sessions_charging[k],
+        }
+
+
+def _fleet_summary(spec: FleetSpec, totals: FleetTotals) -> dict[str, Any]:
+    """The fleet's summary, the last line of ``--format json``."""
+    return {
+        "charge_points": spec.charge_points,
+        "connectors": totals.outlets,
+        "steps": totals.steps,
+        "charging_steps": totals.charging_steps,
+        "sessions": totals.sessions,
+        "energy_wh": round(totals.energy_wh, 3),
+        "withheld_wh": round(totals.withheld_wh, 3),
+        "peak_w": round(totals.peak_w, 3),
+        "peak_at": None if totals.peak_at is None else format_instant(totals.peak_at),
+        "start": format_instant(spec.start),
+        "interval_s": spec.interval_s,
+        "intervals": spec.intervals,
+        "site_limit_w": spec.site_limit_w,
+    }
+
+
+def _fleet_lines(spec: FleetSpec, totals: FleetTotals, fmt: str) -> Iterator[str]:
+    if fmt == "json":
+        yield from (json.dumps(row) for row in _fleet_rows(totals))
+        yield json.dumps(_fleet_summary(spec, totals))
+        return
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=_FLEET_CSV_FIELDS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(_fleet_rows(totals))
+        yield from buffer.getvalue().splitlines()
+        return
+    summary = _fleet_summary(spec, totals)
+    yield (
+        f"{summary['charge_points']:,} charge points ({summary['connectors']:,} connectors), {spec.intervals:,} steps "
+        f"of {spec.interval_s} s from {summary['start']}: {summary['steps']:,} connector steps, "
+        f"{summary['charging_steps']:,} of them charging, {summary['sessions']:,} sessions"
+    )
+    over = ""
+    if spec.site_limit_w is not None:
+        count = sum(p > spec.site_limit_w for p in totals.power_w())
+        over = f"; above the site limit of {spec.site_limit_w / 1000:,.1f} kW in {count} intervals"
+    yield (
+        f"delivered {totals.energy_wh / 1000:,.2f} kWh, withheld by OCPP limits {totals.withheld_wh / 1000:,.2f} kWh; "
+        f"peak {totals.peak_w / 1000:,.1f} kW at {summary['peak_at'] or '-'}{over}"
+    )
+
+
+def _write_text(path: str, text: str, what: str) -> None:
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InvalidArgumentError(f"{what}: cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _run_fleet(args: argparse.Namespace) -> int:
+    spec = _fleet_spec(args)
+    if args.shard_size is not None and args.shard_size < 1:
+        raise InvalidArgumentError(f"--shard-size must be 1 or more, not {args.shard_size}")
+    runner = _fleet_executor(args)
+    progress = None if args.quiet else _fleet_progress(sys.stderr, spec.charge_points, spec.outlets * spec.intervals)
+    if isinstance(runner, contextlib.AbstractContextManager):
+        try:
+            with runner as executor:
+                totals = simulate_fleet(spec, executor, shard_size=args.shard_size, progress=progress)
+        except OSError as exc:  # no scheduler there
+            raise InvalidArgumentError(f"--scheduler {args.scheduler}: cannot connect ({exc})") from None
+    else:
+        totals = simulate_fleet(spec, runner, shard_size=args.shard_size, progress=progress)
+    if args.plot:
+        svg = fleet_power_svg(totals.start, totals.interval_s, totals.power_w(), spec.site_limit_w,
+                              title=f"Fleet power: {spec.charge_points:,} charge points")  # fmt: skip
+        _write_text(args.plot, svg + "\n", "--plot")
+    if args.charge_points_out:
+        lines = (json.dumps(attrs.asdict(c)) for c in totals.charge_points)
+        _write_text(args.charge_points_out, "".join(line + "\n" for line in lines), "--charge-points-out")
+    _print_lines(_fleet_lines(spec, totals, args.format))
     return EXIT_OK
 
 
@@ -696,6 +917,33 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--policy", metavar="POLICY.json", help="the local policy used where OCPP does not limit")
     simulate.add_argument("--format", choices=("text", "json", "csv"), default="text", help="output format")
     simulate.set_defaults(run=_run_simulate)
+
+    fleet = _subparser(
+        commands, "fleet", "Simulate a fleet of charge points over a horizon, on every core.", _FLEET_EPILOG
+    )
+    fleet.add_argument("spec", metavar="SPEC.json", nargs="?", help="a fleet spec (or use --from)")
+    fleet.add_argument("--from", dest="source", metavar="SCRIPT.json", help="a saved state or a replay script to copy")
+    fleet.add_argument("--charge-points", type=int, metavar="N", help="with --from: how many copies")
+    fleet.add_argument("--hours", type=float, metavar="H", help="with --from: the horizon in hours")
+    fleet.add_argument("--interval", type=int, default=60, metavar="S", help="with --from: seconds a step (default 60)")
+    fleet.add_argument(
+        "--seed", type=int, default=0, metavar="K", help="with --from: the seed of the sessions (default 0)"
+    )
+    fleet.add_argument(
+        "--start", help="with --from: ISO 8601 instant with offset (default: a replay script's last event)"
+    )
+    fleet.add_argument("--site-limit", type=float, metavar="W", help="with --from: the site's limit in W, for --plot")
+    where = fleet.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=int, metavar="W", help="run the shards on W processes")
+    where.add_argument("--scheduler", metavar="ADDRESS", help="run the shards on the Dask cluster at ADDRESS")
+    fleet.add_argument("--shard-size", type=int, metavar="N", help="charge points per shard (default: about 64 shards)")
+    fleet.add_argument("--format", choices=("text", "json", "csv"), default="text", help="output format (default text)")
+    fleet.add_argument("--plot", metavar="FILE.svg", help="draw the fleet's power against the site limit")
+    fleet.add_argument(
+        "--charge-points-out", metavar="FILE.jsonl", help="write each charge point's summary, a line each"
+    )
+    fleet.add_argument("--quiet", action="store_true", help="no progress bar")
+    fleet.set_defaults(run=_run_fleet)
 
     composite = _subparser(commands, "composite", "The composite schedule of a connector.", _COMPOSITE_EPILOG)
     _station_arguments(composite, ("text", "json", "svg"))

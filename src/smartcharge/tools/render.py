@@ -26,7 +26,7 @@ from smartcharge.engine.model import ChargingRateUnit, Purpose, PurposeRole
 from smartcharge.errors import InvalidArgumentError
 from smartcharge.tools.explain import Contender, Explanation, Interval, purpose_order
 
-__all__ = ["explanation_text", "limit_text", "schedule_table", "stack_svg", "terminal_chart"]
+__all__ = ["explanation_text", "fleet_power_svg", "limit_text", "schedule_table", "stack_svg", "terminal_chart"]
 
 
 @attrs.frozen
@@ -535,5 +535,84 @@ def stack_svg(explanation: Explanation, *, width: int = 1000, ocpp_version: str 
     if not lanes:
         parts.append(_text(_LEFT + 8, lanes_top + 24, "no profile covers this window", fill=_MUTED))
     parts += legend
+    parts.append("</svg>")
+    return "\n".join(parts)
+
+
+# --- a fleet's power ------------------------------------------------------------------------------------------------
+
+
+def _watts(value: float) -> str:
+    """``950 W``, ``12.5 kW``, ``3.2 MW``."""
+    for factor, unit in ((1e9, "GW"), (1e6, "MW"), (1e3, "kW")):
+        if value >= factor:
+            return f"{value / factor:.3g} {unit}"
+    return f"{value:.3g} W"
+
+
+def fleet_power_svg(
+    start: datetime,
+    interval_s: int,
+    power_w: Sequence[float],
+    site_limit_w: float | None = None,
+    *,
+    width: int = 1000,
+    title: str = "Fleet power",
+) -> str:
+    """A fleet's mean power in each interval (`power_w`, one value every `interval_s` seconds from `start`) as a
+    self-contained SVG: a step line over UTC clock times, with the site limit (`site_limit_w`, None: none) as a
+    dashed line and the intervals above it shaded (`smartcharge fleet --plot`)."""
+    if not (isinstance(width, Real) and width >= _LEFT + _RIGHT + 100):
+        raise InvalidArgumentError(f"an SVG needs width >= {_LEFT + _RIGHT + 100}, not {width!r}")
+    if not (isinstance(interval_s, int) and interval_s > 0 and power_w):
+        raise InvalidArgumentError("a fleet's power needs a positive interval_s and at least one value")
+    top = max([*power_w, site_limit_w or 0.0, 1.0]) * 1.1
+    begin = to_epoch(utc_instant(start, "start"))
+    frame = _Frame(begin, interval_s * len(power_w), width, top)
+    plot_top, plot_h = _TOP + 10, 260
+    axis_y = plot_top + plot_h
+
+    def y(value: float) -> float:
+        return axis_y - plot_h * value / top
+
+    points = []
+    for k, value in enumerate(power_w):
+        points += [f"{frame.x(begin + k * interval_s):.1f},{y(value):.1f}",
+                   f"{frame.x(begin + (k + 1) * interval_s):.1f},{y(value):.1f}"]  # fmt: skip
+    peak = max(power_w)
+    height = axis_y + 56
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        'font-family="Helvetica, Arial, sans-serif">',
+        f"<title>{escape(title)}</title>",
+        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>',
+        _text(16, 28, title, size=16, bold=True),
+        _text(16, 50, f"Mean power per {interval_s} s interval; peak {_watts(peak)}.", size=12, fill=_MUTED),
+    ]
+    for fraction in (0.25, 0.5, 0.75, 1.0):
+        value = top / 1.1 * fraction
+        parts.append(_text(_LEFT - 8, y(value) + 4, _watts(value), size=11, anchor="end", fill=_MUTED))
+        parts.append(
+            f'<line x1="{_LEFT}" y1="{y(value):.1f}" x2="{width - _RIGHT}" y2="{y(value):.1f}" stroke="#eceff1"/>'
+        )
+    parts += _axis(frame, axis_y, plot_top)
+    if site_limit_w is not None:
+        for k, value in enumerate(power_w):
+            if value > site_limit_w:
+                x0, x1 = frame.x(begin + k * interval_s), frame.x(begin + (k + 1) * interval_s)
+                parts.append(
+                    f'<rect x="{x0:.1f}" y="{y(value):.1f}" width="{max(x1 - x0, 0.5):.1f}" '
+                    f'height="{y(site_limit_w) - y(value):.1f}" fill="#ef9a9a" class="over"/>'
+                )
+        parts.append(
+            f'<line x1="{_LEFT}" y1="{y(site_limit_w):.1f}" x2="{width - _RIGHT}" y2="{y(site_limit_w):.1f}" '
+            f'stroke="{_COLOURS[PurposeRole.CAP]}" stroke-width="1.5" stroke-dasharray="6 4" class="site-limit"/>'
+        )
+        parts.append(_text(_LEFT - 8, y(site_limit_w) - 6, f"site limit {_watts(site_limit_w)}", size=11,
+                           anchor="end", fill=_COLOURS[PurposeRole.CAP]))  # fmt: skip
+    parts.append(
+        f'<polyline points="{" ".join(points)}" fill="none" stroke="{_COLOURS[PurposeRole.TRANSACTION]}" '
+        'stroke-width="1.5" class="power"/>'
+    )
     parts.append("</svg>")
     return "\n".join(parts)
