@@ -39,11 +39,20 @@ from typing import Any
 
 import attrs
 
+from smartcharge.charging._limits import map_period_limits
 from smartcharge.charging.balancer import station_allocation
 from smartcharge.charging.energy import check_whole_interval, span_energy_wh
 from smartcharge.charging.local_policy import Action, ChargingEnvironment, LocalPolicy
 from smartcharge.charging.simulation import policy_from_document, step_draws
 from smartcharge.charging.step import meter_step
+from smartcharge.charging.step_record import (
+    BALANCER,
+    NO_BOUND,
+    Bound,
+    StepRecord,
+    StepSink,
+    governing_source,
+)
 from smartcharge.engine._compiled import limit_span
 from smartcharge.engine.instants import from_epoch, to_epoch, utc_instant
 from smartcharge.engine.limits import Limit
@@ -199,17 +208,8 @@ class Variation:
 
 
 def _scaled(installed: InstalledProfile, factor: float) -> InstalledProfile:
-    """`installed` with every limit times `factor`; the received document no longer describes it, so it goes."""
-
-    def schedule(s: Any) -> Any:
-        periods = [attrs.evolve(p, limit=p.limit * factor) for p in s.charging_schedule_period]
-        minimum = None if s.min_charging_rate is None else s.min_charging_rate * factor
-        return attrs.evolve(s, charging_schedule_period=periods, min_charging_rate=minimum)
-
-    profile = attrs.evolve(
-        installed.profile, charging_schedules=[schedule(s) for s in installed.profile.charging_schedules]
-    )
-    return attrs.evolve(installed, profile=profile, document=None)
+    """`installed` with every limit (and minChargingRate) times `factor`."""
+    return map_period_limits(installed, lambda limit, _: limit * factor, factor)
 
 
 # --- the fleet -----------------------------------------------------------------------------------------------------
@@ -530,17 +530,31 @@ class _Charging:
     """A session while it charges: its steps, its transaction, the energy delivered, and the limit its outlet had
     when last asked with the epoch second up to which that answer holds (`limit_span`)."""
 
-    __slots__ = ("delivered", "departure", "full_wh", "holds_until", "limit", "steps", "transaction_id", "wanted")
+    __slots__ = (
+        "bound",
+        "delivered",
+        "departure",
+        "full_wh",
+        "holds_until",
+        "limit",
+        "open_ended",
+        "steps",
+        "transaction_id",
+        "wanted",
+    )
 
     def __init__(self, session: Session, steps: Callable[[], float], transaction_id: int, end_s: int) -> None:
         self.wanted = session.energy_wh
         self.steps = steps
         self.transaction_id = transaction_id
         self.departure = end_s if session.departure_s is None else min(session.departure_s, end_s)
+        self.open_ended = session.departure_s is None or session.departure_s >= end_s
         self.delivered = 0.0
         self.limit = _UNASKED
         self.holds_until = 0
         self.full_wh = 0.0
+        #: What binds a step the limit cuts (the governing profile), found once per span and only when logging.
+        self.bound: Bound = NO_BOUND
 
 
 def _queue(sessions: Sequence[Session]) -> list[tuple[Session, int]]:
@@ -554,10 +568,27 @@ def _queue(sessions: Sequence[Session]) -> list[tuple[Session, int]]:
     return numbered
 
 
+def _stop_reason(run: _Charging, completed: bool, stop: str | None, next_offset: int) -> str | None:
+    """Why a session stops after the step ending at `next_offset` (None: it goes on)."""
+    if completed:
+        return "energy delivered"
+    if stop is not None:
+        return stop
+    if next_offset >= run.departure:
+        return "end of horizon" if run.open_ended else "departed"
+    return None
+
+
 def _step_charge_point(
-    part: FleetPart, index: int, group: ChargePointGroup, member: int, series: _Series
+    part: FleetPart,
+    index: int,
+    group: ChargePointGroup,
+    member: int,
+    series: _Series,
+    log: StepSink | None = None,
 ) -> ChargePointTotals:
-    """Steps charge point `index` (copy `member` of `group`) over the part's horizon, adding into `series`."""
+    """Steps charge point `index` (copy `member` of `group`) over the part's horizon, adding into `series`; with
+    `log`, every step goes to it as a `StepRecord` (and the state it was decided on)."""
     generator = random.Random(charge_point_seed(part.seed, index))
     state = group.state if group.variation is None else group.variation.apply(group.state, generator)
     config = state.config
@@ -585,6 +616,7 @@ def _step_charge_point(
     energy_series, withheld_series, charging_series = series.energy, series.withheld, series.charging
     hour_wh = interval / 3600
     changed = False
+    name = f"{index} {group.member_name(member)}".rstrip()
     for k in range(intervals):
         offset = k * interval
         if offset >= next_event:
@@ -628,6 +660,9 @@ def _step_charge_point(
                         run.limit = limit
                         run.full_wh = limit.effective * interval / 3600
                         moved = True
+                        if log is not None:
+                            source = governing_source(limit)
+                            run.bound = NO_BOUND if source is None else Bound.of_source(source)
                 if run.holds_until < holds_until:
                     holds_until = run.holds_until
             if moved:
@@ -657,6 +692,11 @@ def _step_charge_point(
                     withheld_total += withheld
                     withheld_series[k] += withheld
                 stop = False
+                if log is not None:
+                    bound = NO_BOUND
+                    if energy < base:  # as `bound_of`, with the span's governing profile found once
+                        bound = BALANCER if share is not None and share < limit.value else run.bound
+                    reason = None
             else:  # R35: the local policy decides: meter_step itself
                 at = from_epoch(t)
                 env = environment(at) if environment is not None else None
@@ -665,13 +705,35 @@ def _step_charge_point(
                 )
                 energy = decision.energy_wh
                 stop = decision.action is Action.STOP
+                if log is not None:
+                    bound = decision.bound
+                    reason = decision.reason if stop else None
             run.delivered += energy
             step_energy += round(energy * MICRO_WH_PER_WH)
-            if run.delivered >= run.wanted:
+            done = run.delivered >= run.wanted
+            if done:
                 completed += 1
                 ending.append(outlet_id)
             elif stop:
                 ending.append(outlet_id)
+            if log is not None:
+                log(
+                    name,
+                    state,
+                    StepRecord(
+                        t,
+                        name,
+                        outlet_id,
+                        run.transaction_id,
+                        interval,
+                        base,
+                        energy,
+                        limit.value,
+                        shares.get(outlet_id),
+                        bound,
+                        _stop_reason(run, done, reason, offset + interval),
+                    ),
+                )
         charging_steps += len(charging)
         charging_series[k] += len(charging)
         energy_series[k] += step_energy
@@ -697,16 +759,20 @@ def _step_charge_point(
     )
 
 
-def simulate_part(part: FleetPart, progress: Callable[[int, int], None] | None = None) -> FleetTotals:
+def simulate_part(
+    part: FleetPart, progress: Callable[[int, int], None] | None = None, log: StepSink | None = None
+) -> FleetTotals:
     """Steps every charge point of `part`, one after another, into its totals. `progress`, if given, is called
-    after each charge point with the charge points and the steps done so far in the part."""
+    after each charge point with the charge points and the steps done so far in the part. `log`, if given, gets
+    every step as it is taken (`StepRecord`, with the charge point's name and the state it was decided on); it
+    is the caller's to write them out: nothing is kept."""
     intervals = -(-part.duration_s // part.interval_s)
     series = _Series(intervals)
     points = []
     steps = 0
     for offset, group, lo, hi in part.pieces:
         for member in range(lo, hi):
-            totals = _step_charge_point(part, offset + member, group, member, series)
+            totals = _step_charge_point(part, offset + member, group, member, series, log)
             points.append(totals)
             steps += totals.steps
             if progress is not None:

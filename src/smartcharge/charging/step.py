@@ -26,8 +26,10 @@ from smartcharge.charging.local_policy import (
     SessionProgress,
     evaluate_meter_value_decision,
 )
+from smartcharge.charging.step_record import Bound, bound_of
 from smartcharge.engine._compiled import limit_span
 from smartcharge.engine.instants import to_epoch, utc_instant
+from smartcharge.engine.limits import Limit
 from smartcharge.engine.model import ChargingRateUnit
 from smartcharge.engine.store import ChargePointState
 from smartcharge.errors import InvalidArgumentError
@@ -49,8 +51,9 @@ class StepDecision:
 
     `requested_wh` is the step the station proposed; `limit_w` the OCPP limit at the step's start (W) and
     `share_w` a load balancer's share, None when there was none; `policy_reason` the local policy's reason when it
-    decided. `reason` says why in one sentence and `log` holds the lines a simulator would print for the step;
-    both are written from these fields when read.
+    decided; `limit` the whole `Limit` at the step's start when OCPP decided (its sources: which profiles made it).
+    `reason` says why in one sentence, `log` holds the lines a simulator would print for the step and `bound` what
+    bound it; all are derived from these fields when read.
     """
 
     energy_wh: float
@@ -60,6 +63,14 @@ class StepDecision:
     limit_w: float | None = None
     share_w: float | None = None
     policy_reason: str | None = None
+    limit: Limit | None = attrs.field(default=None, eq=False, repr=False)
+
+    @property
+    def bound(self) -> Bound:
+        """What bound the step (`step_record.bound_of`): the governing profile when the OCPP limit cut it, the
+        balancer when its share did, the local policy when it decided, else nothing."""
+        decided = self.source is Source.LOCAL_POLICY and self.policy_reason is not None
+        return bound_of(self.limit, self.share_w, self.requested_wh, self.energy_wh, decided)
 
     @property
     def reason(self) -> str:
@@ -128,7 +139,7 @@ def meter_step(
             except TypeError:
                 raise InvalidArgumentError(f"share_w must be a number or None, not {share_w!r}") from None
         step = base_step_wh if base_step_wh <= allowed else allowed
-        return StepDecision(step, _OCPP, _CONTINUE, base_step_wh, limit_w, share_w)
+        return StepDecision(step, _OCPP, _CONTINUE, base_step_wh, limit_w, share_w, None, span[0])
     if policy is None:
         return StepDecision(base_step_wh, _LOCAL_POLICY, _CONTINUE, base_step_wh)
     station = SessionProgress(energy_delivered_wh, base_step_wh)
