@@ -33,7 +33,8 @@ from typing import Any, NamedTuple, NoReturn, TextIO
 import attrs
 
 from smartcharge import __version__
-from smartcharge.charging.fleet import ChargePointGroup, FleetSpec, FleetTotals
+from smartcharge.charging.analysis import Analysis, Analyzer
+from smartcharge.charging.fleet import ChargePointGroup, FleetSpec, FleetTotals, simulate_part
 from smartcharge.charging.simulation import (
     SimulationResult,
     policy_from_document,
@@ -41,22 +42,26 @@ from smartcharge.charging.simulation import (
     simulate_session,
     simulate_station,
 )
+from smartcharge.charging.step_record import StateRecord, StepRecord
 from smartcharge.documents.fleet_document import load_fleet_spec
 from smartcharge.documents.persistence import FORMAT as SAVED_STATE_FORMAT
 from smartcharge.documents.persistence import saved_state_from_json
 from smartcharge.documents.replay import replay_script
 from smartcharge.documents.state_document import ocpp_version_of, state_from_json
+from smartcharge.documents.step_log import FleetPartLog, StepLogWriter, read_step_log
 from smartcharge.engine.composite import composite_schedule, limit_at
-from smartcharge.engine.instants import format_instant, parse_instant
+from smartcharge.engine.instants import format_instant, from_epoch, parse_instant, to_epoch
 from smartcharge.engine.limits import CompositeSchedule, Limit
 from smartcharge.engine.store import ChargePointState, start_sessions
 from smartcharge.errors import InvalidArgumentError, ScriptError, SmartChargingError
 from smartcharge.fleet import simulate_fleet
 from smartcharge.ocpp16 import composite_schedule_answer
 from smartcharge.ocpp201 import composite_schedule_answer as composite_schedule_answer_201
+from smartcharge.tools.analytics import power_series, report_html, report_json, report_text, window
 from smartcharge.tools.demo import run_demo
 from smartcharge.tools.explain import explain
 from smartcharge.tools.render import (
+    bar_chart_svg,
     explanation_text,
     fleet_power_svg,
     limit_text,
@@ -418,8 +423,49 @@ def _run_simulate(args: argparse.Namespace) -> int:
         results = {c: simulate_session(state, c, start, args.duration, args.interval, steps[c], **options)}
     else:
         results = simulate_station(state, outlet_ids, start, args.duration, args.interval, steps, **options)
+    if args.log:
+        _write_simulation_log(args.log, Path(args.state).stem, state, args.interval, results)
     _print_lines(_simulation_lines(results, args.format))
     return EXIT_OK
+
+
+def _open_log(path: str, option: str = "--log") -> TextIO:
+    try:
+        return open(path, "w", encoding="utf-8")
+    except OSError as exc:
+        raise InvalidArgumentError(f"{option}: cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _write_simulation_log(
+    path: str, name: str, state: ChargePointState, interval_s: int, results: Mapping[int, SimulationResult]
+) -> None:
+    """The steps of `results` as a step log (`step_log`), in time order, every session's stop reason (the local
+    policy's, else "end of simulation") on its last step."""
+    rows = []
+    for c, result in results.items():
+        transaction = state.transaction_on(c)
+        for i, step in enumerate(result.steps):
+            last = i == len(result.steps) - 1
+            decision = step.decision
+            rows.append(
+                StepRecord(
+                    to_epoch(step.at),
+                    name,
+                    c,
+                    None if transaction is None else transaction.transaction_id,
+                    interval_s,
+                    step.base_step_wh,
+                    decision.energy_wh,
+                    decision.limit_w,
+                    decision.share_w,
+                    decision.bound,
+                    (result.stop_reason or "end of simulation") if last else None,
+                )
+            )
+    with _open_log(path) as stream:
+        writer = StepLogWriter(stream)
+        for record in sorted(rows, key=lambda r: (r.at, r.outlet_id)):
+            writer.write(name, state, record)
 
 
 # --- fleet ------------------------------------------------------------------------------------------------------
@@ -598,14 +644,18 @@ def _run_fleet(args: argparse.Namespace) -> int:
         raise InvalidArgumentError(f"--shard-size must be 1 or more, not {args.shard_size}")
     runner = _fleet_executor(args)
     progress = None if args.quiet else _fleet_progress(sys.stderr, spec.charge_points, spec.outlets * spec.intervals)
+    task = simulate_part if args.log is None else FleetPartLog(args.log)
+    if args.log is not None:
+        _open_log(args.log + ".part000000").close()  # a directory that cannot be written: said now, not in a worker
+    options: dict[str, Any] = {"shard_size": args.shard_size, "progress": progress, "task": task}
     if isinstance(runner, contextlib.AbstractContextManager):
         try:
             with runner as executor:
-                totals = simulate_fleet(spec, executor, shard_size=args.shard_size, progress=progress)
+                totals = simulate_fleet(spec, executor, **options)
         except OSError as exc:  # no scheduler there
             raise InvalidArgumentError(f"--scheduler {args.scheduler}: cannot connect ({exc})") from None
     else:
-        totals = simulate_fleet(spec, runner, shard_size=args.shard_size, progress=progress)
+        totals = simulate_fleet(spec, runner, **options)
     if args.plot:
         svg = fleet_power_svg(totals.start, totals.interval_s, totals.power_w(), spec.site_limit_w,
                               title=f"Fleet power: {spec.charge_points:,} charge points")  # fmt: skip
@@ -681,6 +731,100 @@ examples:
 
 exit status: 0 no problem, 1 problems found, 2 the document could not be read or is not one of these kinds.
 """
+
+
+# --- analyze ----------------------------------------------------------------------------------------------------
+
+_ANALYZE_EPILOG = """\
+LOG is a step log (JSON lines, format smartcharge-steps) written by simulate, fleet or station with --log FILE;
+several logs (a fleet's parts: FILE.part*) are analysed one by one and merged, exactly. Per binder (each profile,
+the balancer's share, the local policy, nothing): the steps and time it bound, the energy withheld while it bound
+(requested minus delivered) and, for a profile, the peak power with and without it (each step taken while it was
+installed decided again with the profile's limits counted as unlimited); per hour of day the share of steps
+decided by OCPP limits and by the local policy; per session its energy, duration and stop reason.
+
+Output: text, tables; json, one object {"withheld_wh", "profiles": [{"withheld_wh", ...}], "hours", "sessions",
+...}; html, one self-contained page (no network, no script) with the tables, withheld energy per binder, power
+against the limits and the profile stack of the busiest connector.
+
+examples:
+  smartcharge simulate station.json --connector 1,2 --start 2026-01-08T17:00:00Z --duration 7200 --log steps.jsonl
+  smartcharge analyze steps.jsonl
+  smartcharge fleet --from station.json --charge-points 100 --hours 24 --workers 2 --log fleet.jsonl
+  smartcharge analyze fleet.jsonl.part* --format html --output report.html
+"""
+
+
+def _log_records(path: str) -> Iterator[StepRecord | StateRecord]:
+    try:
+        with open(path, encoding="utf-8") as stream:
+            yield from read_step_log(stream, path)
+    except OSError as exc:
+        raise InvalidArgumentError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def analyze_logs(paths: Sequence[str]) -> Analysis:
+    """The merged analysis of the step logs at `paths`, each analysed on its own."""
+    analyses = []
+    for path in paths:
+        analyzer = Analyzer()
+        for record in _log_records(path):
+            analyzer.add(record)
+        analyses.append(analyzer.result())
+    return functools.reduce(Analysis.merge, analyses, Analysis())
+
+
+def _busiest_stack(paths: Sequence[str], analysis: Analysis) -> str | None:
+    """The profile stack of the busiest connector over the log's window, on its charge point's last state with
+    profiles (the log read again: nothing was kept)."""
+    busiest, span = analysis.busiest(), window(analysis)
+    if busiest is None or span is None:
+        return None
+    charge_point, outlet = busiest
+    found: ChargePointState | None = None
+    for path in paths:
+        for record in _log_records(path):
+            if not isinstance(record, StateRecord) or record.charge_point != charge_point:
+                continue
+            if found is None or record.state.profiles:
+                found = record.state
+    if found is None:
+        return None
+    explanation = explain(found, outlet, from_epoch(span[0]), span[1], "W")
+    return stack_svg(explanation)
+
+
+def _analysis_html(paths: Sequence[str], analysis: Analysis) -> str:
+    from smartcharge.tools.analytics import binder_rows
+
+    rows = binder_rows(analysis)
+    bars = bar_chart_svg(
+        [row["label"] for row in rows],
+        [row["withheld_wh"] for row in rows],
+        title="Energy withheld while each binder bound",
+    )
+    series = power_series(analysis)
+    power = None
+    if series is not None:
+        first, interval, values, limits = series
+        power = fleet_power_svg(from_epoch(first), interval, values, title="Power of every step, added up",
+                                limits_w=limits)  # fmt: skip
+    return report_html(analysis, stack=_busiest_stack(paths, analysis), power=power, bars=bars)
+
+
+def _run_analyze(args: argparse.Namespace) -> int:
+    analysis = analyze_logs(args.logs)
+    if args.format == "json":
+        text = json.dumps(report_json(analysis))
+    elif args.format == "html":
+        text = _analysis_html(args.logs, analysis)
+    else:
+        text = report_text(analysis)
+    if args.output:
+        _write_text(args.output, text if text.endswith("\n") else text + "\n", "--output")
+    else:
+        _print_lines(text.splitlines())
+    return EXIT_OK
 
 
 def _run_station(args: argparse.Namespace) -> int:
@@ -916,6 +1060,7 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--seed", type=int, default=0, help="seed for MIN..MAX steps (default 0)")
     simulate.add_argument("--policy", metavar="POLICY.json", help="the local policy used where OCPP does not limit")
     simulate.add_argument("--format", choices=("text", "json", "csv"), default="text", help="output format")
+    simulate.add_argument("--log", metavar="FILE", help="write a step log (JSON lines) for smartcharge analyze")
     simulate.set_defaults(run=_run_simulate)
 
     fleet = _subparser(
@@ -943,6 +1088,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--charge-points-out", metavar="FILE.jsonl", help="write each charge point's summary, a line each"
     )
     fleet.add_argument("--quiet", action="store_true", help="no progress bar")
+    fleet.add_argument(
+        "--log", metavar="FILE", help="write a step log per shard, FILE.partNNNNNN (its first charge point)"
+    )
     fleet.set_defaults(run=_run_fleet)
 
     composite = _subparser(commands, "composite", "The composite schedule of a connector.", _COMPOSITE_EPILOG)
@@ -990,7 +1138,15 @@ def build_parser() -> argparse.ArgumentParser:
     station.add_argument(
         "--reconnect-max", type=float, default=30.0, help="longest wait between two connection attempts, s (default 30)"
     )
+    station.add_argument("--log", metavar="FILE", help="append every step to a step log (JSON lines)")
     station.set_defaults(run=_run_station)
+
+    analyze = _subparser(commands, "analyze", "What each profile did: withheld energy, peaks, sessions.",
+                         _ANALYZE_EPILOG)  # fmt: skip
+    analyze.add_argument("logs", metavar="LOG", nargs="+", help="step logs written with --log (a fleet: its parts)")
+    analyze.add_argument("--format", choices=("text", "json", "html"), default="text", help="output format")
+    analyze.add_argument("--output", metavar="FILE", help="write the report to FILE (default: standard output)")
+    analyze.set_defaults(run=_run_analyze)
     return parser
 
 

@@ -26,7 +26,15 @@ from smartcharge.engine.model import ChargingRateUnit, Purpose, PurposeRole
 from smartcharge.errors import InvalidArgumentError
 from smartcharge.tools.explain import Contender, Explanation, Interval, purpose_order
 
-__all__ = ["explanation_text", "fleet_power_svg", "limit_text", "schedule_table", "stack_svg", "terminal_chart"]
+__all__ = [
+    "bar_chart_svg",
+    "explanation_text",
+    "fleet_power_svg",
+    "limit_text",
+    "schedule_table",
+    "stack_svg",
+    "terminal_chart",
+]
 
 
 @attrs.frozen
@@ -558,15 +566,20 @@ def fleet_power_svg(
     *,
     width: int = 1000,
     title: str = "Fleet power",
+    limits_w: Sequence[float | None] | None = None,
 ) -> str:
     """A fleet's mean power in each interval (`power_w`, one value every `interval_s` seconds from `start`) as a
     self-contained SVG: a step line over UTC clock times, with the site limit (`site_limit_w`, None: none) as a
-    dashed line and the intervals above it shaded (`smartcharge fleet --plot`)."""
+    dashed line and the intervals above it shaded (`smartcharge fleet --plot`). `limits_w`, one value per interval
+    (None: no limit then), is drawn as a second, dashed step line: the OCPP limits of the steps added up
+    (`smartcharge analyze`)."""
     if not (isinstance(width, Real) and width >= _LEFT + _RIGHT + 100):
         raise InvalidArgumentError(f"an SVG needs width >= {_LEFT + _RIGHT + 100}, not {width!r}")
     if not (isinstance(interval_s, int) and interval_s > 0 and power_w):
         raise InvalidArgumentError("a fleet's power needs a positive interval_s and at least one value")
-    top = max([*power_w, site_limit_w or 0.0, 1.0]) * 1.1
+    if limits_w is not None and len(limits_w) != len(power_w):
+        raise InvalidArgumentError("limits_w needs one value per interval of power_w")
+    top = max([*power_w, *(v for v in limits_w or () if v is not None), site_limit_w or 0.0, 1.0]) * 1.1
     begin = to_epoch(utc_instant(start, "start"))
     frame = _Frame(begin, interval_s * len(power_w), width, top)
     plot_top, plot_h = _TOP + 10, 260
@@ -610,9 +623,55 @@ def fleet_power_svg(
         )
         parts.append(_text(_LEFT - 8, y(site_limit_w) - 6, f"site limit {_watts(site_limit_w)}", size=11,
                            anchor="end", fill=_COLOURS[PurposeRole.CAP]))  # fmt: skip
+    if limits_w is not None:
+        runs: list[list[str]] = [[]]
+        for k, limit in enumerate(limits_w):
+            if limit is None:
+                runs.append([])
+                continue
+            runs[-1] += [f"{frame.x(begin + k * interval_s):.1f},{y(limit):.1f}",
+                         f"{frame.x(begin + (k + 1) * interval_s):.1f},{y(limit):.1f}"]  # fmt: skip
+        colour = _COLOURS[PurposeRole.DEFAULT]
+        for run in filter(None, runs):
+            parts.append(f'<polyline points="{" ".join(run)}" fill="none" stroke="{colour}" stroke-width="1.2" '
+                         'stroke-dasharray="4 3" class="limits"/>')  # fmt: skip
+        parts.append(_text(width - _RIGHT, plot_top - 4, "dashed: the OCPP limits of the steps, added up", size=11,
+                           anchor="end", fill=colour))  # fmt: skip
     parts.append(
         f'<polyline points="{" ".join(points)}" fill="none" stroke="{_COLOURS[PurposeRole.TRANSACTION]}" '
         'stroke-width="1.5" class="power"/>'
     )
+    parts.append("</svg>")
+    return "\n".join(parts)
+
+
+def bar_chart_svg(
+    labels: Sequence[str], values: Sequence[float], *, unit: str = "Wh", title: str = "", width: int = 1000
+) -> str:
+    """Horizontal bars, one per label with its value and `unit`, as a self-contained SVG (`smartcharge analyze`:
+    the energy each profile withheld). `InvalidArgumentError` unless there are as many finite values >= 0 as
+    labels."""
+    if len(labels) != len(values) or not all(isinstance(v, Real) and 0 <= v < math.inf for v in values):
+        raise InvalidArgumentError("a bar chart needs one finite value >= 0 per label")
+    if not (isinstance(width, Real) and width >= 400):
+        raise InvalidArgumentError(f"a bar chart needs width >= 400, not {width!r}")
+    label_w, row, top_y = 300, 26, 48
+    height = top_y + row * max(len(labels), 1) + 16
+    room = width - label_w - 120
+    top = max([*values, 0.0]) or 1.0
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        'font-family="Helvetica, Arial, sans-serif">',
+        f"<title>{escape(title)}</title>",
+        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>',
+        _text(16, 28, title, size=16, bold=True),
+    ]
+    for i, (label, value) in enumerate(zip(labels, values, strict=True)):
+        y = top_y + i * row
+        parts.append(_text(label_w - 8, y + 16, label, size=12, anchor="end"))
+        bar = max(room * value / top, 1.0 if value > 0 else 0.0)
+        parts.append(f'<rect x="{label_w}" y="{y + 4}" width="{bar:.1f}" height="{row - 8}" '
+                     f'fill="{_COLOURS[PurposeRole.TRANSACTION]}" class="bar"/>')  # fmt: skip
+        parts.append(_text(label_w + bar + 6, y + 16, f"{value:,.1f} {unit}", size=12, fill=_MUTED))
     parts.append("</svg>")
     return "\n".join(parts)
