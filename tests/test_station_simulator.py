@@ -33,6 +33,9 @@ from ocpp.v201 import call_result as result201  # noqa: E402
 from schema import assert_valid_request, assert_valid_request_201, assert_valid_response  # noqa: E402
 
 from smartcharge import LocalPolicy  # noqa: E402
+from smartcharge.charging.analysis import analyze  # noqa: E402
+from smartcharge.charging.step_record import Bound, BoundKind, StepRecord  # noqa: E402
+from smartcharge.documents.step_log import read_step_log  # noqa: E402
 from smartcharge.engine.instants import format_instant, parse_instant  # noqa: E402
 from smartcharge.station.connection import run_station  # noqa: E402
 from smartcharge.station.simulator import Station, StationSettings  # noqa: E402
@@ -283,15 +286,18 @@ def station_time(station: Station) -> datetime:
 # --- OCPP 1.6 ------------------------------------------------------------------------------------------------------
 
 
-def test_a_remote_session_under_a_profile_then_the_local_policy_until_it_stops() -> None:
+def test_a_remote_session_under_a_profile_then_the_local_policy_until_it_stops(tmp_path: Path) -> None:
     """SetChargingProfile, RemoteStartTransaction, every MeterValues exact under the profile, GetCompositeSchedule
-    over the wire, ClearChargingProfile: the local policy decides from the next step on and stops at its cap."""
+    over the wire, ClearChargingProfile: the local policy decides from the next step on and stops at its cap. The
+    step log (--log) holds every step, what bound it and the states it was decided on."""
+    log = tmp_path / "steps.jsonl"
 
     async def scenario() -> None:
         server = Server(Csms16, "ocpp1.6")
         await server.open()
         lines: list[str] = []
-        station = Station(settings(server.url, policy=LocalPolicy(energy_cap_kwh=1.5)), echo=lines.append)
+        options = {"policy": LocalPolicy(energy_cap_kwh=1.5), "log_path": log}
+        station = Station(settings(server.url, **options), echo=lines.append)
         async with running(server, station) as csms:
             answer = await csms.call(call16.SetChargingProfile(connector_id=0, cs_charging_profiles=profile_16()))
             assert answer.status == "Accepted"
@@ -346,6 +352,14 @@ def test_a_remote_session_under_a_profile_then_the_local_policy_until_it_stops()
         await server.close()
 
     run(scenario)
+    records = list(read_step_log(log.read_text(encoding="utf-8").splitlines()))
+    steps = [r for r in records if isinstance(r, StepRecord)]
+    assert sum(r.delivered_wh for r in steps) <= 1500 + 1e-9 and len(steps) >= 10
+    assert {r.bound.kind for r in steps} >= {BoundKind.PROFILE, BoundKind.LOCAL_POLICY}
+    assert steps[-1].stop_reason is not None and "cap" in steps[-1].stop_reason
+    analysis = analyze(records)
+    assert analysis.bound[Bound(BoundKind.PROFILE, 1, "TxDefaultProfile", 0, 0)].steps >= 1
+    assert len(analysis.sessions) == 1
 
 
 def test_a_remote_start_the_station_would_refuse_is_rejected_and_starts_nothing() -> None:

@@ -70,13 +70,15 @@ def _state_document(state: ChargePointState) -> dict[str, Any]:
 
 
 class StepLogWriter:
-    """Writes a step log to `stream`: the header at once, then `write` (or calling the writer: it is a
-    `step_record.StepSink`) for every step. It keeps only the last state it wrote."""
+    """Writes a step log to `stream`: the header at once (unless `header` is false: appending to a log), then
+    `write` (or calling the writer: it is a `step_record.StepSink`) for every step. It keeps only the last state it
+    wrote."""
 
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: TextIO, *, header: bool = True) -> None:
         self.stream = stream
         self._last: tuple[str, ChargePointState] | None = None
-        stream.write(_HEADER + "\n")
+        if header:
+            stream.write(_HEADER + "\n")
 
     def write(self, charge_point: str, state: ChargePointState, record: StepRecord) -> None:
         """Writes `record`, after a state line when `state` is not the last one written for `charge_point`."""
@@ -125,6 +127,8 @@ def _field(line: Mapping[str, Any], key: str, kind: type | tuple[type, ...], whe
 def _kind_name(kind: type | tuple[type, ...]) -> str:
     names = {int: "a whole number", float: "a number", str: "a string", dict: "an object"}
     kinds = kind if isinstance(kind, tuple) else (kind,)
+    if kinds == (int, float):
+        return "a number"
     return " or ".join(names.get(k, k.__name__) for k in kinds)
 
 

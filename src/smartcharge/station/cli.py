@@ -44,6 +44,7 @@ def settings_from(
         speed=args.speed,
         start=None if args.start is None else parse_instant(args.start),
         state_path=args.state,
+        log_path=getattr(args, "log", None),
         reconnect_max_s=args.reconnect_max,
     )
 

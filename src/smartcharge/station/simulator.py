@@ -30,7 +30,9 @@ import attrs
 from smartcharge.charging.balancer import station_allocation
 from smartcharge.charging.local_policy import Action, ChargingEnvironment, LocalPolicy
 from smartcharge.charging.step import StepDecision, meter_step
-from smartcharge.engine.instants import format_instant, utc_instant
+from smartcharge.charging.step_record import StepRecord
+from smartcharge.documents.step_log import StepLogWriter
+from smartcharge.engine.instants import format_instant, to_epoch, utc_instant
 from smartcharge.engine.model import ChargePointConfig, ChargingRateUnit, TransactionId
 from smartcharge.engine.store import ChargePointState, end_transaction, renumber_transaction
 from smartcharge.errors import InvalidArgumentError, TransactionError
@@ -70,6 +72,8 @@ class StationSettings:
       depends on nothing else), decided by `meter_step` with the local `policy` and its `environment`.
     - `speed`: simulated seconds per wall second; `start`: the simulated instant at start (None: now).
     - `state_path`: where the station is kept (atomically, after every change) and found at the next start.
+    - `log_path`: a step log (`smartcharge.documents.step_log`) every step is appended to, with the state it was
+      decided on whenever that changed (None: none).
     - Reconnection: the first wait `reconnect_min_s`, doubled after every failure up to `reconnect_max_s` (wall
       seconds); `response_timeout_s`: how long a CALL waits for its answer.
     """
@@ -87,6 +91,7 @@ class StationSettings:
     speed: float = 1.0
     start: datetime | None = None
     state_path: str | os.PathLike[str] | None = None
+    log_path: str | os.PathLike[str] | None = None
     vendor: str = "smartcharge"
     model: str = "simulated station"
     reconnect_min_s: float = attrs.field(default=1.0, validator=_finite_non_negative)
@@ -140,6 +145,7 @@ class Station:
         self._held = 0
         self._changed = asyncio.Event()
         self._tasks: dict[int, asyncio.Task[None]] = {}
+        self._step_log: StepLogWriter | None = None
         if settings.state_path is not None and os.path.exists(settings.state_path):
             station_document.load_into(self, settings.state_path)
 
@@ -238,7 +244,7 @@ class Station:
             return
         session.transaction_id = csms_id
         if status != "Accepted":  # as with StopTransactionOnInvalidId true (§9.1.36)
-            self._take_partial_step(session, at)
+            self._take_partial_step(session, at, "DeAuthorized")
             self.state = end_transaction(self.state, csms_id)
             self._finish(session, at, "DeAuthorized")
 
@@ -286,7 +292,7 @@ class Station:
         self.log(at, f"{self.dialect.remote_stop_action}: {answer['status']}")
         ended = [s for s in self.sessions.values() if state.find_transaction(s.transaction_id) is None]
         for session in ended:
-            self._take_partial_step(session, at)  # under the profiles of the transaction that ends
+            self._take_partial_step(session, at, "Remote")  # under the profiles of the transaction that ends
         self.state = state
         for session in ended:
             self._finish(session, at, "Remote")
@@ -317,10 +323,13 @@ class Station:
         interval = self.settings.interval_s
         while True:
             at = self._step_start(session)
+            decided_on = self.state
             decision = self._decide(session, at, interval, _base_step(self.settings, session))
             end = at + timedelta(seconds=interval)
             await self.clock.sleep_until(end)
             self._deliver(session, decision, end)
+            stop = decision.reason if decision.action is Action.STOP else None
+            self._log_step(session, decided_on, at, interval, decision, stop)
             if decision.action is Action.STOP:
                 self.state = end_transaction(self.state, session.transaction_id)
                 self._finish(session, end, "LocalPolicy")
@@ -351,7 +360,7 @@ class Station:
             self.log(end, f"connector {c}: {line}")
         self._send_transaction_message(session, *self._facts_call(session, self.dialect.meter, end))
 
-    def _take_partial_step(self, session: Session, at: datetime) -> None:
+    def _take_partial_step(self, session: Session, at: datetime, why: str) -> None:
         """The energy of the step in progress up to `at` (a stop between two MeterValues), decided exactly over the
         whole seconds elapsed with the same share of the base step."""
         start = self._step_start(session)
@@ -359,9 +368,50 @@ class Station:
         if elapsed <= 0:
             return
         base = _base_step(self.settings, session) * elapsed / self.settings.interval_s
+        decided_on = self.state
         decision = self._decide(session, start, elapsed, base)
         self.meters[session.connector_id] += decision.energy_wh
         session.delivered_wh += decision.energy_wh
+        self._log_step(session, decided_on, start, elapsed, decision, why)
+
+    def _log_step(
+        self,
+        session: Session,
+        state: ChargePointState,
+        at: datetime,
+        seconds: int,
+        decision: StepDecision,
+        stop_reason: str | None,
+    ) -> None:
+        """Appends a step to the step log (`settings.log_path`), after the state it was decided on if that changed;
+        the file is opened at the first step and gets its header when it is new."""
+        path = self.settings.log_path
+        if path is None:
+            return
+        if self._step_log is None:
+            new = not os.path.exists(path) or os.path.getsize(path) == 0
+            self._step_log = StepLogWriter(open(path, "a", encoding="utf-8"), header=new)  # noqa: SIM115
+        record = StepRecord(
+            to_epoch(at),
+            self.settings.charge_point_id,
+            session.connector_id,
+            session.transaction_id,
+            seconds,
+            decision.requested_wh,
+            decision.energy_wh,
+            decision.limit_w,
+            decision.share_w,
+            decision.bound,
+            stop_reason,
+        )
+        self._step_log.write(self.settings.charge_point_id, state, record)
+        self._step_log.stream.flush()
+
+    def close_log(self) -> None:
+        """Closes the step log (the station stops)."""
+        if self._step_log is not None:
+            self._step_log.stream.close()
+            self._step_log = None
 
     def _finish(self, session: Session, at: datetime, why: str) -> None:
         """`session` has ended (its transaction is already out of the state): the stop message is owed."""
@@ -406,3 +456,4 @@ class Station:
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        self.close_log()
