@@ -205,6 +205,20 @@ NO_BAD_CALL: dict[str, str] = {
     "FleetPart": "built by FleetSpec.part from a fleet spec that checked itself",
     "simulate_part": _OWN_VALUES,
     "charge_point_seed": "any seed and index make a seed (a string); the fleet calls it with its own",
+    # --- analytics: records and answers of the library's own values ---
+    "Bound": _ANSWER,
+    "StepRecord": "built by the simulators from their own values, or by `read_step_log`, which checks every field",
+    "StateRecord": _ANSWER,
+    "BoundTally": _ANSWER,
+    "SessionTally": _ANSWER,
+    "Analyzer": "its `add` is `analyze`'s, whose bad calls are below",
+    "bound_of": _OWN_VALUES,
+    "governing_source": _OWN_VALUES,
+    "profile_bound": _OWN_VALUES,
+    "without_limits": _OWN_VALUES,
+    "StepSink": "a type alias of a callable, never called",
+    "StepLogWriter": "writes to the stream it is given the library's own records",
+    "FleetPartLog": "any path names its parts; a file that cannot be written raises the OSError the system gave",
 }
 
 #: The bad calls of every other public callable, by name.
@@ -508,6 +522,20 @@ BAD_CALLS: dict[str, list[Bad]] = {
         Bad("no start", lambda f: f({"hours": 1, "intervalS": 60, "chargePoints": []}), "start"),
     ],
     "load_fleet_spec": [Bad("no such file", lambda f: f("/nonexistent/fleet.json"), "cannot read")],
+    "analyze": [
+        Bad("not a record", lambda f: f(["a line"]), "a step log holds StepRecords and StateRecords"),
+    ],
+    "Analysis": [
+        Bad("merge: not an analysis", lambda f: f().merge(3), "other must be an Analysis"),
+    ],
+    "read_step_log": [
+        Bad("no header", lambda f: list(f(['{"at": "2026-01-08T10:00:00Z"}'])), "not a step log"),
+        Bad("not JSON", lambda f: list(f(["{"])), "line 1: not JSON"),
+    ],
+    "bar_chart_svg": [
+        Bad("a value short", lambda f: f(["a", "b"], [1.0]), "one finite value >= 0 per label"),
+        Bad("a negative value", lambda f: f(["a"], [-1.0]), "one finite value >= 0 per label"),
+    ],
     "fleet_power_svg": [
         Bad("no values", lambda f: f(T0, 60, []), "at least one value"),
         Bad("naive start", lambda f: f(NAIVE, 60, [1.0]), naive("start")),
