@@ -69,9 +69,11 @@ class Bound:
         return {BoundKind.BALANCER: "balancer share", BoundKind.LOCAL_POLICY: "local policy"}.get(self.kind, "nothing")
 
 
-#: The bounds that are not a profile (one object each, so that deriving one allocates nothing).
+#: Nothing bound the step (one object, so that deriving it allocates nothing).
 NO_BOUND = Bound(BoundKind.NONE)
+#: The balancer's share bound the step.
 BALANCER = Bound(BoundKind.BALANCER)
+#: The local policy decided the step.
 LOCAL_POLICY = Bound(BoundKind.LOCAL_POLICY)
 
 

@@ -38,7 +38,9 @@ from smartcharge.errors import InvalidArgumentError
 
 __all__ = ["FORMAT", "VERSION", "FleetPartLog", "StepLogError", "StepLogWriter", "read_step_log"]
 
+#: The ``format`` of a step log's header line.
 FORMAT = "smartcharge-steps"
+#: The ``version`` of the format this module writes and reads.
 VERSION = 1
 
 _HEADER = json.dumps({"format": FORMAT, "version": VERSION})
