@@ -2,7 +2,7 @@
 
 The library's values are immutable: a `ChargingProfile`, an `InstalledProfile`, a `ChargePointState` never change
 once built (every operation returns a new one). Whatever is computed from an immutable value alone therefore stays
-right for as long as the value lives, and may be kept. Three kinds of thing are kept, and nothing else:
+right for as long as the value lives, and may be kept. Four kinds of thing are kept, and nothing else:
 
 - **A compiled form per value** (`Compilable`, `compiled`): a value that is expensive to evaluate keeps the one
   form the engine compiles it into, built on first use. A `ChargePointState` keeps its compiled engine
@@ -14,6 +14,9 @@ right for as long as the value lives, and may be kept. Three kinds of thing are 
 - **Answers over spans of time** (`SpanCache`): inside a compiled state, `limit_at`'s answers per outlet and unit,
   each with the span [start, end) over which it holds (R24-R27). At most `SpanCache.LIMIT` answers each; a full
   table is emptied and filled again, so a state queried over months holds no more than that.
+- **Answers per window** (`WindowCache`): inside a compiled state, `composite_schedule`'s answers per outlet, by
+  window and unit, for a charge point that a central system asks the same question again (GetCompositeSchedule
+  polled). At most `WindowCache.LIMIT` per outlet; a full table is emptied and filled again.
 - **One object per distinct value** (`shared`, `shared_value`): equal schedule periods, `Limit`s and
   `LimitSource`s built anywhere are one object (flyweights), so a fleet of charge points given the same profiles
   keeps each once, however each parsed them. The table is weak: a value nothing else holds is forgotten, so it is
@@ -39,7 +42,7 @@ from bisect import bisect_right
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-__all__ = ["Compilable", "SpanCache", "compiled", "shared", "shared_value"]
+__all__ = ["Compilable", "SpanCache", "WindowCache", "compiled", "shared", "shared_value"]
 
 _T = TypeVar("_T")
 _V = TypeVar("_V")
@@ -114,6 +117,32 @@ class SpanCache(Generic[_V]):
             (*ends[:i], end, *ends[i:]),
             (*values[:i], value, *values[i:]),
         )
+
+
+class WindowCache(Generic[_V]):
+    """Answers by key (a window: start, duration, unit), at most `LIMIT`; full, it is emptied and filled again.
+
+    `_table` is a dictionary replaced whole when emptied and given one entry at a time otherwise (atomic in
+    CPython): a reader in another thread sees an answer or none, never half of one.
+    """
+
+    __slots__ = ("_table",)
+
+    #: The most answers one cache keeps (a central system polling a few windows needs a handful).
+    LIMIT = 64
+
+    def __init__(self) -> None:
+        self._table: dict[Any, _V] = {}
+
+    def find(self, key: Any) -> _V | None:
+        """The answer kept for `key`; None when there is none."""
+        return self._table.get(key)
+
+    def add(self, key: Any, value: _V) -> None:
+        """Keeps `value` for `key`."""
+        if len(self._table) >= self.LIMIT:
+            self._table = {}
+        self._table[key] = value
 
 
 #: The flyweights: (class, *fields) -> the one object of that class with those fields. Weak: an object nothing

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from smartcharge._cache import SpanCache, compiled, shared
+from smartcharge._cache import SpanCache, WindowCache, compiled, shared
 from smartcharge.engine.combine import (
     Share,
     combine_sources,
@@ -25,7 +25,7 @@ from smartcharge.engine.combine import (
     station_limit,
 )
 from smartcharge.engine.instants import to_epoch
-from smartcharge.engine.limits import Limit, LimitSource
+from smartcharge.engine.limits import CompositeSchedule, Limit, LimitSource
 from smartcharge.engine.model import ChargingRateUnit, Purpose, PurposeRole
 from smartcharge.engine.store import ChargePointState, InstalledProfile
 from smartcharge.engine.timeline import FOREVER, ProfileTimeline
@@ -172,6 +172,7 @@ class Target:
     __slots__ = (
         "answers",
         "caps",
+        "composites",
         "config",
         "engine",
         "lane_caps",
@@ -197,6 +198,8 @@ class Target:
         )
         #: `limit_at`'s answers in each unit asked so far.
         self.answers: dict[ChargingRateUnit, SpanCache[Limit]] = {}
+        #: `composite_schedule`'s answers by (start, duration, unit).
+        self.composites: WindowCache[CompositeSchedule] = WindowCache()
 
     def hardware_limit(self, unit: ChargingRateUnit) -> float:
         """This target's hardware maximum in `unit`: its outlets' added up (R25, R27)."""

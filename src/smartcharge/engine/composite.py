@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from smartcharge.engine._compiled import compiled_engine
+from smartcharge.engine._compiled import Target, compiled_engine
 from smartcharge.engine._sweep import window_spans
 from smartcharge.engine.instants import from_epoch, to_epoch
 from smartcharge.engine.limits import CompositePeriod, CompositeSchedule, Limit
@@ -54,6 +54,16 @@ def composite_schedule(
         raise InvalidArgumentError(f"duration must be a non-negative whole number of seconds, not {duration!r}")
     the_unit = state.config.allowed_rate_units[0] if unit is None else rate_unit(unit)
     begin = to_epoch(start, "start")
+    key = (begin, duration, the_unit)
+    answer = target.composites.find(key)
+    if answer is None:  # perf: a window asked again (a polling central system) is one lookup, not a sweep
+        answer = _composite(target, begin, duration, the_unit)
+        target.composites.add(key, answer)
+    return answer
+
+
+def _composite(target: Target, begin: int, duration: int, the_unit: ChargingRateUnit) -> CompositeSchedule:
+    """The composite schedule of `target` over [begin, begin + duration) (epoch seconds) in `the_unit`."""
     periods: list[CompositePeriod] = []
     for span_start, value, phases, phase_to_use in window_spans(target, begin, begin + max(duration, 1), the_unit):
         last = periods[-1] if periods else None
@@ -61,5 +71,5 @@ def composite_schedule(
             continue  # equal to the period before: merged
         periods.append(CompositePeriod(span_start - begin, value, phases, phase_to_use))
     return CompositeSchedule(
-        outlet_id, from_epoch(begin), duration, the_unit, tuple(periods), target.hardware_limit(the_unit)
+        target.outlet_id, from_epoch(begin), duration, the_unit, tuple(periods), target.hardware_limit(the_unit)
     )
