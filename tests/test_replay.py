@@ -253,3 +253,47 @@ def test_s05_a_started_transaction_id_has_at_most_36_characters() -> None:
         replay_script(script201(event("10:00:00", startTransaction={"evseId": 1, "transactionId": "x" * 37})))
     assert info.value.index == 0
     assert "37 characters" in info.value.message
+
+
+def test_remote_stop_calls_end_the_transaction_they_name_in_both_versions() -> None:
+    """RemoteStopTransaction (1.6, §5.12) and RequestStopTransaction (2.0.1, F03.FR.07/08) replay as calls:
+    Accepted ends the transaction, a second stop of it is Rejected."""
+    at = "2026-01-08T10:00:00Z"
+    script16 = {
+        "config": {"connectorCount": 2},
+        "events": [
+            {
+                "at": at,
+                "call": "RemoteStartTransaction",
+                "payload": {"idTag": "T", "connectorId": 2},
+                "transactionId": 7,
+            },
+            {"at": at, "call": "RemoteStopTransaction", "payload": {"transactionId": 7}},
+            {"at": at, "call": "RemoteStopTransaction", "payload": {"transactionId": 7}},
+            {"at": at, "call": "RemoteStopTransaction", "payload": {"transactionId": "7"}},
+        ],
+    }
+    result = replay_script(script16)
+    assert [a.get("response", a.get("error")) for a in result.answers] == [
+        {"status": "Accepted"},
+        {"status": "Accepted"},
+        {"status": "Rejected"},
+        {"code": "FormatViolation", "description": "transactionId must be an integer, not string"},
+    ]
+    assert result.state.transactions == ()
+    script201 = {
+        "ocppVersion": "2.0.1",
+        "events": [
+            {
+                "at": at,
+                "call": "RequestStartTransaction",
+                "payload": {"idToken": {"idToken": "T", "type": "Central"}, "remoteStartId": 1, "evseId": 1},
+                "transactionId": "Tx-1",
+            },
+            {"at": at, "call": "RequestStopTransaction", "payload": {"transactionId": "tX-1"}},
+            {"at": at, "call": "RequestStopTransaction", "payload": {"transactionId": "Tx-1"}},
+        ],
+    }
+    result = replay_script(script201)
+    assert [a["response"]["status"] for a in result.answers] == ["Accepted", "Accepted", "Rejected"]
+    assert result.state.transactions == ()

@@ -9,7 +9,7 @@ offset, R5) and exactly one of:
 
 - ``"call"`` with ``"payload"``: a CALL from the central system (`CALLS` for 1.6, `CALLS_201` for 2.0.1; a 1.6
   RemoteStartTransaction (D12) or a 2.0.1 RequestStartTransaction also names the ``"transactionId"`` the started
-  transaction gets);
+  transaction gets; a RemoteStopTransaction / RequestStopTransaction ends the transaction it names when accepted);
 - ``"startTransaction"``: 1.6 ``{connectorId, transactionId, chargingProfile?}`` (the profile as in
   RemoteStartTransaction, R19), 2.0.1 ``{evseId, transactionId}``;
 - ``"stopTransaction"`` ``{transactionId}`` (R18; 2.0.1 ids compared case-insensitively, S5);
@@ -143,6 +143,16 @@ def _request_start(state: ChargePointState, event: Mapping[str, Any], at: dateti
     )
 
 
+def _remote_stop(name: str, handler: Callable[[ChargePointState, Any], tuple[ChargePointState, Answer]]) -> CallRunner:
+    """RemoteStopTransaction (§5.12) / RequestStopTransaction (F03): answered, and when accepted the transaction
+    it names ends (with its TxProfiles, R18)."""
+
+    def call(state: ChargePointState, event: Mapping[str, Any], at: datetime) -> Outcome:
+        return _answered(name, state, lambda: (*handler(state, event["payload"]), ()))
+
+    return call
+
+
 # --- other events ---------------------------------------------------------------------------------------------------
 
 
@@ -239,7 +249,11 @@ _CALL_201 = _call_with(CALLS_201)
 _PROTOCOLS = {
     "1.6": _Protocol(
         codec16.config_from_ocpp,
-        {**{name: _CALL_16 for name in CALLS}, "RemoteStartTransaction": _remote_start},
+        {
+            **{name: _CALL_16 for name in CALLS},
+            "RemoteStartTransaction": _remote_start,
+            "RemoteStopTransaction": _remote_stop("RemoteStopTransaction", handlers16.handle_remote_stop_transaction),
+        },
         {"startTransaction": _start16, "stopTransaction": _stop16, "restart": _restart_as("1.6")},
     ),
     "2.0.1": _Protocol(
@@ -248,6 +262,9 @@ _PROTOCOLS = {
             **{name: _CALL_201 for name in CALLS_201},
             "GetChargingProfiles": _get_charging_profiles,
             "RequestStartTransaction": _request_start,
+            "RequestStopTransaction": _remote_stop(
+                "RequestStopTransaction", handlers201.handle_request_stop_transaction
+            ),
         },
         {
             "startTransaction": _start201,
