@@ -308,6 +308,19 @@ def _text(
     )
 
 
+def _svg_open(width: float, height: float, title: str, defs: tuple[str, ...] = ()) -> list[str]:
+    """The opening of every picture: the svg element, its title (a tooltip and what a screen reader says), any
+    `defs`, a white background and the title drawn at the top."""
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        'font-family="Helvetica, Arial, sans-serif">',
+        f"<title>{escape(title)}</title>",
+        *(("<defs>", *defs, "</defs>") if defs else ()),
+        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>',
+        _text(16, 28, title, size=16, bold=True),
+    ]
+
+
 def _fits(label: str, width: float, size: int = 11) -> bool:
     return len(label) * size * 0.6 + 8 <= width
 
@@ -517,16 +530,9 @@ def stack_svg(explanation: Explanation, *, width: int = 1000, ocpp_version: str 
     legend, legend_h = _legend(purposes, width, axis_y + 48)
     height = int(axis_y + 48 + legend_h + 12)
     title = _title(explanation, words)
+    hatches = (*(_hatch(_role_id(role), colour) for role, colour in _COLOURS.items()), _hatch("neutral", _NEUTRAL))
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-        'font-family="Helvetica, Arial, sans-serif">',
-        f"<title>{escape(title)}</title>",
-        "<defs>",
-        *(_hatch(_role_id(role), colour) for role, colour in _COLOURS.items()),
-        _hatch("neutral", _NEUTRAL),
-        "</defs>",
-        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>',
-        _text(16, 28, title, size=16, bold=True),
+        *_svg_open(width, height, title, hatches),
         _text(
             16,
             50,
@@ -595,11 +601,7 @@ def fleet_power_svg(
     peak = max(power_w)
     height = axis_y + 56
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-        'font-family="Helvetica, Arial, sans-serif">',
-        f"<title>{escape(title)}</title>",
-        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>',
-        _text(16, 28, title, size=16, bold=True),
+        *_svg_open(width, height, title),
         _text(16, 50, f"Mean power per {interval_s} s interval; peak {_watts(peak)}.", size=12, fill=_MUTED),
     ]
     for fraction in (0.25, 0.5, 0.75, 1.0):
@@ -660,11 +662,7 @@ def bar_chart_svg(
     room = width - label_w - 120
     top = max([*values, 0.0]) or 1.0
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-        'font-family="Helvetica, Arial, sans-serif">',
-        f"<title>{escape(title)}</title>",
-        f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>',
-        _text(16, 28, title, size=16, bold=True),
+        *_svg_open(width, height, title),
     ]
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):
         y = top_y + i * row
