@@ -59,7 +59,10 @@ def test_a_window_asked_again_is_not_swept_again_and_its_answer_is_the_same_obje
 
 def test_at_most_the_bound_of_windows_is_kept_and_answers_stay_right_past_it() -> None:
     state = many_spans()
+    assert compiled_engine(state).target(1).composites is None  # nothing kept before a composite is asked
+    composite_schedule(state, 1, at(0), 60, "A")
     table = compiled_engine(state).target(1).composites
+    assert table is not None
     for k in range(3 * WindowCache.LIMIT):
         answer = composite_schedule(state, 1, at(1_800 * k), 1_800, "A")
         assert [p.limit for p in answer.periods] == [6.0 + k % 48 % 7]

@@ -198,8 +198,9 @@ class Target:
         )
         #: `limit_at`'s answers in each unit asked so far.
         self.answers: dict[ChargingRateUnit, SpanCache[Limit]] = {}
-        #: `composite_schedule`'s answers by (start, duration, unit).
-        self.composites: WindowCache[CompositeSchedule] = WindowCache()
+        #: `composite_schedule`'s answers by (start, duration, unit); None until one is asked (no memory for a
+        #: state that is only asked `limit_at`).
+        self.composites: WindowCache[CompositeSchedule] | None = None
 
     def hardware_limit(self, unit: ChargingRateUnit) -> float:
         """This target's hardware maximum in `unit`: its outlets' added up (R25, R27)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from smartcharge._cache import WindowCache
 from smartcharge.engine._compiled import Target, compiled_engine
 from smartcharge.engine._sweep import window_spans
 from smartcharge.engine.instants import from_epoch, to_epoch
@@ -54,11 +55,14 @@ def composite_schedule(
         raise InvalidArgumentError(f"duration must be a non-negative whole number of seconds, not {duration!r}")
     the_unit = state.config.allowed_rate_units[0] if unit is None else rate_unit(unit)
     begin = to_epoch(start, "start")
+    answers = target.composites
+    if answers is None:
+        answers = target.composites = WindowCache()
     key = (begin, duration, the_unit)
-    answer = target.composites.find(key)
+    answer = answers.find(key)
     if answer is None:  # perf: a window asked again (a polling central system) is one lookup, not a sweep
         answer = _composite(target, begin, duration, the_unit)
-        target.composites.add(key, answer)
+        answers.add(key, answer)
     return answer
 
 
