@@ -335,6 +335,15 @@ def _connectors(text: str) -> list[int]:
 _CSV_FIELDS = ("connector", "time", "base_step_wh", "energy_wh", "delivered_wh", "source", "action", "reason")
 
 
+def _csv_lines(fields: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> list[str]:
+    """`rows` as CSV lines under a header of `fields` (the csv format of simulate and fleet)."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue().splitlines()
+
+
 def _step_rows(results: Mapping[int, SimulationResult]) -> Iterator[dict[str, Any]]:
     rows = [(step.at, c, step) for c, result in results.items() for step in result.steps]
     for at, c, step in sorted(rows, key=lambda row: (row[0], row[1])):
@@ -368,11 +377,7 @@ def _simulation_lines(results: Mapping[int, SimulationResult], fmt: str) -> Iter
             yield json.dumps({"summary": _summary(c, result)})
         return
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=_CSV_FIELDS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(_step_rows(results))
-        yield from buffer.getvalue().splitlines()
+        yield from _csv_lines(_CSV_FIELDS, _step_rows(results))
         return
     for row in _step_rows(results):
         total = f"[total {row['delivered_wh'] / 1000:.2f} kWh]"
@@ -609,11 +614,7 @@ def _fleet_lines(spec: FleetSpec, totals: FleetTotals, fmt: str) -> Iterator[str
         yield json.dumps(_fleet_summary(spec, totals))
         return
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=_FLEET_CSV_FIELDS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(_fleet_rows(totals))
-        yield from buffer.getvalue().splitlines()
+        yield from _csv_lines(_FLEET_CSV_FIELDS, _fleet_rows(totals))
         return
     summary = _fleet_summary(spec, totals)
     yield (
