@@ -11,9 +11,10 @@ right for as long as the value lives, and may be kept. Four kinds of thing are k
   timeline in epoch seconds, shared by every state derived from the one it was installed in, so that after an
   install only the new profile is compiled. Bounded by the values: a form goes with its value, and an engine
   holds at most one part per outlet (at most `MAX_OUTLET_COUNT` + 1).
-- **Answers over spans of time** (`SpanCache`): inside a compiled state, `limit_at`'s answers per outlet and unit,
-  each with the span [start, end) over which it holds (R24-R27). At most `SpanCache.LIMIT` answers each; a full
-  table is emptied and filled again, so a state queried over months holds no more than that.
+- **Answers over spans of time** (`SpanCache`): inside a compiled state, the limits per outlet and unit, each with
+  the span [start, end) over which it holds (R24-R27): `limit_at`'s by datetime (so that an instant asked again
+  needs no conversion to epoch seconds), the charging loop's by epoch second. At most `SpanCache.LIMIT` answers
+  each; a full table is emptied and filled again, so a state queried over months holds no more than that.
 - **Answers per window** (`WindowCache`): inside a compiled state, `composite_schedule`'s answers per outlet, by
   window and unit, for a charge point that a central system asks the same question again (GetCompositeSchedule
   polled). At most `WindowCache.LIMIT` per outlet; a full table is emptied and filled again.
@@ -40,12 +41,20 @@ from __future__ import annotations
 import weakref
 from bisect import bisect_right
 from collections.abc import Callable
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 __all__ = ["Compilable", "SpanCache", "WindowCache", "compiled", "shared", "shared_value"]
 
 _T = TypeVar("_T")
 _V = TypeVar("_V")
+
+
+class _Ordered(Protocol):
+    def __lt__(self, other: Any, /) -> bool: ...
+
+
+#: The instants a `SpanCache` is keyed by: epoch seconds, or datetimes.
+_K = TypeVar("_K", bound=_Ordered)
 _C = TypeVar("_C", bound="Compilable")
 
 
@@ -77,9 +86,10 @@ def compiled(value: _C, build: Callable[[_C], _T]) -> _T:
     return form  # type: ignore[no-any-return]
 
 
-class SpanCache(Generic[_V]):
-    """Answers that each hold over a span of epoch seconds [start, end): sorted, disjoint spans, looked up by
-    bisection. Emptied when it reaches `LIMIT` answers, which bounds its memory.
+class SpanCache(Generic[_K, _V]):
+    """Answers that each hold over a span of instants [start, end) (epoch seconds, or datetimes of one time zone):
+    sorted, disjoint spans, looked up by bisection. Emptied when it reaches `LIMIT` answers, which bounds its
+    memory.
 
     `_table` is (starts, ends, values), three tuples replaced together by `add`, never changed in place: a reader
     in another thread sees the table before or after an addition, never half of it.
@@ -91,9 +101,9 @@ class SpanCache(Generic[_V]):
     LIMIT = 512
 
     def __init__(self) -> None:
-        self._table: tuple[tuple[int, ...], tuple[int, ...], tuple[_V, ...]] = ((), (), ())
+        self._table: tuple[tuple[_K, ...], tuple[_K, ...], tuple[_V, ...]] = ((), (), ())
 
-    def find(self, t: int) -> tuple[_V, int] | None:
+    def find(self, t: _K) -> tuple[_V, _K] | None:
         """The answer whose span holds `t`, and the end of that span; None when none does."""
         starts, ends, values = self._table
         i = bisect_right(starts, t) - 1
@@ -101,7 +111,7 @@ class SpanCache(Generic[_V]):
             return values[i], ends[i]
         return None
 
-    def add(self, t: int, start: int, end: int, value: _V) -> None:
+    def add(self, t: _K, start: _K, end: _K, value: _V) -> None:
         """Keeps `value` for [start, end) around `t` (which no span holds yet), trimmed to leave its neighbours'
         spans alone."""
         starts, ends, values = self._table

@@ -4,8 +4,8 @@ governs at an instant (SPEC R24, R25, D8, D9, D10).
 `compiled_engine(state)` turns a `ChargePointState` into an `Engine` once (the state is immutable, so the
 engine is kept with it, `smartcharge._cache`): every installed profile as a `CompiledProfile` (its timeline in
 epoch seconds, R21-R23), and per outlet a `Target` holding the caps' stacks and one `Lane` (Tx and TxDefault
-stacks) per outlet it sums, each stack highest priority first (R24, D10). `Target.limit` answers `limit_at` for
-one instant and keeps the answer for the span it holds over.
+stacks) per outlet it sums, each stack highest priority first (R24, D10). `Target.limit` (epoch seconds) and
+`Target.limit_at` (datetimes) answer for one instant and keep the answer for the span it holds over.
 
 This module must not know how a window is swept (`_sweep`), how limits are reported (`limits` only gives the
 types) or how several governing periods combine into one value (`combine`).
@@ -13,6 +13,7 @@ types) or how several governing periods combine into one value (`combine`).
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import NamedTuple
 
 from smartcharge._cache import SpanCache, WindowCache, compiled, shared
@@ -24,7 +25,7 @@ from smartcharge.engine.combine import (
     outlet_share,
     station_limit,
 )
-from smartcharge.engine.instants import to_epoch
+from smartcharge.engine.instants import instant_bound, to_epoch
 from smartcharge.engine.limits import CompositeSchedule, Limit, LimitSource
 from smartcharge.engine.model import ChargingRateUnit, Purpose, PurposeRole
 from smartcharge.engine.store import ChargePointState, InstalledProfile
@@ -33,6 +34,8 @@ from smartcharge.engine.units import rate_unit
 from smartcharge.errors import InvalidArgumentError
 
 __all__ = ["CompiledProfile", "Engine", "GoverningPeriod", "Lane", "Target", "compiled_engine", "limit_span"]
+
+_UTC = timezone.utc
 
 
 def _timeline(installed: InstalledProfile) -> ProfileTimeline:
@@ -175,6 +178,7 @@ class Target:
         "composites",
         "config",
         "engine",
+        "instants",
         "lane_caps",
         "lanes",
         "outlet_id",
@@ -196,8 +200,10 @@ class Target:
             lane.session is not None or not any(p.timeline.runs_from_session for p in (*lane.tx, *lane.tx_default))
             for lane in self.lanes
         )
-        #: `limit_at`'s answers in each unit asked so far.
-        self.answers: dict[ChargingRateUnit, SpanCache[Limit]] = {}
+        #: The answers by epoch second (`limit`, the charging loop's) and by UTC datetime (`limit_at`'s) in each unit
+        #: asked so far.
+        self.answers: dict[ChargingRateUnit, SpanCache[int, Limit]] = {}
+        self.instants: dict[ChargingRateUnit, SpanCache[datetime, Limit]] = {}
         #: `composite_schedule`'s answers by (start, duration, unit); None until one is asked (no memory for a
         #: state that is only asked `limit_at`).
         self.composites: WindowCache[CompositeSchedule] | None = None
@@ -274,15 +280,9 @@ class Target:
             return value, phases, None
         return value, phases, _phase_to_use(rates, phases)
 
-    def limit(self, t: int, unit: ChargingRateUnit) -> tuple[Limit, int]:
-        """`limit_at`'s answer at t (D8: the window starts at t) and the end of the span it holds over."""
-        answers = self.answers.get(unit)
-        if answers is None:
-            answers = self.answers[unit] = SpanCache()
-        else:
-            found = answers.find(t)
-            if found is not None:
-                return found
+    def answer(self, t: int, unit: ChargingRateUnit) -> tuple[Limit, int, int]:
+        """`limit_at`'s answer at t (D8: the window starts at t), computed, and the span [lo, hi) around t over which
+        it holds."""
         caps, tx, lane_caps, lo, hi = self.governing_at(t)
         value, phases, phase_to_use = self.value(caps, tx, lane_caps, unit)
         sources = (
@@ -291,8 +291,38 @@ class Target:
             *(g.source() for g in tx if g is not None),
         )
         limit = shared(Limit, value, unit, phases, sources, self.hardware_limit(unit), phase_to_use)
+        return limit, lo, hi
+
+    def limit(self, t: int, unit: ChargingRateUnit) -> tuple[Limit, int]:
+        """`limit_at`'s answer at epoch second t and the end of the span it holds over, kept in `answers`."""
+        answers = self.answers.get(unit)
+        if answers is None:
+            answers = self.answers[unit] = SpanCache()
+        else:
+            found = answers.find(t)
+            if found is not None:
+                return found
+        limit, lo, hi = self.answer(t, unit)
         answers.add(t, lo, hi, limit)
         return limit, hi
+
+    def limit_at(self, at: datetime, unit: ChargingRateUnit) -> Limit:
+        """`limit_at`'s answer at `at` (any aware datetime; `to_epoch`'s errors otherwise). A UTC datetime's answer
+        is kept by datetime in `instants` for the span it holds over, so that `limit_at` finds it again without
+        converting the instant (other time zones go through `limit`)."""
+        t = to_epoch(at, "at")
+        if at.__class__ is not datetime or at.tzinfo is not _UTC:
+            return self.limit(t, unit)[0]
+        instants = self.instants.get(unit)
+        if instants is None:
+            instants = self.instants[unit] = SpanCache()
+        else:
+            found = instants.find(at)
+            if found is not None:
+                return found[0]
+        limit, lo, hi = self.answer(t, unit)
+        instants.add(at, instant_bound(lo), instant_bound(hi), limit)
+        return limit
 
 
 class Engine:
@@ -372,7 +402,8 @@ class Engine:
             found = self._targets.get(outlet_id)
             if found is not None:
                 return found
-        if not isinstance(outlet_id, int) or not 0 <= outlet_id <= self.config.outlet_count:
+        plain = isinstance(outlet_id, int) and not isinstance(outlet_id, bool)  # True is no outlet, nor is 1.0
+        if not plain or not 0 <= outlet_id <= self.config.outlet_count:
             raise InvalidArgumentError(f"outlet_id {outlet_id!r} is not 0..{self.config.outlet_count}")
         found = self._targets[outlet_id] = Target(self, outlet_id)
         return found

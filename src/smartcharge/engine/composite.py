@@ -9,7 +9,8 @@ governing periods combine is `combine`'s (R25-R27), the answer types are `limits
 
 from __future__ import annotations
 
-from datetime import datetime
+from bisect import bisect_right
+from datetime import datetime, timezone
 
 from smartcharge._cache import WindowCache
 from smartcharge.engine._compiled import Target, compiled_engine
@@ -23,6 +24,8 @@ from smartcharge.errors import InvalidArgumentError
 
 __all__ = ["composite_schedule", "limit_at"]
 
+_UTC = timezone.utc
+
 
 def limit_at(
     state: ChargePointState, outlet_id: int, at: datetime, unit: ChargingRateUnit = ChargingRateUnit.W
@@ -32,10 +35,19 @@ def limit_at(
     Relative profiles on an outlet without a transaction run from `at` itself (D8). The answer equals the
     composite schedule's value at `at` whenever the outlet has a transaction or no such profile applies.
     """
-    target = compiled_engine(state).target(outlet_id)
-    unit = rate_unit(unit)
-    return target.limit(to_epoch(at, "at"), unit)[0]
-
+    if at.__class__ is datetime and at.tzinfo is _UTC and outlet_id.__class__ is int:
+        # perf: a UTC instant in a span answered before is one bisection over the kept datetimes, without a call or
+        # a conversion to epoch seconds: about half the cost of a warm answer (`Target.limit_at` keeps them). A unit
+        # given as "A" or "W" finds the member's table, as `rate_unit` would
+        try:
+            starts, ends, limits = state._compiled_form._targets[outlet_id].instants[unit]._table
+        except (AttributeError, KeyError, TypeError):  # nothing kept (yet), or an argument to refuse below
+            pass
+        else:
+            i = bisect_right(starts, at) - 1
+            if i >= 0 and at < ends[i]:
+                return limits[i]  # type: ignore[no-any-return]
+    return compiled_engine(state).target(outlet_id).limit_at(at, rate_unit(unit))
 
 
 def composite_schedule(

@@ -18,6 +18,9 @@ __all__ = ["format_instant", "format_optional_instant", "from_epoch", "parse_ins
 _UTC = timezone.utc
 _EPOCH = datetime(1970, 1, 1, tzinfo=_UTC)
 _SECOND = timedelta(seconds=1)
+#: The first and last instants a datetime can hold, in UTC, and their epoch seconds.
+_FIRST, _LAST = datetime.min.replace(tzinfo=_UTC), datetime.max.replace(tzinfo=_UTC)
+_FIRST_SECOND, _LAST_SECOND = (_FIRST - _EPOCH) // _SECOND, (_LAST - _EPOCH) // _SECOND
 
 
 def utc_instant(value: datetime, name: str = "datetime") -> datetime:
@@ -56,6 +59,19 @@ def from_epoch(seconds: int) -> datetime:
         return _EPOCH + timedelta(0, seconds)
     except (TypeError, ValueError, OverflowError):  # no number, NaN, beyond year 1..9999
         raise InvalidArgumentError(f"seconds must be a number within datetime's range, not {seconds!r}") from None
+
+
+def instant_bound(seconds: int) -> datetime:
+    """The bound of a span of epoch seconds as a UTC datetime, for the engine's tables of answers by datetime (not
+    exported): `from_epoch(seconds)`, clamped to the instants a datetime can hold (an open end of a span lies
+    beyond them). For a span [lo, hi) that holds some datetime's epoch second, a UTC datetime d lies between the
+    bounds of lo and hi only if its epoch second lies in [lo, hi) (d >= lo exactly when its floor is, lo being
+    whole): looked up by datetime, the span holds no instant it should not."""
+    if seconds <= _FIRST_SECOND:
+        return _FIRST
+    if seconds > _LAST_SECOND:
+        return _LAST
+    return _EPOCH + timedelta(0, seconds)
 
 
 def parse_instant(text: str) -> datetime:
