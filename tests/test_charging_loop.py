@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import math
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from builders import T0, at, installed, profile
@@ -29,6 +29,7 @@ from smartcharge.charging.local_policy import (
     is_peak_hour,
 )
 from smartcharge.charging.step import Source, meter_step
+from smartcharge.strategies import charge_point_states
 
 NAIVE = datetime(2026, 1, 8, 10, 0)
 STOPPING_POLICY = LocalPolicy(energy_cap_kwh=0.001, max_price=0.0, peak_hours=((0, 24),))
@@ -436,3 +437,39 @@ def test_r34_a_meter_interval_of_no_seconds_is_refused_naming_it(interval_s: int
     with pytest.raises(InvalidArgumentError) as info:
         meter_step(state, 1, T0, interval_s, 250.0)
     assert str(info.value) == f"interval_s must be a positive number of seconds, not {interval_s}"
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    state=charge_point_states(),
+    outlet=st.integers(1, 3),
+    offsets=st.lists(st.integers(-86_400, 3 * 86_400), min_size=1, max_size=10),
+    interval=st.sampled_from([1, 60, 900, 3_600]),
+    micro=st.integers(0, 999_999),
+)
+def test_r34_a_step_on_a_state_that_kept_its_span_is_the_step_of_a_new_state(
+    state: ChargePointState, outlet: int, offsets: list[int], interval: int, micro: int
+) -> None:
+    """meter_step finds a span answered before without converting again (the charging loop's fast path): each
+    step, asked again, in another time zone or with a fraction of a second, is the step a new state takes."""
+    outlet = min(outlet, state.config.outlet_count)
+    plus_two = timezone(timedelta(hours=2))
+    for offset in offsets:
+        for instant in (at(offset), at(offset) + timedelta(microseconds=micro), at(offset).astimezone(plus_two)):
+            new = ChargePointState(state.config, state.profiles, state.transactions)
+            expected = meter_step(new, outlet, instant, interval, 5_000.0)
+            assert meter_step(state, outlet, instant, interval, 5_000.0) == expected
+            assert meter_step(state, outlet, instant, interval, 5_000.0) == expected  # found again
+
+
+def test_r34_steps_around_a_limit_change_are_the_same_from_a_kept_span() -> None:
+    """Around the change from 7 kW to 11 kW at T0 + 1800 s: every step, from a state that kept the spans (asked
+    before) as from a new one, at whole seconds and fractions, integrates the change when it falls inside."""
+    state = seven_kw_state()
+    instants = [at(s) + timedelta(microseconds=u) for s in range(1_780, 1_805) for u in (0, 999_999)]
+    for interval in (1, 5, 60):
+        for instant in instants * 2:  # computed, then found again
+            new = ChargePointState(state.config, state.profiles, state.transactions)
+            assert meter_step(state, 1, instant, interval, 50.0) == meter_step(new, 1, instant, interval, 50.0)
+    crossing = meter_step(state, 1, at(1_790), 60, 500.0)  # 10 s at 7 kW, 50 s at 11 kW
+    assert crossing.energy_wh == pytest.approx((7_000 * 10 + 11_000 * 50) / 3_600)
