@@ -132,6 +132,8 @@ def test_limit_at_by_datetime_at_the_ends_of_time_is_the_answer_of_a_new_state()
         (1, T0.replace(tzinfo=None), "A", NaiveDatetimeError),
         (1, T0, "kW", InvalidArgumentError),
         (1, T0.date(), "A", InvalidArgumentError),
+        (1, T0.timetz(), "A", InvalidArgumentError),  # a time in UTC: no instant
+        (1, T0.isoformat(), "A", InvalidArgumentError),
     ],
 )
 def test_limit_at_refuses_bad_arguments_on_a_state_that_answered_the_instant_before(

@@ -35,18 +35,18 @@ def limit_at(
     Relative profiles on an outlet without a transaction run from `at` itself (D8). The answer equals the
     composite schedule's value at `at` whenever the outlet has a transaction or no such profile applies.
     """
-    if at.__class__ is datetime and at.tzinfo is _UTC and outlet_id.__class__ is int:
-        # perf: a UTC instant in a span answered before is one bisection over the kept datetimes, without a call or
-        # a conversion to epoch seconds: about half the cost of a warm answer (`Target.limit_at` keeps them). A unit
-        # given as "A" or "W" finds the member's table, as `rate_unit` would
-        try:
+    # perf: a UTC instant in a span answered before is one bisection over the kept datetimes, without a call or
+    # a conversion to epoch seconds: about half the cost of a warm answer (`Target.limit_at` keeps them). A unit
+    # given as "A" or "W" finds the member's table, as `rate_unit` would; anything that is no datetime (no
+    # tzinfo, or no comparison with one) and anything else unusual is left to the checks below
+    try:
+        if at.tzinfo is _UTC and outlet_id.__class__ is int:  # not True, nor 1.0, as `Engine.target`
             starts, ends, limits = state._compiled_form._targets[outlet_id].instants[unit]._table
-        except (AttributeError, KeyError, TypeError):  # nothing kept (yet), or an argument to refuse below
-            pass
-        else:
             i = bisect_right(starts, at) - 1
             if i >= 0 and at < ends[i]:
                 return limits[i]  # type: ignore[no-any-return]
+    except (AttributeError, KeyError, TypeError):  # nothing kept (yet), or an argument to refuse below
+        pass
     return compiled_engine(state).target(outlet_id).limit_at(at, rate_unit(unit))
 
 
