@@ -52,9 +52,12 @@ def test_limit_at_keeps_an_answer_for_its_span_and_looks_it_up_again() -> None:
 
 def test_limit_at_keeps_at_most_its_bound_of_answers_and_stays_right_past_it() -> None:
     state = many_spans()
-    answers = compiled_engine(state).target(1).instants
+    target = compiled_engine(state).target(1)
+    assert target.instants is None  # nothing kept before the first answer
     for k in range(12 * 48):  # more spans than the bound
         assert limit_at(state, 1, at(1_800 * k + 900), "A").value == 6.0 + k % 48 % 7
+        answers = target.instants
+        assert answers is not None
         for cache in answers.values():  # in W and in A
             starts, ends, limits = cache._table
             assert len(starts) == len(ends) == len(limits) <= SpanCache.LIMIT
@@ -107,7 +110,9 @@ def test_limit_at_finds_an_answer_by_datetime_up_to_the_last_microsecond_of_its_
             6.0, 6.0, 6.0, 8.0, 6.0
         ]  # fmt: skip
     assert computed.call_count == 2
-    starts, ends, _ = compiled_engine(state).target(1).instants[ChargingRateUnit.A]._table
+    instants = compiled_engine(state).target(1).instants
+    assert instants is not None
+    starts, ends, _ = instants[ChargingRateUnit.A]._table
     assert (starts, ends) == ((at(0), at(600)), (at(600), datetime.max.replace(tzinfo=timezone.utc)))
 
 

@@ -111,7 +111,7 @@ def _kept_span(state: ChargePointState, outlet_id: int, at: datetime) -> tuple[i
     if at.__class__ is datetime and at.tzinfo is _UTC and outlet_id.__class__ is int:  # as `to_epoch`, `target`
         try:
             starts, ends, limits = state._compiled_form._targets[outlet_id].answers[_W]._table
-        except (AttributeError, KeyError):  # nothing kept yet
+        except (AttributeError, KeyError, TypeError):  # nothing kept yet
             return None
         delta = at - _EPOCH  # `to_epoch` of a UTC datetime
         t = delta.days * 86_400 + delta.seconds

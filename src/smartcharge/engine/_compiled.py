@@ -201,9 +201,9 @@ class Target:
             for lane in self.lanes
         )
         #: The answers by epoch second (`limit`, the charging loop's) and by UTC datetime (`limit_at`'s) in each unit
-        #: asked so far.
-        self.answers: dict[ChargingRateUnit, SpanCache[int, Limit]] = {}
-        self.instants: dict[ChargingRateUnit, SpanCache[datetime, Limit]] = {}
+        #: asked so far; None until the first (no memory for a kind of question never asked).
+        self.answers: dict[ChargingRateUnit, SpanCache[int, Limit]] | None = None
+        self.instants: dict[ChargingRateUnit, SpanCache[datetime, Limit]] | None = None
         #: `composite_schedule`'s answers by (start, duration, unit); None until one is asked (no memory for a
         #: state that is only asked `limit_at`).
         self.composites: WindowCache[CompositeSchedule] | None = None
@@ -295,9 +295,12 @@ class Target:
 
     def limit(self, t: int, unit: ChargingRateUnit) -> tuple[Limit, int]:
         """`limit_at`'s answer at epoch second t and the end of the span it holds over, kept in `answers`."""
-        answers = self.answers.get(unit)
+        tables = self.answers
+        if tables is None:
+            tables = self.answers = {}
+        answers = tables.get(unit)
         if answers is None:
-            answers = self.answers[unit] = SpanCache()
+            answers = tables[unit] = SpanCache()
         else:
             found = answers.find(t)
             if found is not None:
@@ -313,9 +316,12 @@ class Target:
         t = to_epoch(at, "at")
         if at.__class__ is not datetime or at.tzinfo is not _UTC:
             return self.limit(t, unit)[0]
-        instants = self.instants.get(unit)
+        tables = self.instants
+        if tables is None:
+            tables = self.instants = {}
+        instants = tables.get(unit)
         if instants is None:
-            instants = self.instants[unit] = SpanCache()
+            instants = tables[unit] = SpanCache()
         else:
             found = instants.find(at)
             if found is not None:
