@@ -13,8 +13,9 @@ types) or how several governing periods combine into one value (`combine`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timezone
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from smartcharge._cache import SpanCache, WindowCache, compiled, shared
 from smartcharge.engine.combine import (
@@ -36,6 +37,8 @@ from smartcharge.errors import InvalidArgumentError
 __all__ = ["CompiledProfile", "Engine", "GoverningPeriod", "Lane", "Target", "compiled_engine", "limit_span"]
 
 _UTC = timezone.utc
+#: What the answers of a target are kept by: epoch seconds (`Target.limit`) or UTC datetimes (`Target.limit_at`).
+_Instant = TypeVar("_Instant", int, datetime)
 
 
 def _timeline(installed: InstalledProfile) -> ProfileTimeline:
@@ -295,19 +298,9 @@ class Target:
 
     def limit(self, t: int, unit: ChargingRateUnit) -> tuple[Limit, int]:
         """`limit_at`'s answer at epoch second t and the end of the span it holds over, kept in `answers`."""
-        tables = self.answers
-        if tables is None:
-            tables = self.answers = {}
-        answers = tables.get(unit)
-        if answers is None:
-            answers = tables[unit] = SpanCache()
-        else:
-            found = answers.find(t)
-            if found is not None:
-                return found
-        limit, lo, hi = self.answer(t, unit)
-        answers.add(t, lo, hi, limit)
-        return limit, hi
+        if self.answers is None:
+            self.answers = {}
+        return self._kept(self.answers, unit, t, t, _same_second)
 
     def limit_at(self, at: datetime, unit: ChargingRateUnit) -> Limit:
         """`limit_at`'s answer at `at` (any aware datetime; `to_epoch`'s errors otherwise). A UTC datetime's answer
@@ -316,19 +309,36 @@ class Target:
         t = to_epoch(at, "at")
         if at.__class__ is not datetime or at.tzinfo is not _UTC:
             return self.limit(t, unit)[0]
-        tables = self.instants
-        if tables is None:
-            tables = self.instants = {}
-        instants = tables.get(unit)
-        if instants is None:
-            instants = tables[unit] = SpanCache()
+        if self.instants is None:
+            self.instants = {}
+        return self._kept(self.instants, unit, at, t, instant_bound)[0]
+
+    def _kept(
+        self,
+        tables: dict[ChargingRateUnit, SpanCache[_Instant, Limit]],
+        unit: ChargingRateUnit,
+        key: _Instant,
+        t: int,
+        bound: Callable[[int], _Instant],
+    ) -> tuple[Limit, _Instant]:
+        """The answer at instant `key` (epoch second t) in `unit` and the end of its span, found in `tables` or
+        computed and kept there, its span's bounds made instants by `bound`."""
+        answers = tables.get(unit)
+        if answers is None:
+            answers = tables[unit] = SpanCache()
         else:
-            found = instants.find(at)
+            found = answers.find(key)
             if found is not None:
-                return found[0]
+                return found
         limit, lo, hi = self.answer(t, unit)
-        instants.add(at, instant_bound(lo), instant_bound(hi), limit)
-        return limit
+        end = bound(hi)
+        answers.add(key, bound(lo), end, limit)
+        return limit, end
+
+
+def _same_second(seconds: int) -> int:
+    """An epoch second as the bound of a span kept by epoch second (`Target.limit`)."""
+    return seconds
 
 
 class Engine:
