@@ -44,7 +44,7 @@ class CompiledProfile:
     shared by every state that keeps it), its schedule's unit, the phases of a period that gives none, and its
     rank among the profiles of its purpose (`priority`, lowest first)."""
 
-    __slots__ = ("default_phases", "installed", "priority", "timeline", "unit")
+    __slots__ = ("_governing", "default_phases", "installed", "priority", "timeline", "unit")
 
     def __init__(self, installed: InstalledProfile, default_phases: int, position: int) -> None:
         self.installed = installed
@@ -57,6 +57,14 @@ class CompiledProfile:
         self.timeline: ProfileTimeline = compiled(installed, _timeline)
         self.unit = profile.charging_schedule.charging_rate_unit
         self.default_phases = default_phases
+        self._governing: list[GoverningPeriod] | None = None
+
+    def governing(self) -> list[GoverningPeriod]:
+        """Every period of this profile as the `GoverningPeriod` it makes, built on first use: one object per
+        period, so that a sweep names a governing period without building one per slice."""
+        if self._governing is None:
+            self._governing = [GoverningPeriod(self, index) for index in range(len(self.timeline.periods))]
+        return self._governing
 
 
 class GoverningPeriod:
@@ -73,10 +81,6 @@ class GoverningPeriod:
         self.unit = profile.unit
         self.number_phases = profile.default_phases if period.number_phases is None else period.number_phases
         self.phase_to_use = period.phase_to_use
-
-    def is_period(self, profile: CompiledProfile, index: int) -> bool:
-        """Whether this is period `index` of `profile`."""
-        return self.profile is profile and self.index == index
 
     def source(self) -> LimitSource:
         """This period as the `LimitSource` an answer names (one object per distinct source, `shared`)."""
@@ -120,7 +124,7 @@ class Lane:
     its transaction in epoch seconds (None without one) and the phases its limits convert on (`phases`: 1 on a DC
     outlet, None: the periods' own)."""
 
-    __slots__ = ("caps", "phases", "session", "tx", "tx_default")
+    __slots__ = ("caps", "phases", "session", "stack", "tx", "tx_default")
 
     def __init__(
         self,
@@ -131,6 +135,8 @@ class Lane:
     ) -> None:
         self.tx = stacks.tx
         self.tx_default = stacks.tx_default
+        #: The profiles that may govern the outlet's own limit, TxProfiles before TxDefaultProfiles (R25).
+        self.stack = [*stacks.tx, *stacks.tx_default]
         self.caps = caps
         self.session = session
         self.phases = phases
