@@ -32,7 +32,7 @@ from smartcharge.engine.timeline import FOREVER, ProfileTimeline
 from smartcharge.engine.units import rate_unit
 from smartcharge.errors import InvalidArgumentError
 
-__all__ = ["CompiledProfile", "Engine", "GoverningPeriod", "Lane", "Target", "compiled_engine", "limit_span"]
+__all__ = ["CompiledProfile", "Engine", "GoverningPeriod", "Lane", "Target", "Tops", "compiled_engine", "limit_span"]
 
 
 def _timeline(installed: InstalledProfile) -> ProfileTimeline:
@@ -158,6 +158,10 @@ def _top(
     return None, lo, hi
 
 
+#: The governing period of each of a target's stacks (None: no profile governs it), in `Target.stacks`' order.
+Tops = tuple[GoverningPeriod | None, ...]
+
+
 def _phase_to_use(rates: list[GoverningPeriod], phases: int) -> int | None:
     """The phase a single-phase limit is drawn on: the first of `rates` on one phase that names one (a
     2.0.1 phaseToUse; E4 keeps caps and Tx/TxDefault profiles from naming different ones); None on more phases."""
@@ -173,7 +177,11 @@ class Target:
     """What the limit of one outlet, or of the whole charge point (outlet 0, R27), is made of: the caps' stacks
     (one per cap purpose) and one lane per outlet, plus `limit_at`'s answers given so far, per unit. Outlet 0's
     caps are those installed on outlet 0; its lanes' own caps (`lane_caps`) cap their shares (E5). An outlet's
-    caps are all that reach it."""
+    caps are all that reach it.
+
+    `stacks` lists every stack in the order `value` reads their governing periods ("tops"): the caps', one per
+    lane (Tx over TxDefault, R25), then (outlet 0) every lane's own caps', each with the start of the session its
+    profiles run from (None: the start of the window, D8; caps never run from one, D9)."""
 
     __slots__ = (
         "answers",
@@ -185,6 +193,7 @@ class Target:
         "lanes",
         "outlet_id",
         "outlets",
+        "stacks",
         "window_independent",
     )
 
@@ -197,10 +206,13 @@ class Target:
         self.lanes = [engine.lane(c) for c in self.outlets]
         #: Whether outlet 0's lanes have caps of their own to sweep.
         self.lane_caps = outlet_id == 0 and any(lane.caps for lane in self.lanes)
+        self.stacks: list[tuple[list[CompiledProfile], int | None]] = [(stack, None) for stack in self.caps]
+        self.stacks.extend((lane.stack, lane.session) for lane in self.lanes)
+        if self.lane_caps:
+            self.stacks.extend((stack, None) for lane in self.lanes for stack in lane.caps)
         # D8: without a transaction, a profile run from the start of charging runs from the start of the window.
         self.window_independent = all(
-            lane.session is not None or not any(p.timeline.runs_from_session for p in (*lane.tx, *lane.tx_default))
-            for lane in self.lanes
+            lane.session is not None or not any(p.timeline.runs_from_session for p in lane.stack) for lane in self.lanes
         )
         #: `limit_at`'s answers in each unit asked so far.
         self.answers: dict[ChargingRateUnit, SpanCache[Limit]] = {}
@@ -212,70 +224,53 @@ class Target:
         """This target's hardware maximum in `unit`: its outlets' added up (R25, R27)."""
         return sum((self.engine.hardware_limit(unit, c)[0] for c in self.outlets), 0.0)
 
-    def governing_at(
-        self, t: int
-    ) -> tuple[list[GoverningPeriod], list[GoverningPeriod | None], list[list[GoverningPeriod]], int, int]:
-        """The caps', every lane's and (outlet 0) every lane's own caps' governing periods at t, and a span
-        [lo, hi) around t over which they stay the same (R24, R25), in `limit_at`'s window, which starts at t:
-        profiles run from the start of charging run from the transaction's start, else from t itself (D8). Caps
-        never run from a session (D9)."""
+    def governing_at(self, t: int) -> tuple[Tops, int, int]:
+        """The stacks' governing periods at t, and a span [lo, hi) around t over which they stay the same (R24,
+        R25), in `limit_at`'s window, which starts at t: profiles run from the start of charging run from the
+        transaction's start, else from t itself (D8)."""
         lo, hi = -FOREVER, FOREVER
-        caps: list[GoverningPeriod] = []
-        for stack in self.caps:
-            governing, lo, hi = _top(stack, t, None, lo, hi)
-            if governing is not None:
-                caps.append(governing)
-        tx: list[GoverningPeriod | None] = []
-        lane_caps: list[list[GoverningPeriod]] = []
-        for lane in self.lanes:
-            governing, lo, hi = _top(lane.tx, t, lane.session, lo, hi)
-            if governing is None:  # R25: TxDefault governs where no TxProfile covers (K02.FR.08)
-                governing, lo, hi = _top(lane.tx_default, t, lane.session, lo, hi)
-            tx.append(governing)
-            if self.lane_caps:
-                own: list[GoverningPeriod] = []
-                for stack in lane.caps:
-                    cap, lo, hi = _top(stack, t, None, lo, hi)
-                    if cap is not None:
-                        own.append(cap)
-                lane_caps.append(own)
-        return caps, tx, lane_caps, lo, hi
+        tops: list[GoverningPeriod | None] = []
+        for stack, session in self.stacks:
+            governing, lo, hi = _top(stack, t, session, lo, hi)
+            tops.append(governing)
+        return tuple(tops), lo, hi
 
-    def value(
-        self,
-        caps: list[GoverningPeriod],
-        tx: list[GoverningPeriod | None],
-        lane_caps: list[list[GoverningPeriod]],
-        unit: ChargingRateUnit,
-    ) -> tuple[float | None, int, int | None]:
-        """The limit (None: none), phases and phase to use (None: any) the governing periods give in `unit`
-        (R25-R27); `lane_caps` are outlet 0's lanes' own caps (empty when they have none)."""
+    def _station_value(self, tops: Tops, unit: ChargingRateUnit) -> tuple[float | None, int, int | None]:
+        """`value` for outlet 0 (R27, E5)."""
+        caps = [g for g in tops[: len(self.caps)] if g is not None]
+        lanes = self.lanes
+        first = len(self.caps)  # the first lane's top
+        hardware = self.engine.hardware(unit)
         voltage = self.config.voltage
+        if self.lane_caps:
+            own = first + len(lanes)  # the first lane's own caps
+            shares = []
+            for i, lane in enumerate(lanes):
+                lane_caps = [g for g in tops[own : own + len(lane.caps)] if g is not None]
+                shares.append(outlet_share(tops[first + i], lane_caps, unit, voltage, hardware[i], lane.phases))
+                own += len(lane.caps)
+        else:  # perf: no outlet has caps of its own (every 1.6 state): `outlet_share` without the call
+            shares = [
+                None if rate is None else combine_sources((rate,), unit, voltage, lane.phases)
+                for rate, lane in zip(tops[first : first + len(lanes)], lanes, strict=True)
+            ]
+        station = station_limit(caps, shares, hardware, unit, self.config)
+        return (
+            station.value,
+            station.number_phases,
+            _phase_to_use(caps, station.number_phases) if station.caps_bind else None,
+        )
+
+    def value(self, tops: Tops, unit: ChargingRateUnit) -> tuple[float | None, int, int | None]:
+        """The limit (None: none), phases and phase to use (None: any) the stacks' governing periods `tops` give
+        in `unit` (R25-R27)."""
         if self.outlet_id == 0:
-            hardware = self.engine.hardware(unit)
-            lanes = self.lanes
-            if lane_caps:
-                shares = [
-                    outlet_share(rate, lane_caps[i], unit, voltage, hardware[i], lanes[i].phases)
-                    for i, rate in enumerate(tx)
-                ]
-            else:  # perf: no outlet has caps of its own (every 1.6 state): `outlet_share` without the call
-                shares = [
-                    None if rate is None else combine_sources((rate,), unit, voltage, lanes[i].phases)
-                    for i, rate in enumerate(tx)
-                ]
-            station = station_limit(caps, shares, hardware, unit, self.config)
-            return (
-                station.value,
-                station.number_phases,
-                _phase_to_use(caps, station.number_phases) if station.caps_bind else None,
-            )
-        own = tx[0]
-        rates = caps if own is None else [*caps, own]
+            return self._station_value(tops, unit)
+        rates = [g for g in tops if g is not None]  # the caps', then the outlet's own (R25)
         if not rates:  # R25: the hardware maximum, on the outlet's own phases
             return None, self.engine.hardware_limit(unit, self.outlet_id)[1], None
         convert_on = self.lanes[0].phases
-        value, phases = combine_sources(rates, unit, voltage, convert_on)
+        value, phases = combine_sources(rates, unit, self.config.voltage, convert_on)
         if phases != 1 or convert_on is not None:  # perf: no call; on DC no phase to use (K01.FR.44)
             return value, phases, None
         return value, phases, _phase_to_use(rates, phases)
@@ -289,13 +284,12 @@ class Target:
             found = answers.find(t)
             if found is not None:
                 return found
-        caps, tx, lane_caps, lo, hi = self.governing_at(t)
-        value, phases, phase_to_use = self.value(caps, tx, lane_caps, unit)
-        sources = (
-            *(g.source() for g in caps),
-            *(g.source() for own in lane_caps for g in own),
-            *(g.source() for g in tx if g is not None),
-        )
+        tops, lo, hi = self.governing_at(t)
+        value, phases, phase_to_use = self.value(tops, unit)
+        lanes = len(self.caps) + len(self.lanes)  # past the lanes' tops: their own caps'
+        # the caps', the lanes' own caps', then the lanes' own
+        order = (*tops[: len(self.caps)], *tops[lanes:], *tops[len(self.caps) : lanes])
+        sources = tuple(g.source() for g in order if g is not None)
         limit = shared(Limit, value, unit, phases, sources, self.hardware_limit(unit), phase_to_use)
         answers.add(t, lo, hi, limit)
         return limit, hi

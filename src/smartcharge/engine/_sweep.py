@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from smartcharge.engine._compiled import CompiledProfile, GoverningPeriod, Target
+from smartcharge.engine._compiled import CompiledProfile, GoverningPeriod, Target, Tops
 from smartcharge.engine.model import ChargingRateUnit
 
 __all__ = ["sweep", "walk", "window_spans"]
@@ -83,41 +83,16 @@ def _paint(
     changes.extend((start, position, None) for start, _ in gaps if start > lo)
 
 
-def _stacks(target: Target, window_start: int) -> list[tuple[list[CompiledProfile], int]]:
-    """The target's stacks with the session their profiles run from: the caps', one per lane (Tx over TxDefault,
-    R25) and (outlet 0) every lane's own caps' (E5), in the order `_value` reads them. Caps never run from a
-    session (D9); a lane without transaction runs from `window_start` (D8)."""
-    stacks = [(stack, window_start) for stack in target.caps]
-    stacks.extend((lane.stack, window_start if lane.session is None else lane.session) for lane in target.lanes)
-    if target.lane_caps:
-        stacks.extend((stack, window_start) for lane in target.lanes for stack in lane.caps)
-    return stacks
-
-
-def _value(target: Target, tops: tuple[GoverningPeriod | None, ...], unit: ChargingRateUnit) -> _Value:
-    """What the stacks' governing periods `tops` (in `_stacks`' order) give (R25-R27)."""
-    caps = len(target.caps)
-    after = caps + len(target.lanes)  # the first lane's own caps
-    own: list[list[GoverningPeriod]] = []
-    if target.lane_caps:
-        for lane in target.lanes:
-            own.append([g for g in tops[after : after + len(lane.caps)] if g is not None])
-            after += len(lane.caps)
-    tx = list(tops[caps : caps + len(target.lanes)])
-    return target.value([g for g in tops[:caps] if g is not None], tx, own, unit)
-
-
 def sweep(target: Target, lo: int, hi: int, window_start: int, unit: ChargingRateUnit) -> list[Span]:
     """The spans of [lo, hi) in order, the first at lo, each where the limit changes (R24-R27); profiles run from
     the start of charging run from `window_start` on an outlet without transaction (D8)."""
-    stacks = _stacks(target, window_start)
     changes: list[_Change] = []
-    for position, (profiles, session) in enumerate(stacks):
-        _paint(profiles, lo, hi, session, position, changes)
+    for position, (profiles, session) in enumerate(target.stacks):
+        _paint(profiles, lo, hi, window_start if session is None else session, position, changes)
     changes.sort()  # one change per stack and instant: the periods are never compared
     changes.append((hi, 0, None))  # past the last change: the last span is given
-    tops: list[GoverningPeriod | None] = [None] * len(stacks)
-    values: dict[tuple[GoverningPeriod | None, ...], _Value] = {}
+    tops: list[GoverningPeriod | None] = [None] * len(target.stacks)
+    values: dict[Tops, _Value] = {}
     spans: list[Span] = []
     last = None
     at = lo
@@ -126,7 +101,7 @@ def sweep(target: Target, lo: int, hi: int, window_start: int, unit: ChargingRat
             key = tuple(tops)
             value = values.get(key)
             if value is None:  # perf: a combination seen before in the window (a day that recurs) is not combined again
-                value = values[key] = _value(target, key, unit)
+                value = values[key] = target.value(key, unit)
             if value != last:
                 spans.append((at, *value))
                 last = value
