@@ -71,7 +71,7 @@ class GoverningPeriod:
     """Period `index` of `profile` governs its purpose (R24): `limit` in `unit` on `number_phases` phases (the
     station's default where the period gives none), on phase `phase_to_use` where it names one. A `combine.Rate`."""
 
-    __slots__ = ("index", "limit", "number_phases", "phase_to_use", "profile", "unit")
+    __slots__ = ("_shares", "index", "limit", "number_phases", "phase_to_use", "profile", "unit")
 
     def __init__(self, profile: CompiledProfile, index: int) -> None:
         period = profile.timeline.periods[index]
@@ -81,6 +81,18 @@ class GoverningPeriod:
         self.unit = profile.unit
         self.number_phases = profile.default_phases if period.number_phases is None else period.number_phases
         self.phase_to_use = period.phase_to_use
+        self._shares: dict[tuple[ChargingRateUnit, int | None], Share] | None = None
+
+    def share(self, unit: ChargingRateUnit, voltage: float, phases: int | None) -> Share:
+        """This period alone as its outlet's share of outlet 0's limit (R27): `combine_sources` of it in `unit`
+        on `phases` (None: its own), kept per unit and phases (the period and the voltage never change)."""
+        shares = self._shares
+        if shares is None:
+            shares = self._shares = {}
+        found = shares.get((unit, phases))
+        if found is None:  # perf: a period met again (every recurrence, every window) is not converted again
+            found = shares[unit, phases] = combine_sources((self,), unit, voltage, phases)
+        return found
 
     def source(self) -> LimitSource:
         """This period as the `LimitSource` an answer names (one object per distinct source, `shared`)."""
@@ -251,7 +263,7 @@ class Target:
                 own += len(lane.caps)
         else:  # perf: no outlet has caps of its own (every 1.6 state): `outlet_share` without the call
             shares = [
-                None if rate is None else combine_sources((rate,), unit, voltage, lane.phases)
+                None if rate is None else rate.share(unit, voltage, lane.phases)
                 for rate, lane in zip(tops[first : first + len(lanes)], lanes, strict=True)
             ]
         station = station_limit(caps, shares, hardware, unit, self.config)
