@@ -264,7 +264,7 @@ class Target:
         else:  # perf: no outlet has caps of its own (every 1.6 state): `outlet_share` without the call
             shares = [
                 None if rate is None else rate.share(unit, voltage, lane.phases)
-                for rate, lane in zip(tops[first : first + len(lanes)], lanes, strict=True)
+                for rate, lane in zip(tops[first:], lanes, strict=True)  # the lanes' tops end the tuple
             ]
         station = station_limit(caps, shares, hardware, unit, self.config)
         return (
