@@ -4,7 +4,8 @@ governs at an instant (SPEC R24, R25, D8, D9, D10).
 `compiled_engine(state)` turns a `ChargePointState` into an `Engine` once (the state is immutable, so the
 engine is kept with it, `smartcharge._cache`): every installed profile as a `CompiledProfile` (its timeline in
 epoch seconds, R21-R23), and per outlet a `Target` holding the caps' stacks and one `Lane` (Tx and TxDefault
-stacks) per outlet it sums, each stack highest priority first (R24, D10). `Target.limit` (epoch seconds) and
+stacks) per outlet it sums, each stack highest priority first (R24, D10), listed in one order (`Target.stacks`)
+in which a target reads its stacks' governing periods (`Tops`). `Target.limit` (epoch seconds) and
 `Target.limit_at` (datetimes) answer for one instant and keep the answer for the span it holds over.
 
 This module must not know how a window is swept (`_sweep`), how limits are reported (`limits` only gives the
@@ -34,7 +35,7 @@ from smartcharge.engine.timeline import FOREVER, ProfileTimeline
 from smartcharge.engine.units import rate_unit
 from smartcharge.errors import InvalidArgumentError
 
-__all__ = ["CompiledProfile", "Engine", "GoverningPeriod", "Lane", "Target", "compiled_engine", "limit_span"]
+__all__ = ["CompiledProfile", "Engine", "GoverningPeriod", "Lane", "Target", "Tops", "compiled_engine", "limit_span"]
 
 _UTC = timezone.utc
 #: What the answers of a target are kept by: epoch seconds (`Target.limit`) or UTC datetimes (`Target.limit_at`).
@@ -50,7 +51,7 @@ class CompiledProfile:
     shared by every state that keeps it), its schedule's unit, the phases of a period that gives none, and its
     rank among the profiles of its purpose (`priority`, lowest first)."""
 
-    __slots__ = ("default_phases", "installed", "priority", "timeline", "unit")
+    __slots__ = ("_governing", "default_phases", "installed", "priority", "timeline", "unit")
 
     def __init__(self, installed: InstalledProfile, default_phases: int, position: int) -> None:
         self.installed = installed
@@ -63,13 +64,21 @@ class CompiledProfile:
         self.timeline: ProfileTimeline = compiled(installed, _timeline)
         self.unit = profile.charging_schedule.charging_rate_unit
         self.default_phases = default_phases
+        self._governing: list[GoverningPeriod] | None = None
+
+    def governing(self) -> list[GoverningPeriod]:
+        """Every period of this profile as the `GoverningPeriod` it makes, built on first use: one object per
+        period, so that a sweep names a governing period without building one per slice."""
+        if self._governing is None:
+            self._governing = [GoverningPeriod(self, index) for index in range(len(self.timeline.periods))]
+        return self._governing
 
 
 class GoverningPeriod:
     """Period `index` of `profile` governs its purpose (R24): `limit` in `unit` on `number_phases` phases (the
     station's default where the period gives none), on phase `phase_to_use` where it names one. A `combine.Rate`."""
 
-    __slots__ = ("index", "limit", "number_phases", "phase_to_use", "profile", "unit")
+    __slots__ = ("_shares", "index", "limit", "number_phases", "phase_to_use", "profile", "unit")
 
     def __init__(self, profile: CompiledProfile, index: int) -> None:
         period = profile.timeline.periods[index]
@@ -79,10 +88,18 @@ class GoverningPeriod:
         self.unit = profile.unit
         self.number_phases = profile.default_phases if period.number_phases is None else period.number_phases
         self.phase_to_use = period.phase_to_use
+        self._shares: dict[tuple[ChargingRateUnit, int | None], Share] | None = None
 
-    def is_period(self, profile: CompiledProfile, index: int) -> bool:
-        """Whether this is period `index` of `profile`."""
-        return self.profile is profile and self.index == index
+    def share(self, unit: ChargingRateUnit, voltage: float, phases: int | None) -> Share:
+        """This period alone as its outlet's share of outlet 0's limit (R27): `combine_sources` of it in `unit`
+        on `phases` (None: its own), kept per unit and phases (the period and the voltage never change)."""
+        shares = self._shares
+        if shares is None:
+            shares = self._shares = {}
+        found = shares.get((unit, phases))
+        if found is None:  # perf: a period met again (every recurrence, every window) is not converted again
+            found = shares[unit, phases] = combine_sources((self,), unit, voltage, phases)
+        return found
 
     def source(self) -> LimitSource:
         """This period as the `LimitSource` an answer names (one object per distinct source, `shared`)."""
@@ -126,7 +143,7 @@ class Lane:
     its transaction in epoch seconds (None without one) and the phases its limits convert on (`phases`: 1 on a DC
     outlet, None: the periods' own)."""
 
-    __slots__ = ("caps", "phases", "session", "tx", "tx_default")
+    __slots__ = ("caps", "phases", "session", "stack", "tx", "tx_default")
 
     def __init__(
         self,
@@ -137,6 +154,8 @@ class Lane:
     ) -> None:
         self.tx = stacks.tx
         self.tx_default = stacks.tx_default
+        #: The profiles that may govern the outlet's own limit, TxProfiles before TxDefaultProfiles (R25).
+        self.stack = [*stacks.tx, *stacks.tx_default]
         self.caps = caps
         self.session = session
         self.phases = phases
@@ -158,6 +177,10 @@ def _top(
     return None, lo, hi
 
 
+#: The governing period of each of a target's stacks (None: no profile governs it), in `Target.stacks`' order.
+Tops = tuple[GoverningPeriod | None, ...]
+
+
 def _phase_to_use(rates: list[GoverningPeriod], phases: int) -> int | None:
     """The phase a single-phase limit is drawn on: the first of `rates` on one phase that names one (a
     2.0.1 phaseToUse; E4 keeps caps and Tx/TxDefault profiles from naming different ones); None on more phases."""
@@ -173,7 +196,11 @@ class Target:
     """What the limit of one outlet, or of the whole charge point (outlet 0, R27), is made of: the caps' stacks
     (one per cap purpose) and one lane per outlet, plus `limit_at`'s answers given so far, per unit. Outlet 0's
     caps are those installed on outlet 0; its lanes' own caps (`lane_caps`) cap their shares (E5). An outlet's
-    caps are all that reach it."""
+    caps are all that reach it.
+
+    `stacks` lists every stack in the order `value` reads their governing periods ("tops"): the caps', one per
+    lane (Tx over TxDefault, R25), then (outlet 0) every lane's own caps', each with the start of the session its
+    profiles run from (None: the start of the window, D8; caps never run from one, D9)."""
 
     __slots__ = (
         "answers",
@@ -186,6 +213,7 @@ class Target:
         "lanes",
         "outlet_id",
         "outlets",
+        "stacks",
         "window_independent",
     )
 
@@ -198,10 +226,13 @@ class Target:
         self.lanes = [engine.lane(c) for c in self.outlets]
         #: Whether outlet 0's lanes have caps of their own to sweep.
         self.lane_caps = outlet_id == 0 and any(lane.caps for lane in self.lanes)
+        self.stacks: list[tuple[list[CompiledProfile], int | None]] = [(stack, None) for stack in self.caps]
+        self.stacks.extend((lane.stack, lane.session) for lane in self.lanes)
+        if self.lane_caps:
+            self.stacks.extend((stack, None) for lane in self.lanes for stack in lane.caps)
         # D8: without a transaction, a profile run from the start of charging runs from the start of the window.
         self.window_independent = all(
-            lane.session is not None or not any(p.timeline.runs_from_session for p in (*lane.tx, *lane.tx_default))
-            for lane in self.lanes
+            lane.session is not None or not any(p.timeline.runs_from_session for p in lane.stack) for lane in self.lanes
         )
         #: The answers by epoch second (`limit`, the charging loop's) and by UTC datetime (`limit_at`'s) in each unit
         #: asked so far; None until the first (no memory for a kind of question never asked).
@@ -215,70 +246,47 @@ class Target:
         """This target's hardware maximum in `unit`: its outlets' added up (R25, R27)."""
         return sum((self.engine.hardware_limit(unit, c)[0] for c in self.outlets), 0.0)
 
-    def governing_at(
-        self, t: int
-    ) -> tuple[list[GoverningPeriod], list[GoverningPeriod | None], list[list[GoverningPeriod]], int, int]:
-        """The caps', every lane's and (outlet 0) every lane's own caps' governing periods at t, and a span
-        [lo, hi) around t over which they stay the same (R24, R25), in `limit_at`'s window, which starts at t:
-        profiles run from the start of charging run from the transaction's start, else from t itself (D8). Caps
-        never run from a session (D9)."""
+    def governing_at(self, t: int) -> tuple[Tops, int, int]:
+        """The stacks' governing periods at t, and a span [lo, hi) around t over which they stay the same (R24,
+        R25), in `limit_at`'s window, which starts at t: profiles run from the start of charging run from the
+        transaction's start, else from t itself (D8)."""
         lo, hi = -FOREVER, FOREVER
-        caps: list[GoverningPeriod] = []
-        for stack in self.caps:
-            governing, lo, hi = _top(stack, t, None, lo, hi)
-            if governing is not None:
-                caps.append(governing)
-        tx: list[GoverningPeriod | None] = []
-        lane_caps: list[list[GoverningPeriod]] = []
-        for lane in self.lanes:
-            governing, lo, hi = _top(lane.tx, t, lane.session, lo, hi)
-            if governing is None:  # R25: TxDefault governs where no TxProfile covers (K02.FR.08)
-                governing, lo, hi = _top(lane.tx_default, t, lane.session, lo, hi)
-            tx.append(governing)
-            if self.lane_caps:
-                own: list[GoverningPeriod] = []
-                for stack in lane.caps:
-                    cap, lo, hi = _top(stack, t, None, lo, hi)
-                    if cap is not None:
-                        own.append(cap)
-                lane_caps.append(own)
-        return caps, tx, lane_caps, lo, hi
+        tops: list[GoverningPeriod | None] = []
+        for stack, session in self.stacks:
+            governing, lo, hi = _top(stack, t, session, lo, hi)
+            tops.append(governing)
+        return tuple(tops), lo, hi
 
-    def value(
-        self,
-        caps: list[GoverningPeriod],
-        tx: list[GoverningPeriod | None],
-        lane_caps: list[list[GoverningPeriod]],
-        unit: ChargingRateUnit,
-    ) -> tuple[float | None, int, int | None]:
-        """The limit (None: none), phases and phase to use (None: any) the governing periods give in `unit`
-        (R25-R27); `lane_caps` are outlet 0's lanes' own caps (empty when they have none)."""
+    def _station_value(self, tops: Tops, unit: ChargingRateUnit) -> tuple[float | None, int, int | None]:
+        """`value` for outlet 0 (R27, E5)."""
+        first = len(self.caps)  # the first lane's top
+        caps = [g for g in tops[:first] if g is not None]
+        lanes = self.lanes
+        hardware = self.engine.hardware(unit)
         voltage = self.config.voltage
+        shares: list[Share | None] = []
+        if self.lane_caps:
+            own = first + len(lanes)  # the first lane's own caps
+            for i, lane in enumerate(lanes):
+                lane_caps = [g for g in tops[own : own + len(lane.caps)] if g is not None]
+                shares.append(outlet_share(tops[first + i], lane_caps, unit, voltage, hardware[i], lane.phases))
+                own += len(lane.caps)
+        else:  # perf: no outlet has caps of its own (every 1.6 state): `outlet_share` without the call
+            for rate, lane in zip(tops[first:], lanes, strict=True):  # the lanes' tops end the tuple
+                shares.append(None if rate is None else rate.share(unit, voltage, lane.phases))
+        value, phases, caps_bind = station_limit(caps, shares, hardware, unit, self.config)
+        return value, phases, _phase_to_use(caps, phases) if caps_bind else None
+
+    def value(self, tops: Tops, unit: ChargingRateUnit) -> tuple[float | None, int, int | None]:
+        """The limit (None: none), phases and phase to use (None: any) the stacks' governing periods `tops` give
+        in `unit` (R25-R27)."""
         if self.outlet_id == 0:
-            hardware = self.engine.hardware(unit)
-            lanes = self.lanes
-            if lane_caps:
-                shares = [
-                    outlet_share(rate, lane_caps[i], unit, voltage, hardware[i], lanes[i].phases)
-                    for i, rate in enumerate(tx)
-                ]
-            else:  # perf: no outlet has caps of its own (every 1.6 state): `outlet_share` without the call
-                shares = [
-                    None if rate is None else combine_sources((rate,), unit, voltage, lanes[i].phases)
-                    for i, rate in enumerate(tx)
-                ]
-            station = station_limit(caps, shares, hardware, unit, self.config)
-            return (
-                station.value,
-                station.number_phases,
-                _phase_to_use(caps, station.number_phases) if station.caps_bind else None,
-            )
-        own = tx[0]
-        rates = caps if own is None else [*caps, own]
+            return self._station_value(tops, unit)
+        rates = [g for g in tops if g is not None]  # the caps', then the outlet's own (R25)
         if not rates:  # R25: the hardware maximum, on the outlet's own phases
             return None, self.engine.hardware_limit(unit, self.outlet_id)[1], None
         convert_on = self.lanes[0].phases
-        value, phases = combine_sources(rates, unit, voltage, convert_on)
+        value, phases = combine_sources(rates, unit, self.config.voltage, convert_on)
         if phases != 1 or convert_on is not None:  # perf: no call; on DC no phase to use (K01.FR.44)
             return value, phases, None
         return value, phases, _phase_to_use(rates, phases)
@@ -286,13 +294,12 @@ class Target:
     def answer(self, t: int, unit: ChargingRateUnit) -> tuple[Limit, int, int]:
         """`limit_at`'s answer at t (D8: the window starts at t), computed, and the span [lo, hi) around t over which
         it holds."""
-        caps, tx, lane_caps, lo, hi = self.governing_at(t)
-        value, phases, phase_to_use = self.value(caps, tx, lane_caps, unit)
-        sources = (
-            *(g.source() for g in caps),
-            *(g.source() for own in lane_caps for g in own),
-            *(g.source() for g in tx if g is not None),
-        )
+        tops, lo, hi = self.governing_at(t)
+        value, phases, phase_to_use = self.value(tops, unit)
+        lanes = len(self.caps) + len(self.lanes)  # past the lanes' tops: their own caps'
+        # the caps', the lanes' own caps', then the lanes' own
+        order = (*tops[: len(self.caps)], *tops[lanes:], *tops[len(self.caps) : lanes])
+        sources = tuple(g.source() for g in order if g is not None)
         limit = shared(Limit, value, unit, phases, sources, self.hardware_limit(unit), phase_to_use)
         return limit, lo, hi
 
