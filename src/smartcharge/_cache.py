@@ -8,9 +8,9 @@ right for as long as the value lives, and may be kept. Four kinds of thing are k
   form the engine compiles it into, built on first use. A `ChargePointState` keeps its compiled engine
   (`engine._compiled.Engine`: each installed profile's rank, and, built when an outlet is first asked about, the
   outlet's profiles of each purpose in priority order and its `limit_at` answers); an `InstalledProfile` keeps its
-  timeline in epoch seconds, shared by every state derived from the one it was installed in, so that after an
-  install only the new profile is compiled. Bounded by the values: a form goes with its value, and an engine
-  holds at most one part per outlet (at most `MAX_OUTLET_COUNT` + 1).
+  timeline in epoch seconds, compiled when an answer first needs it and shared by every state derived from the
+  one it was installed in, so that after an install at most the new profile is compiled. Bounded by the values:
+  a form goes with its value, and an engine holds at most one part per outlet (at most `MAX_OUTLET_COUNT` + 1).
 - **Answers over spans of time** (`SpanCache`): inside a compiled state, `limit_at`'s answers per outlet and unit,
   each with the span [start, end) over which it holds (R24-R27). At most `SpanCache.LIMIT` answers each; a full
   table is emptied and filled again, so a state queried over months holds no more than that.

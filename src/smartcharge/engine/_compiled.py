@@ -19,10 +19,10 @@ from smartcharge._cache import SpanCache, WindowCache, compiled, shared
 from smartcharge.engine.combine import (
     Share,
     combine_sources,
-    conversion_phases,
-    outlet_hardware_limit,
+    hardware_share,
     outlet_share,
     station_limit,
+    supply_conversion_phases,
 )
 from smartcharge.engine.instants import to_epoch
 from smartcharge.engine.limits import CompositeSchedule, Limit, LimitSource
@@ -40,11 +40,11 @@ def _timeline(installed: InstalledProfile) -> ProfileTimeline:
 
 
 class CompiledProfile:
-    """An installed profile as the engine sees it: its timeline (R21-R23, compiled once per installed profile and
-    shared by every state that keeps it), its schedule's unit, the phases of a period that gives none, and its
-    rank among the profiles of its purpose (`priority`, lowest first)."""
+    """An installed profile as the engine sees it: its timeline (R21-R23, compiled on first use, once per installed
+    profile, and shared by every state that keeps it), its purpose, its schedule's unit, the phases of a period
+    that gives none, and its rank among the profiles of its purpose (`priority`, lowest first)."""
 
-    __slots__ = ("default_phases", "installed", "priority", "timeline", "unit")
+    __slots__ = ("default_phases", "installed", "priority", "purpose", "unit")
 
     def __init__(self, installed: InstalledProfile, default_phases: int, position: int) -> None:
         self.installed = installed
@@ -54,9 +54,19 @@ class CompiledProfile:
         # id (which `install_profile` never leaves). Negated, so that the highest sorts first.
         specific = 1 if installed.outlet_id != 0 else 0
         self.priority = (-profile.stack_level, -specific, -profile.charging_profile_id, position)
-        self.timeline: ProfileTimeline = compiled(installed, _timeline)
-        self.unit = profile.charging_schedule.charging_rate_unit
+        self.purpose = profile.charging_profile_purpose
+        self.unit = profile.charging_schedules[0].charging_rate_unit  # perf: `charging_schedule` without the call
         self.default_phases = default_phases
+
+    @property
+    def timeline(self) -> ProfileTimeline:
+        """The profile's timeline, compiled on first use: the profiles of a stack below the one that governs an
+        instant are never compiled for it (a new state asked one `limit_at` compiles about two thirds of them)."""
+        return compiled(self.installed, _timeline)
+
+
+def _priority(profile: CompiledProfile) -> tuple[int, int, int, int]:
+    return profile.priority
 
 
 class GoverningPeriod:
@@ -104,14 +114,13 @@ class Stacks(NamedTuple):
 
 
 def _cap_stacks(profiles: list[CompiledProfile]) -> list[list[CompiledProfile]]:
-    """`profiles` (caps) as one stack per purpose, each highest priority first, in a fixed order of purposes."""
+    """`profiles` (caps, highest priority first) as one stack per purpose, in a fixed order of purposes."""
     by_purpose: dict[Purpose, list[CompiledProfile]] = {}
     for profile in profiles:
-        by_purpose.setdefault(profile.installed.profile.charging_profile_purpose, []).append(profile)
-    stacks = [by_purpose[p] for p in sorted(by_purpose, key=lambda p: (p.role.value, p.name))]
-    for stack in stacks:
-        stack.sort(key=lambda profile: profile.priority)
-    return stacks
+        by_purpose.setdefault(profile.purpose, []).append(profile)
+    if len(by_purpose) < 2:  # perf: one cap purpose (every 1.6 state) needs no order of purposes
+        return list(by_purpose.values())
+    return [by_purpose[p] for p in sorted(by_purpose, key=lambda p: (p.role.value, p.name))]
 
 
 class Lane:
@@ -192,8 +201,11 @@ class Target:
         #: Whether outlet 0's lanes have caps of their own to sweep.
         self.lane_caps = outlet_id == 0 and any(lane.caps for lane in self.lanes)
         # D8: without a transaction, a profile run from the start of charging runs from the start of the window.
+        # A Tx or TxDefault profile runs from the session when anchored at the start of charging (not a cap, D9):
+        # asked of the profile, not of its timeline, which stays uncompiled until needed.
         self.window_independent = all(
-            lane.session is not None or not any(p.timeline.runs_from_session for p in (*lane.tx, *lane.tx_default))
+            lane.session is not None
+            or not any(p.installed.profile.anchored_at_start_of_charging for p in (*lane.tx, *lane.tx_default))
             for lane in self.lanes
         )
         #: `limit_at`'s answers in each unit asked so far.
@@ -296,15 +308,17 @@ class Target:
 
 
 class Engine:
-    """A state compiled for evaluation (`compiled_engine`): every installed profile's timeline and, built on
-    first use, each outlet's stacks, lane and target."""
+    """A state compiled for evaluation (`compiled_engine`): every installed profile, highest priority first (its
+    timeline compiled when first needed) and, built on first use, each outlet's stacks, lane and target."""
 
     __slots__ = ("_hardware", "_lanes", "_stacks", "_station_caps", "_targets", "config", "profiles", "transactions")
 
     def __init__(self, state: ChargePointState) -> None:
         self.config = state.config
         phases = state.config.default_number_phases
-        self.profiles = [CompiledProfile(installed, phases, i) for i, installed in enumerate(state.profiles)]
+        profiles = [CompiledProfile(installed, phases, i) for i, installed in enumerate(state.profiles)]
+        profiles.sort(key=_priority)  # perf: sorted once, so that every stack filtered from it is, without a sort
+        self.profiles = profiles
         self.transactions = state.transactions
         self._hardware: dict[ChargingRateUnit, list[Share]] = {}
         self._station_caps: list[list[CompiledProfile]] | None = None
@@ -316,7 +330,10 @@ class Engine:
         """Every outlet's (1..N) hardware maximum in `unit` and the phases it is drawn on (R25, S9)."""
         found = self._hardware.get(unit)
         if found is None:
-            found = self._hardware[unit] = [outlet_hardware_limit(self.config, unit, c) for c in self.config.outlet_ids]
+            config = self.config
+            found = self._hardware[unit] = [
+                hardware_share(config.outlet_supply(c), unit, config.voltage) for c in config.outlet_ids
+            ]
         return found
 
     def hardware_limit(self, unit: ChargingRateUnit, outlet_id: int) -> Share:
@@ -327,11 +344,7 @@ class Engine:
         """The caps installed on outlet 0, one stack per purpose: outlet 0's caps (R27, E5)."""
         if self._station_caps is None:
             self._station_caps = _cap_stacks(
-                [
-                    p
-                    for p in self.profiles
-                    if p.installed.outlet_id == 0 and p.installed.profile.charging_profile_purpose.role.is_cap
-                ]
+                [p for p in self.profiles if p.installed.outlet_id == 0 and p.purpose.role.is_cap]
             )
         return self._station_caps
 
@@ -342,15 +355,15 @@ class Engine:
             caps: list[CompiledProfile] = []
             tx: list[CompiledProfile] = []
             tx_default: list[CompiledProfile] = []
-            for profile in self.profiles:
+            for profile in self.profiles:  # highest priority first, and so is each stack
                 if profile.installed.reaches(outlet_id):
-                    role = profile.installed.profile.charging_profile_purpose.role
-                    if role.is_cap:
-                        caps.append(profile)
+                    role = profile.purpose.role
+                    if role is PurposeRole.TRANSACTION:
+                        tx.append(profile)
+                    elif role is PurposeRole.DEFAULT:
+                        tx_default.append(profile)
                     else:
-                        (tx if role is PurposeRole.TRANSACTION else tx_default).append(profile)
-            for group in (tx, tx_default):
-                group.sort(key=lambda profile: profile.priority)
+                        caps.append(profile)
             found = self._stacks[outlet_id] = Stacks(_cap_stacks(caps), tx, tx_default)
         return found
 
@@ -361,7 +374,7 @@ class Engine:
             stacks = self.stacks(outlet_id)
             session = next((to_epoch(t.start) for t in self.transactions if t.outlet_id == outlet_id), None)
             own_caps = _cap_stacks([p for stack in stacks.caps for p in stack if p.installed.outlet_id == outlet_id])
-            phases = conversion_phases(self.config.outlet(outlet_id))
+            phases = supply_conversion_phases(self.config.outlet_supply(outlet_id)[1])
             found = self._lanes[outlet_id] = Lane(stacks, own_caps, session, phases)
         return found
 

@@ -380,7 +380,8 @@ class ChargingProfile:
         Absolute without startSchedule (D4)."""
         kind = self.charging_profile_kind
         return kind is ChargingProfileKind.RELATIVE or (
-            kind is ChargingProfileKind.ABSOLUTE and self.charging_schedule.start_schedule is None
+            # perf: `charging_schedule` without the property call (every profile of a new state passes here)
+            kind is ChargingProfileKind.ABSOLUTE and self.charging_schedules[0].start_schedule is None
         )
 
 
@@ -569,13 +570,19 @@ class ChargePointConfig:
             if outlet.outlet_id == outlet_id:
                 if outlet.max_current is not None and outlet.supply_phases is not None:
                     return outlet  # perf: complete already, no copy
-                return OutletConfig(
-                    outlet_id,
+                return OutletConfig(outlet_id, *self.outlet_supply(outlet_id), outlet.phase_switching)
+        return OutletConfig(outlet_id, *self.outlet_supply(outlet_id))
+
+    def outlet_supply(self, outlet_id: int) -> tuple[float, int]:
+        """Outlet `outlet_id`'s (1..N) `max_current` and `supply_phases` as `outlet` fills them in, without
+        building an `OutletConfig` (the engine reads them for every new state)."""
+        for outlet in self.outlets:
+            if outlet.outlet_id == outlet_id:
+                return (
                     self.outlet_max_current if outlet.max_current is None else outlet.max_current,
                     self.default_number_phases if outlet.supply_phases is None else outlet.supply_phases,
-                    outlet.phase_switching,
                 )
-        return OutletConfig(outlet_id, self.outlet_max_current, self.default_number_phases)
+        return self.outlet_max_current, self.default_number_phases
 
     @property
     def outlet_ids(self) -> range:
