@@ -29,6 +29,8 @@ __all__ = [
     "supply_conversion_phases",
 ]
 
+_A = ChargingRateUnit.A  # perf: a module name, not a read from the enum class (about ten attribute reads)
+
 #: The largest float: a sum of finite limits stays finite, and so does a finite limit in the other unit.
 _LARGEST = sys.float_info.max
 
@@ -87,7 +89,7 @@ def hardware_share(supply: tuple[float, int], unit: ChargingRateUnit, voltage: f
     (`ChargePointConfig.outlet_supply`), in `unit` (a member) at the configuration's `voltage`."""
     current, supply_phases = supply
     phases = supply_conversion_phases(supply_phases) or supply_phases
-    return convert_unchecked(current, ChargingRateUnit.A, unit, voltage, phases), phases  # the config is checked
+    return convert_unchecked(current, _A, unit, voltage, phases), phases  # the config is checked
 
 
 #: One outlet's share of the whole charge point's limit (R27): a value in the asked unit and its phases.
