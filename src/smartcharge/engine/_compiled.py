@@ -13,6 +13,7 @@ types) or how several governing periods combine into one value (`combine`).
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import NamedTuple
 
 from smartcharge._cache import SpanCache, WindowCache, compiled, shared
@@ -68,8 +69,7 @@ class CompiledProfile:
         return compiled(self.installed, _timeline)
 
 
-def _priority(profile: CompiledProfile) -> tuple[int, int, int, int]:
-    return profile.priority
+_PRIORITY = attrgetter("priority")  # perf: a sort key in C, not a function called per profile
 
 
 class GoverningPeriod:
@@ -320,7 +320,7 @@ class Engine:
         self.config = state.config
         phases = state.config.default_number_phases
         profiles = [CompiledProfile(installed, phases, i) for i, installed in enumerate(state.profiles)]
-        profiles.sort(key=_priority)  # perf: sorted once, so that every stack filtered from it is, without a sort
+        profiles.sort(key=_PRIORITY)  # perf: sorted once, so that every stack filtered from it is, without a sort
         self.profiles = profiles
         self.transactions = state.transactions
         self._hardware: dict[ChargingRateUnit, list[Share]] = {}
@@ -359,14 +359,14 @@ class Engine:
             tx: list[CompiledProfile] = []
             tx_default: list[CompiledProfile] = []
             for profile in self.profiles:  # highest priority first, and so is each stack
-                if profile.installed.reaches(outlet_id):
-                    role = profile.purpose.role
-                    if role is _TRANSACTION:
+                on, role = profile.installed.outlet_id, profile.purpose.role
+                # perf: `InstalledProfile.reaches` inline (5 us of a new state's first answer): a transaction's
+                # profile reaches its own outlet, the others that outlet's and outlet 0's
+                if role is _TRANSACTION:
+                    if on == outlet_id:
                         tx.append(profile)
-                    elif role is _DEFAULT:
-                        tx_default.append(profile)
-                    else:
-                        caps.append(profile)
+                elif on == outlet_id or on == 0:
+                    (tx_default if role is _DEFAULT else caps).append(profile)
             found = self._stacks[outlet_id] = Stacks(_cap_stacks(caps), tx, tx_default)
         return found
 
