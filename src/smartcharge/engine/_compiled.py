@@ -3,9 +3,9 @@ governs at an instant (SPEC R24, R25, D8, D9, D10).
 
 `compiled_engine(state)` turns a `ChargePointState` into an `Engine` once (the state is immutable, so the
 engine is kept with it, `smartcharge._cache`): every installed profile as a `CompiledProfile` (its timeline in
-epoch seconds, R21-R23), and per outlet a `Target` holding the caps' stacks and one `Lane` (Tx and TxDefault
-stacks) per outlet it sums, each stack highest priority first (R24, D10). `Target.limit` answers `limit_at` for
-one instant and keeps the answer for the span it holds over.
+epoch seconds, R21-R23, compiled when an answer first needs it), and per outlet a `Target` holding the caps'
+stacks and one `Lane` (Tx and TxDefault stacks) per outlet it sums, each stack highest priority first (R24, D10).
+`Target.limit` answers `limit_at` for one instant and keeps the answer for the span it holds over.
 
 This module must not know how a window is swept (`_sweep`), how limits are reported (`limits` only gives the
 types) or how several governing periods combine into one value (`combine`).
