@@ -49,10 +49,10 @@ def _timeline(installed: InstalledProfile) -> ProfileTimeline:
 
 class CompiledProfile:
     """An installed profile as the engine sees it: its timeline (R21-R23, compiled on first use, once per installed
-    profile, and shared by every state that keeps it), its purpose, its schedule's unit, the phases of a period
-    that gives none, and its rank among the profiles of its purpose (`priority`, lowest first)."""
+    profile, and shared by every state that keeps it), its schedule's unit, the phases of a period that gives none,
+    and its rank among the profiles of its purpose (`priority`, lowest first)."""
 
-    __slots__ = ("default_phases", "installed", "priority", "purpose", "unit")
+    __slots__ = ("_timeline", "default_phases", "installed", "priority", "unit")
 
     def __init__(self, installed: InstalledProfile, default_phases: int, position: int) -> None:
         self.installed = installed
@@ -62,15 +62,18 @@ class CompiledProfile:
         # id (which `install_profile` never leaves). Negated, so that the highest sorts first.
         specific = 1 if installed.outlet_id != 0 else 0
         self.priority = (-profile.stack_level, -specific, -profile.charging_profile_id, position)
-        self.purpose = profile.charging_profile_purpose
         self.unit = profile.charging_schedules[0].charging_rate_unit  # perf: `charging_schedule` without the call
         self.default_phases = default_phases
+        self._timeline: ProfileTimeline | None = None
 
     @property
     def timeline(self) -> ProfileTimeline:
         """The profile's timeline, compiled on first use: the profiles of a stack below the one that governs an
         instant are never compiled for it (a new state asked one `limit_at` compiles about two thirds of them)."""
-        return compiled(self.installed, _timeline)
+        timeline = self._timeline
+        if timeline is None:  # perf: kept here too, so that every later read is one slot, not a `compiled` call
+            timeline = self._timeline = compiled(self.installed, _timeline)
+        return timeline
 
 
 _PRIORITY = attrgetter("priority")  # perf: a sort key in C, not a function called per profile
@@ -124,7 +127,7 @@ def _cap_stacks(profiles: list[CompiledProfile]) -> list[list[CompiledProfile]]:
     """`profiles` (caps, highest priority first) as one stack per purpose, in a fixed order of purposes."""
     by_purpose: dict[Purpose, list[CompiledProfile]] = {}
     for profile in profiles:
-        by_purpose.setdefault(profile.purpose, []).append(profile)
+        by_purpose.setdefault(profile.installed.profile.charging_profile_purpose, []).append(profile)
     if len(by_purpose) < 2:  # perf: one cap purpose (every 1.6 state) needs no order of purposes
         return list(by_purpose.values())
     return [by_purpose[p] for p in sorted(by_purpose, key=lambda p: (p.role.value, p.name))]
@@ -351,7 +354,11 @@ class Engine:
         """The caps installed on outlet 0, one stack per purpose: outlet 0's caps (R27, E5)."""
         if self._station_caps is None:
             self._station_caps = _cap_stacks(
-                [p for p in self.profiles if p.installed.outlet_id == 0 and p.purpose.role.is_cap]
+                [
+                    p
+                    for p in self.profiles
+                    if p.installed.outlet_id == 0 and p.installed.profile.charging_profile_purpose.role.is_cap
+                ]
             )
         return self._station_caps
 
@@ -363,7 +370,8 @@ class Engine:
             tx: list[CompiledProfile] = []
             tx_default: list[CompiledProfile] = []
             for profile in self.profiles:  # highest priority first, and so is each stack
-                on, role = profile.installed.outlet_id, profile.purpose.role
+                installed = profile.installed
+                on, role = installed.outlet_id, installed.profile.charging_profile_purpose.role
                 # perf: `InstalledProfile.reaches` inline (5 us of a new state's first answer): a transaction's
                 # profile reaches its own outlet, the others that outlet's and outlet 0's
                 if role is _TRANSACTION:
