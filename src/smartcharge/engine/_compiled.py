@@ -49,10 +49,10 @@ def _timeline(installed: InstalledProfile) -> ProfileTimeline:
 
 class CompiledProfile:
     """An installed profile as the engine sees it: its timeline (R21-R23, compiled on first use, once per installed
-    profile, and shared by every state that keeps it), its schedule's unit, the phases of a period that gives none,
-    and its rank among the profiles of its purpose (`priority`, lowest first)."""
+    profile, and shared by every state that keeps it), its schedule's unit and periods, the phases of a period that
+    gives none, and its rank among the profiles of its purpose (`priority`, lowest first)."""
 
-    __slots__ = ("_timeline", "default_phases", "installed", "priority", "unit")
+    __slots__ = ("_timeline", "default_phases", "installed", "periods", "priority", "unit")
 
     def __init__(self, installed: InstalledProfile, default_phases: int, position: int) -> None:
         self.installed = installed
@@ -62,7 +62,9 @@ class CompiledProfile:
         # id (which `install_profile` never leaves). Negated, so that the highest sorts first.
         specific = 1 if installed.outlet_id != 0 else 0
         self.priority = (-profile.stack_level, -specific, -profile.charging_profile_id, position)
-        self.unit = profile.charging_schedules[0].charging_rate_unit  # perf: `charging_schedule` without the call
+        schedule = profile.charging_schedules[0]  # perf: `charging_schedule` without the property call
+        self.unit = schedule.charging_rate_unit
+        self.periods = schedule.charging_schedule_period  # perf: a governing period's, without the `timeline` call
         self.default_phases = default_phases
         self._timeline: ProfileTimeline | None = None
 
@@ -86,7 +88,7 @@ class GoverningPeriod:
     __slots__ = ("index", "limit", "number_phases", "phase_to_use", "profile", "unit")
 
     def __init__(self, profile: CompiledProfile, index: int) -> None:
-        period = profile.timeline.periods[index]
+        period = profile.periods[index]
         self.profile = profile
         self.index = index
         self.limit = period.limit
