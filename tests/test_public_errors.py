@@ -178,6 +178,8 @@ NO_BAD_CALL: dict[str, str] = {
     "outlet_hardware_limit": _OWN_VALUES,
     "outlet_share": _OWN_VALUES,
     "conversion_phases": _OWN_VALUES,
+    "hardware_share": _OWN_VALUES,
+    "supply_conversion_phases": _OWN_VALUES,
     "Share": "a type alias of a (value, phases) tuple, never called",
     "Rate": _ANSWER,
     "station_limit": _OWN_VALUES,

@@ -9,10 +9,10 @@ right for as long as the value lives, and may be kept. Four kinds of thing are k
   (`engine._compiled.Engine`: each installed profile's rank, and, built when an outlet is first asked about, the
   outlet's profiles of each purpose in priority order and its `limit_at` answers; built when a window is first
   swept, each profile's periods as governing periods and each one's share of outlet 0, at most four (two units,
-  on its own phases or on one); an `InstalledProfile` keeps its timeline in epoch seconds, shared by every state
-  derived from the one it was installed in, so that after an install only the new profile is compiled. Bounded
-  by the values: a form goes with its value, and an engine holds at most one part per outlet (at most
-  `MAX_OUTLET_COUNT` + 1).
+  on its own phases or on one); an `InstalledProfile` keeps its timeline in epoch seconds, compiled when an answer
+  first needs it and shared by every state derived from the one it was installed in, so that after an install at
+  most the new profile is compiled. Bounded by the values: a form goes with its value, and an engine holds at
+  most one part per outlet (at most `MAX_OUTLET_COUNT` + 1).
 - **Answers over spans of time** (`SpanCache`): inside a compiled state, the limits per outlet and unit, each with
   the span [start, end) over which it holds (R24-R27): `limit_at`'s by datetime (so that an instant asked again
   needs no conversion to epoch seconds), the charging loop's by epoch second. At most `SpanCache.LIMIT` answers

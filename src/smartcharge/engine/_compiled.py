@@ -3,10 +3,11 @@ governs at an instant (SPEC R24, R25, D8, D9, D10).
 
 `compiled_engine(state)` turns a `ChargePointState` into an `Engine` once (the state is immutable, so the
 engine is kept with it, `smartcharge._cache`): every installed profile as a `CompiledProfile` (its timeline in
-epoch seconds, R21-R23), and per outlet a `Target` holding the caps' stacks and one `Lane` (Tx and TxDefault
-stacks) per outlet it sums, each stack highest priority first (R24, D10), listed in one order (`Target.stacks`)
-in which a target reads its stacks' governing periods (`Tops`). `Target.limit` (epoch seconds) and
-`Target.limit_at` (datetimes) answer for one instant and keep the answer for the span it holds over.
+epoch seconds, R21-R23, compiled when an answer first needs it), and per outlet a `Target` holding the caps'
+stacks and one `Lane` (Tx and TxDefault stacks) per outlet it sums, each stack highest priority first (R24, D10),
+listed in one order (`Target.stacks`) in which a target reads its stacks' governing periods (`Tops`).
+`Target.limit` (epoch seconds) and `Target.limit_at` (datetimes) answer for one instant and keep the answer for
+the span it holds over.
 
 This module must not know how a window is swept (`_sweep`), how limits are reported (`limits` only gives the
 types) or how several governing periods combine into one value (`combine`).
@@ -16,16 +17,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timezone
+from operator import attrgetter
 from typing import NamedTuple, TypeVar
 
 from smartcharge._cache import SpanCache, WindowCache, compiled, shared
 from smartcharge.engine.combine import (
     Share,
     combine_sources,
-    conversion_phases,
-    outlet_hardware_limit,
+    hardware_share,
     outlet_share,
     station_limit,
+    supply_conversion_phases,
 )
 from smartcharge.engine.instants import instant_bound, to_epoch
 from smartcharge.engine.limits import CompositeSchedule, Limit, LimitSource
@@ -41,17 +43,24 @@ _UTC = timezone.utc
 #: What the answers of a target are kept by: epoch seconds (`Target.limit`) or UTC datetimes (`Target.limit_at`).
 _Instant = TypeVar("_Instant", int, datetime)
 
+# perf: members as module names (a member read from its enum class costs about ten plain attribute reads)
+_TRANSACTION, _DEFAULT = PurposeRole.TRANSACTION, PurposeRole.DEFAULT
+
 
 def _timeline(installed: InstalledProfile) -> ProfileTimeline:
-    return ProfileTimeline(installed.profile, to_epoch(installed.installed_at))
+    profile = installed.profile
+    # perf: the installation instant in epoch seconds only where it may anchor the schedule, a cap's (D9): a
+    # timeline of any other profile never reads it, and its `to_epoch` is 2-3% of a new state's first answer
+    installed_at = to_epoch(installed.installed_at) if profile.charging_profile_purpose.role.is_cap else 0
+    return ProfileTimeline(profile, installed_at)
 
 
 class CompiledProfile:
-    """An installed profile as the engine sees it: its timeline (R21-R23, compiled once per installed profile and
-    shared by every state that keeps it), its schedule's unit, the phases of a period that gives none, and its
-    rank among the profiles of its purpose (`priority`, lowest first)."""
+    """An installed profile as the engine sees it: its timeline (R21-R23, compiled on first use, once per installed
+    profile, and shared by every state that keeps it), its schedule's unit and periods, the phases of a period that
+    gives none, and its rank among the profiles of its purpose (`priority`, lowest first)."""
 
-    __slots__ = ("_governing", "default_phases", "installed", "priority", "timeline", "unit")
+    __slots__ = ("_governing", "_timeline", "default_phases", "installed", "periods", "priority", "unit")
 
     def __init__(self, installed: InstalledProfile, default_phases: int, position: int) -> None:
         self.installed = installed
@@ -61,17 +70,31 @@ class CompiledProfile:
         # id (which `install_profile` never leaves). Negated, so that the highest sorts first.
         specific = 1 if installed.outlet_id != 0 else 0
         self.priority = (-profile.stack_level, -specific, -profile.charging_profile_id, position)
-        self.timeline: ProfileTimeline = compiled(installed, _timeline)
-        self.unit = profile.charging_schedule.charging_rate_unit
+        schedule = profile.charging_schedules[0]  # perf: `charging_schedule` without the property call
+        self.unit = schedule.charging_rate_unit
+        self.periods = schedule.charging_schedule_period  # perf: a governing period's, without the `timeline` call
         self.default_phases = default_phases
+        self._timeline: ProfileTimeline | None = None
         self._governing: list[GoverningPeriod] | None = None
+
+    @property
+    def timeline(self) -> ProfileTimeline:
+        """The profile's timeline, compiled on first use: the profiles of a stack below the one that governs an
+        instant are never compiled for it (a new state asked one `limit_at` compiles about two thirds of them)."""
+        timeline = self._timeline
+        if timeline is None:  # perf: kept here too, so that every later read is one slot, not a `compiled` call
+            timeline = self._timeline = compiled(self.installed, _timeline)
+        return timeline
 
     def governing(self) -> list[GoverningPeriod]:
         """Every period of this profile as the `GoverningPeriod` it makes, built on first use: one object per
         period, so that a sweep names a governing period without building one per slice."""
         if self._governing is None:
-            self._governing = [GoverningPeriod(self, index) for index in range(len(self.timeline.periods))]
+            self._governing = [GoverningPeriod(self, index) for index in range(len(self.periods))]
         return self._governing
+
+
+_PRIORITY = attrgetter("priority")  # perf: a sort key in C, not a function called per profile
 
 
 class GoverningPeriod:
@@ -81,7 +104,7 @@ class GoverningPeriod:
     __slots__ = ("_shares", "index", "limit", "number_phases", "phase_to_use", "profile", "unit")
 
     def __init__(self, profile: CompiledProfile, index: int) -> None:
-        period = profile.timeline.periods[index]
+        period = profile.periods[index]
         self.profile = profile
         self.index = index
         self.limit = period.limit
@@ -127,14 +150,13 @@ class Stacks(NamedTuple):
 
 
 def _cap_stacks(profiles: list[CompiledProfile]) -> list[list[CompiledProfile]]:
-    """`profiles` (caps) as one stack per purpose, each highest priority first, in a fixed order of purposes."""
+    """`profiles` (caps, highest priority first) as one stack per purpose, in a fixed order of purposes."""
     by_purpose: dict[Purpose, list[CompiledProfile]] = {}
     for profile in profiles:
         by_purpose.setdefault(profile.installed.profile.charging_profile_purpose, []).append(profile)
-    stacks = [by_purpose[p] for p in sorted(by_purpose, key=lambda p: (p.role.value, p.name))]
-    for stack in stacks:
-        stack.sort(key=lambda profile: profile.priority)
-    return stacks
+    if len(by_purpose) < 2:  # perf: one cap purpose (every 1.6 state) needs no order of purposes
+        return list(by_purpose.values())
+    return [by_purpose[p] for p in sorted(by_purpose, key=lambda p: (p.role.value, p.name))]
 
 
 class Lane:
@@ -231,8 +253,12 @@ class Target:
         if self.lane_caps:
             self.stacks.extend((stack, None) for lane in self.lanes for stack in lane.caps)
         # D8: without a transaction, a profile run from the start of charging runs from the start of the window.
+        # A Tx or TxDefault profile runs from the session when anchored at the start of charging (not a cap, D9):
+        # asked of the profile, not of its timeline, which stays uncompiled until needed.
         self.window_independent = all(
-            lane.session is not None or not any(p.timeline.runs_from_session for p in lane.stack) for lane in self.lanes
+            lane.session is not None
+            or not any(p.installed.profile.anchored_at_start_of_charging for p in lane.stack)
+            for lane in self.lanes
         )
         #: The answers by epoch second (`limit`, the charging loop's) and by UTC datetime (`limit_at`'s) in each unit
         #: asked so far; None until the first (no memory for a kind of question never asked).
@@ -349,15 +375,17 @@ def _same_second(seconds: int) -> int:
 
 
 class Engine:
-    """A state compiled for evaluation (`compiled_engine`): every installed profile's timeline and, built on
-    first use, each outlet's stacks, lane and target."""
+    """A state compiled for evaluation (`compiled_engine`): every installed profile, highest priority first (its
+    timeline compiled when first needed) and, built on first use, each outlet's stacks, lane and target."""
 
     __slots__ = ("_hardware", "_lanes", "_stacks", "_station_caps", "_targets", "config", "profiles", "transactions")
 
     def __init__(self, state: ChargePointState) -> None:
         self.config = state.config
         phases = state.config.default_number_phases
-        self.profiles = [CompiledProfile(installed, phases, i) for i, installed in enumerate(state.profiles)]
+        profiles = [CompiledProfile(installed, phases, i) for i, installed in enumerate(state.profiles)]
+        profiles.sort(key=_PRIORITY)  # perf: sorted once, so that every stack filtered from it is, without a sort
+        self.profiles = profiles
         self.transactions = state.transactions
         self._hardware: dict[ChargingRateUnit, list[Share]] = {}
         self._station_caps: list[list[CompiledProfile]] | None = None
@@ -369,7 +397,10 @@ class Engine:
         """Every outlet's (1..N) hardware maximum in `unit` and the phases it is drawn on (R25, S9)."""
         found = self._hardware.get(unit)
         if found is None:
-            found = self._hardware[unit] = [outlet_hardware_limit(self.config, unit, c) for c in self.config.outlet_ids]
+            config = self.config
+            found = self._hardware[unit] = [
+                hardware_share(config.outlet_supply(c), unit, config.voltage) for c in config.outlet_ids
+            ]
         return found
 
     def hardware_limit(self, unit: ChargingRateUnit, outlet_id: int) -> Share:
@@ -395,15 +426,16 @@ class Engine:
             caps: list[CompiledProfile] = []
             tx: list[CompiledProfile] = []
             tx_default: list[CompiledProfile] = []
-            for profile in self.profiles:
-                if profile.installed.reaches(outlet_id):
-                    role = profile.installed.profile.charging_profile_purpose.role
-                    if role.is_cap:
-                        caps.append(profile)
-                    else:
-                        (tx if role is PurposeRole.TRANSACTION else tx_default).append(profile)
-            for group in (tx, tx_default):
-                group.sort(key=lambda profile: profile.priority)
+            for profile in self.profiles:  # highest priority first, and so is each stack
+                installed = profile.installed
+                on, role = installed.outlet_id, installed.profile.charging_profile_purpose.role
+                # perf: `InstalledProfile.reaches` inline (5 us of a new state's first answer): a transaction's
+                # profile reaches its own outlet, the others that outlet's and outlet 0's
+                if role is _TRANSACTION:
+                    if on == outlet_id:
+                        tx.append(profile)
+                elif on == outlet_id or on == 0:
+                    (tx_default if role is _DEFAULT else caps).append(profile)
             found = self._stacks[outlet_id] = Stacks(_cap_stacks(caps), tx, tx_default)
         return found
 
@@ -414,7 +446,7 @@ class Engine:
             stacks = self.stacks(outlet_id)
             session = next((to_epoch(t.start) for t in self.transactions if t.outlet_id == outlet_id), None)
             own_caps = _cap_stacks([p for stack in stacks.caps for p in stack if p.installed.outlet_id == outlet_id])
-            phases = conversion_phases(self.config.outlet(outlet_id))
+            phases = supply_conversion_phases(self.config.outlet_supply(outlet_id)[1])
             found = self._lanes[outlet_id] = Lane(stacks, own_caps, session, phases)
         return found
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import NamedTuple, Protocol
 
 from smartcharge.engine.model import ChargePointConfig, ChargingRateUnit, OutletConfig
-from smartcharge.engine.units import convert, convert_unchecked
+from smartcharge.engine.units import convert_unchecked, rate_unit
 
 __all__ = [
     "Rate",
@@ -22,10 +22,14 @@ __all__ = [
     "StationLimit",
     "combine_sources",
     "conversion_phases",
+    "hardware_share",
     "outlet_hardware_limit",
     "outlet_share",
     "station_limit",
+    "supply_conversion_phases",
 ]
+
+_A = ChargingRateUnit.A  # perf: a module name, not a read from the enum class (about ten attribute reads)
 
 #: The largest float: a sum of finite limits stays finite, and so does a finite limit in the other unit.
 _LARGEST = sys.float_info.max
@@ -69,16 +73,26 @@ def combine_sources(
 def conversion_phases(outlet: OutletConfig) -> int | None:
     """The phases every limit of `outlet` is converted on, whatever its periods say: 1 on a DC outlet (P = U x I,
     K01.FR.44), else None (R26: the periods' own)."""
-    return 1 if outlet.is_dc else None
+    return supply_conversion_phases(outlet.supply_phases)
+
+
+def supply_conversion_phases(supply_phases: int | None) -> int | None:
+    """`conversion_phases` of an outlet that supplies `supply_phases` (0: DC)."""
+    return 1 if supply_phases == 0 else None
 
 
 def outlet_hardware_limit(config: ChargePointConfig, unit: ChargingRateUnit, outlet_id: int = 1) -> tuple[float, int]:
     """Outlet `outlet_id`'s hardware maximum in `unit` and the phases it is drawn on (its supply phases; 1 on DC):
     its limit where no profile imposes one (R25)."""
-    outlet = config.outlet(outlet_id)
-    assert outlet.max_current is not None and outlet.supply_phases is not None  # `outlet` fills them in
-    phases = conversion_phases(outlet) or outlet.supply_phases
-    return convert(outlet.max_current, ChargingRateUnit.A, unit, config.voltage, phases), phases
+    return hardware_share(config.outlet_supply(outlet_id), rate_unit(unit), config.voltage)
+
+
+def hardware_share(supply: tuple[float, int], unit: ChargingRateUnit, voltage: float) -> Share:
+    """`outlet_hardware_limit` of an outlet whose (max_current, supply_phases) are `supply`
+    (`ChargePointConfig.outlet_supply`), in `unit` (a member) at the configuration's `voltage`."""
+    current, supply_phases = supply
+    phases = supply_conversion_phases(supply_phases) or supply_phases
+    return convert_unchecked(current, _A, unit, voltage, phases), phases  # the config is checked
 
 
 #: One outlet's share of the whole charge point's limit (R27): a value in the asked unit and its phases.

@@ -70,7 +70,12 @@ class PurposeRole(Enum):
     @property
     def is_cap(self) -> bool:
         """True for the roles that cap an outlet's limit rather than set it."""
-        return self is PurposeRole.CAP or self is PurposeRole.EXTERNAL_CAP
+        return self is _CAP or self is _EXTERNAL_CAP
+
+
+# perf: members as module names: a member read from its enum class costs about ten plain attribute reads, and these
+# are read for every profile of every state compiled
+_CAP, _EXTERNAL_CAP = PurposeRole.CAP, PurposeRole.EXTERNAL_CAP
 
 
 @attrs.frozen(slots=True, cache_hash=True)
@@ -115,7 +120,14 @@ class RecurrencyKind(str, Enum):
 
     @property
     def seconds(self) -> int:
-        return 86_400 if self is RecurrencyKind.DAILY else 604_800
+        return 86_400 if self is _DAILY else 604_800
+
+
+# perf: members as module names (see `_CAP`)
+_ABSOLUTE = ChargingProfileKind.ABSOLUTE
+_RECURRING = ChargingProfileKind.RECURRING
+_RELATIVE = ChargingProfileKind.RELATIVE
+_DAILY = RecurrencyKind.DAILY
 
 
 class ChargingRateUnit(str, Enum):
@@ -370,7 +382,7 @@ class ChargingProfile:
     @property
     def recurrence_seconds(self) -> int | None:
         """Length of one recurrence for a Recurring profile, else None (D11: ignored on other kinds)."""
-        if self.charging_profile_kind is ChargingProfileKind.RECURRING and self.recurrency_kind is not None:
+        if self.charging_profile_kind is _RECURRING and self.recurrency_kind is not None:
             return self.recurrency_kind.seconds
         return None
 
@@ -379,8 +391,9 @@ class ChargingProfile:
         """True when the schedule runs from the start of charging: Relative (R13: startSchedule ignored), or
         Absolute without startSchedule (D4)."""
         kind = self.charging_profile_kind
-        return kind is ChargingProfileKind.RELATIVE or (
-            kind is ChargingProfileKind.ABSOLUTE and self.charging_schedule.start_schedule is None
+        return kind is _RELATIVE or (
+            # perf: `charging_schedule` without the property call (every profile of a new state passes here)
+            kind is _ABSOLUTE and self.charging_schedules[0].start_schedule is None
         )
 
 
@@ -569,13 +582,19 @@ class ChargePointConfig:
             if outlet.outlet_id == outlet_id:
                 if outlet.max_current is not None and outlet.supply_phases is not None:
                     return outlet  # perf: complete already, no copy
-                return OutletConfig(
-                    outlet_id,
+                return OutletConfig(outlet_id, *self.outlet_supply(outlet_id), outlet.phase_switching)
+        return OutletConfig(outlet_id, *self.outlet_supply(outlet_id))
+
+    def outlet_supply(self, outlet_id: int) -> tuple[float, int]:
+        """Outlet `outlet_id`'s (1..N) `max_current` and `supply_phases` as `outlet` fills them in, without
+        building an `OutletConfig` (the engine reads them for every new state)."""
+        for outlet in self.outlets:
+            if outlet.outlet_id == outlet_id:
+                return (
                     self.outlet_max_current if outlet.max_current is None else outlet.max_current,
                     self.default_number_phases if outlet.supply_phases is None else outlet.supply_phases,
-                    outlet.phase_switching,
                 )
-        return OutletConfig(outlet_id, self.outlet_max_current, self.default_number_phases)
+        return self.outlet_max_current, self.default_number_phases
 
     @property
     def outlet_ids(self) -> range:
