@@ -4,6 +4,7 @@ examples, and `station_allocation` / `station_allocation_schedule` on charge poi
 from __future__ import annotations
 
 import math
+import sys
 from decimal import Decimal
 from fractions import Fraction
 
@@ -29,6 +30,8 @@ from smartcharge.charging.balancer import (
     station_allocation,
     station_allocation_schedule,
 )
+from smartcharge.engine.combine import StationLimit, station_limit
+from smartcharge.engine.limits import LimitSource
 from smartcharge.ocpp16 import ChargingProfilePurpose
 
 A, W = ChargingRateUnit.A, ChargingRateUnit.W
@@ -416,3 +419,38 @@ def test_r28_schedule_of_zero_duration_is_the_allocation_at_its_start() -> None:
     assert station_allocation_schedule(state, at(30), 0, A) == {1: [(0, 10.0)], 2: [(0, 10.0)]}
     with pytest.raises(ValueError, match="duration"):
         station_allocation_schedule(state, T0, -1, A)
+
+
+# --- station_limit (R27) on its own ------------------------------------------------------------------------------
+
+_BIGGEST = sys.float_info.max
+
+
+@given(
+    shares=st.lists(
+        st.one_of(st.none(), st.tuples(st.floats(0, _BIGGEST), st.integers(1, 3))), min_size=1, max_size=4
+    ),
+    cap=st.one_of(st.none(), st.tuples(st.floats(0, _BIGGEST), st.integers(1, 3))),
+    unit=st.sampled_from([ChargingRateUnit.A, ChargingRateUnit.W]),
+)
+def test_r27_station_limit_is_the_capped_sum_of_the_shares(
+    shares: list[tuple[float, int] | None], cap: tuple[float, int] | None, unit: ChargingRateUnit
+) -> None:
+    """The whole charge point's limit, against R27 written out: the outlets' shares (their hardware where None)
+    added up, at most the largest float; the cap's value and phases only when strictly lower; None when nothing
+    limits. Sums beyond the largest float (a cap of exactly that float does not bind then) included."""
+    config = ChargePointConfig(outlet_count=len(shares))
+    hardware = [(1_000.0 * (i + 1), 3 - i % 3) for i in range(len(shares))]
+    caps = [] if cap is None else [LimitSource(1, ChargingProfilePurpose.CHARGE_POINT_MAX_PROFILE, 0, 0, cap[0], unit,
+                                               cap[1])]
+    answer = station_limit(caps, shares, hardware, unit, config)
+    if cap is None and all(share is None for share in shares):
+        assert answer == (None, max(phases for _, phases in hardware), False)
+        return
+    total = min(sum((h[0] if s is None else s[0] for s, h in zip(shares, hardware)), 0.0), _BIGGEST)  # in order
+    phases = max([1] + [(h if s is None else s)[1] for s, h in zip(shares, hardware)])
+    if cap is not None and cap[0] < total:
+        assert answer == (cap[0], cap[1], True)
+    else:
+        assert answer == (total, phases, False)
+    assert answer.caps_bind is (cap is not None and cap[0] < total) and isinstance(answer, StationLimit)
