@@ -286,23 +286,20 @@ class Target:
     def _station_value(self, tops: Tops, unit: ChargingRateUnit) -> tuple[float | None, int, int | None]:
         """`value` for outlet 0 (R27, E5)."""
         first = len(self.caps)  # the first lane's top
-        caps = [*filter(None, tops[:first])]  # perf: the governing caps by a C loop, not a comprehension's frame
+        caps = [g for g in tops[:first] if g is not None]
         lanes = self.lanes
         hardware = self.engine.hardware(unit)
         voltage = self.config.voltage
-        shares: list[Share | None]
+        shares: list[Share | None] = []
         if self.lane_caps:
-            shares = []
             own = first + len(lanes)  # the first lane's own caps
             for i, lane in enumerate(lanes):
                 lane_caps = [g for g in tops[own : own + len(lane.caps)] if g is not None]
                 shares.append(outlet_share(tops[first + i], lane_caps, unit, voltage, hardware[i], lane.phases))
                 own += len(lane.caps)
         else:  # perf: no outlet has caps of its own (every 1.6 state): `outlet_share` without the call
-            shares = [  # the lanes' tops end the tuple
-                None if rate is None else rate.share(unit, voltage, lane.phases)
-                for rate, lane in zip(tops[first:], lanes, strict=True)
-            ]
+            for rate, lane in zip(tops[first:], lanes, strict=True):  # the lanes' tops end the tuple
+                shares.append(None if rate is None else rate.share(unit, voltage, lane.phases))
         value, phases, caps_bind = station_limit(caps, shares, hardware, unit, self.config)
         return value, phases, _phase_to_use(caps, phases) if caps_bind else None
 

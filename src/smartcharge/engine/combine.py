@@ -130,10 +130,6 @@ class StationLimit(NamedTuple):
     caps_bind: bool
 
 
-#: perf: a `StationLimit` made by tuple's constructor, without the Python frame of a named tuple's (half its cost)
-_station = tuple.__new__
-
-
 def station_limit(
     caps: Sequence[Rate],
     shares: Sequence[Share | None],
@@ -144,22 +140,18 @@ def station_limit(
     """R27 for outlet 0: each outlet's share (`shares`, from `outlet_share`; None where nothing limits the outlet:
     its `hardware` maximum instead), added up; then the `caps` (installed on outlet 0) if strictly lower.
     Phases: the caps' when they govern, else the largest among the outlets."""
-    total, phases, limited = 0.0, 1, False
+    if not caps and not any(shares):  # the outlets' hardware, on the most phases among them (a share is never empty)
+        return StationLimit(None, max((phases for _, phases in hardware), default=config.default_number_phases), False)
+    total, phases = 0.0, 1
     for share, maximum in zip(shares, hardware, strict=True):  # perf: comparisons, not min()/max() calls
-        if share is None:
-            value, own = maximum
-        else:
-            value, own = share
-            limited = True
+        value, own = maximum if share is None else share
         total += value
+        if total > _LARGEST:
+            total = _LARGEST
         if own > phases:
             phases = own
-    if total > _LARGEST:  # a sum of finite limits stays finite
-        total = _LARGEST
     if caps:
         cap, cap_phases = combine_sources(caps, unit, config.voltage)
         if cap < total:
-            return _station(StationLimit, (cap, cap_phases, True))
-    elif not limited:  # the outlets' hardware, on the most phases among them
-        return StationLimit(None, max((phases for _, phases in hardware), default=config.default_number_phases), False)
-    return _station(StationLimit, (total, phases, False))
+            return StationLimit(cap, cap_phases, True)
+    return StationLimit(total, phases, False)
