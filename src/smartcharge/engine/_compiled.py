@@ -57,10 +57,10 @@ def _timeline(installed: InstalledProfile) -> ProfileTimeline:
 
 class CompiledProfile:
     """An installed profile as the engine sees it: its timeline (R21-R23, compiled on first use, once per installed
-    profile, and shared by every state that keeps it), its schedule's unit and periods, the phases of a period that
+    profile, and shared by every state that keeps it), its schedule's unit, the phases of a period that
     gives none, and its rank among the profiles of its purpose (`priority`, lowest first)."""
 
-    __slots__ = ("_governing", "_timeline", "default_phases", "installed", "periods", "priority", "unit")
+    __slots__ = ("_timeline", "default_phases", "installed", "priority", "unit")
 
     def __init__(self, installed: InstalledProfile, default_phases: int, position: int) -> None:
         self.installed = installed
@@ -72,10 +72,8 @@ class CompiledProfile:
         self.priority = (-profile.stack_level, -specific, -profile.charging_profile_id, position)
         schedule = profile.charging_schedules[0]  # perf: `charging_schedule` without the property call
         self.unit = schedule.charging_rate_unit
-        self.periods = schedule.charging_schedule_period  # perf: a governing period's, without the `timeline` call
         self.default_phases = default_phases
         self._timeline: ProfileTimeline | None = None
-        self._governing: list[GoverningPeriod] | None = None
 
     @property
     def timeline(self) -> ProfileTimeline:
@@ -85,13 +83,6 @@ class CompiledProfile:
         if timeline is None:  # perf: kept here too, so that every later read is one slot, not a `compiled` call
             timeline = self._timeline = compiled(self.installed, _timeline)
         return timeline
-
-    def governing(self) -> list[GoverningPeriod]:
-        """Every period of this profile as the `GoverningPeriod` it makes, built on first use: one object per
-        period, so that a sweep names a governing period without building one per slice."""
-        if self._governing is None:
-            self._governing = [GoverningPeriod(self, index) for index in range(len(self.periods))]
-        return self._governing
 
 
 _PRIORITY = attrgetter("priority")  # perf: a sort key in C, not a function called per profile
@@ -104,7 +95,7 @@ class GoverningPeriod:
     __slots__ = ("_shares", "index", "limit", "number_phases", "phase_to_use", "profile", "unit")
 
     def __init__(self, profile: CompiledProfile, index: int) -> None:
-        period = profile.periods[index]
+        period = profile.timeline.periods[index]  # compiled already: a governing period is found on its timeline
         self.profile = profile
         self.index = index
         self.limit = period.limit
@@ -378,7 +369,17 @@ class Engine:
     """A state compiled for evaluation (`compiled_engine`): every installed profile, highest priority first (its
     timeline compiled when first needed) and, built on first use, each outlet's stacks, lane and target."""
 
-    __slots__ = ("_hardware", "_lanes", "_stacks", "_station_caps", "_targets", "config", "profiles", "transactions")
+    __slots__ = (
+        "_governing",
+        "_hardware",
+        "_lanes",
+        "_stacks",
+        "_station_caps",
+        "_targets",
+        "config",
+        "profiles",
+        "transactions",
+    )
 
     def __init__(self, state: ChargePointState) -> None:
         self.config = state.config
@@ -392,6 +393,20 @@ class Engine:
         self._stacks: dict[int, Stacks] = {}
         self._lanes: dict[int, Lane] = {}
         self._targets: dict[int, Target] = {}
+        self._governing: dict[CompiledProfile, list[GoverningPeriod]] | None = None
+
+    def governing(self, profile: CompiledProfile) -> list[GoverningPeriod]:
+        """Every period of `profile` as the `GoverningPeriod` it makes, built when a sweep first needs them: one
+        object per period, so that a sweep names a governing period without building one per slice (kept by the
+        engine, not the profile: a state never swept keeps nothing)."""
+        if self._governing is None:
+            self._governing = {}
+        found = self._governing.get(profile)
+        if found is None:
+            found = self._governing[profile] = [
+                GoverningPeriod(profile, index) for index in range(len(profile.timeline.periods))
+            ]
+        return found
 
     def hardware(self, unit: ChargingRateUnit) -> list[Share]:
         """Every outlet's (1..N) hardware maximum in `unit` and the phases it is drawn on (R25, S9)."""

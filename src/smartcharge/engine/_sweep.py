@@ -13,7 +13,7 @@ spans become a composite schedule (`composite`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from operator import itemgetter
 
 from smartcharge.engine._compiled import CompiledProfile, GoverningPeriod, Target, Tops
@@ -70,16 +70,23 @@ def _fill(
 
 
 def _paint(
-    profiles: list[CompiledProfile], lo: int, hi: int, session: int, position: int, changes: list[_Change]
+    profiles: list[CompiledProfile],
+    lo: int,
+    hi: int,
+    session: int,
+    position: int,
+    changes: list[_Change],
+    governing: Callable[[CompiledProfile], list[GoverningPeriod]],
 ) -> None:
     """Appends to `changes` the instants in [lo, hi) at which the period governing the stack `profiles` (highest
     priority first, at `position`) changes: each profile governs where it covers and no higher one does (R24).
-    Profiles run from the start of charging run from `session`."""
+    Profiles run from the start of charging run from `session`; `governing` gives a profile's periods as
+    governing periods (`Engine.governing`)."""
     gaps = [(lo, hi)]
     for profile in profiles:
         slices = profile.timeline.slices(gaps[0][0], gaps[-1][1], session)
         if slices:
-            gaps = _fill(slices, gaps, profile.governing(), position, changes)
+            gaps = _fill(slices, gaps, governing(profile), position, changes)
             if not gaps:  # perf: the profiles below never govern: their slices are not even made
                 return
     changes.extend((start, position, None) for start, _ in gaps if start > lo)
@@ -89,8 +96,9 @@ def sweep(target: Target, lo: int, hi: int, window_start: int, unit: ChargingRat
     """The spans of [lo, hi) in order, the first at lo, each where the limit changes (R24-R27); profiles run from
     the start of charging run from `window_start` on an outlet without transaction (D8)."""
     changes: list[_Change] = []
+    governing = target.engine.governing
     for position, (profiles, session) in enumerate(target.stacks):
-        _paint(profiles, lo, hi, window_start if session is None else session, position, changes)
+        _paint(profiles, lo, hi, window_start if session is None else session, position, changes, governing)
     # perf: sorted by instant alone, not by whole tuples (half the sort); one instant's changes are applied together
     changes.sort(key=_INSTANT)
     changes.append((hi, 0, None))  # past the last change: the last span is given
