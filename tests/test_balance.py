@@ -447,8 +447,9 @@ def test_r27_station_limit_is_the_capped_sum_of_the_shares(
     if cap is None and all(share is None for share in shares):
         assert answer == (None, max(phases for _, phases in hardware), False)
         return
-    total = min(sum((h[0] if s is None else s[0] for s, h in zip(shares, hardware)), 0.0), _BIGGEST)  # in order
-    phases = max([1] + [(h if s is None else s)[1] for s, h in zip(shares, hardware)])
+    drawn = [h if s is None else s for s, h in zip(shares, hardware, strict=True)]  # hardware where no share
+    total = min(sum((value for value, _ in drawn), 0.0), _BIGGEST)  # added up in order, as R27 does
+    phases = max([1] + [own for _, own in drawn])
     if cap is not None and cap[0] < total:
         assert answer == (cap[0], cap[1], True)
     else:

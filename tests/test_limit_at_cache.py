@@ -18,10 +18,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from smartcharge import ChargePointState, ChargingRateUnit, limit_at, start_transaction
-from smartcharge.errors import InvalidArgumentError, NaiveDatetimeError
-from smartcharge.strategies import charge_point_states
 from smartcharge._cache import SpanCache
 from smartcharge.engine._compiled import Target, compiled_engine
+from smartcharge.errors import InvalidArgumentError, NaiveDatetimeError
+from smartcharge.strategies import charge_point_states
 
 
 def many_spans() -> ChargePointState:
