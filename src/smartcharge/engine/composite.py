@@ -35,10 +35,9 @@ def limit_at(
     Relative profiles on an outlet without a transaction run from `at` itself (D8). The answer equals the
     composite schedule's value at `at` whenever the outlet has a transaction or no such profile applies.
     """
-    # perf: a UTC instant in a span answered before is one bisection over the kept datetimes, without a call or
-    # a conversion to epoch seconds: about half the cost of a warm answer (`Target.limit_at` keeps them). A unit
-    # given as "A" or "W" finds the member's table, as `rate_unit` would; anything that is no datetime (no
-    # tzinfo, or no comparison with one) and anything else unusual is left to the checks below
+    # perf: a kept UTC instant is one bisection over datetimes, no call, no epoch conversion: half a warm answer
+    # (`Target.limit_at` keeps them). A unit given as "A" or "W" finds the member's table, as `rate_unit` would;
+    # anything that is no datetime (no tzinfo, or no comparison with one) and anything unusual goes on below.
     try:
         if at.tzinfo is _UTC and outlet_id.__class__ is int:  # not True, nor 1.0, as `Engine.target`
             starts, ends, limits = state._compiled_form._targets[outlet_id].instants[unit]._table
