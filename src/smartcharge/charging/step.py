@@ -142,7 +142,7 @@ def meter_step(
     caps an OCPP-limited step to ``share_w x interval_s / 3600``.
     """
     try:
-        valid = 0 <= energy_delivered_wh < _INF and 0 <= base_step_wh < _INF  # finite, >= 0; NaN is neither
+        valid = 0.0 <= energy_delivered_wh < _INF and 0.0 <= base_step_wh < _INF  # finite, >= 0; NaN is neither
     except TypeError:  # no number: the checks below say which
         valid = False
     if not valid:
