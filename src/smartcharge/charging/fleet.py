@@ -121,8 +121,9 @@ def _pair_validator(minimum: float, whole: bool) -> Callable[[Any, attrs.Attribu
     return check
 
 
-def _as_pair(value: Any) -> Any:
-    """A (low, high) pair as a tuple, floats kept as given (the validator checks them)."""
+def _as_tuple(value: Any) -> Any:
+    """Any iterable as a tuple (a (low, high) pair, the groups of a fleet), its items kept as given for the
+    validators to check; anything else as it is, for them to refuse."""
     try:
         return tuple(value)
     except TypeError:
@@ -143,7 +144,7 @@ class Session:
     outlet_id: int
     arrival_s: int
     energy_wh: float
-    step_wh: tuple[float, float] = attrs.field(converter=_as_pair, validator=_pair_validator(0, whole=False))
+    step_wh: tuple[float, float] = attrs.field(converter=_as_tuple, validator=_pair_validator(0, whole=False))
     departure_s: int | None = None
 
     def __attrs_post_init__(self) -> None:
@@ -163,15 +164,15 @@ class SessionPattern:
     Every draw is uniform. The defaults keep an outlet busy about two thirds of the time, with 3.7 to 11 kW
     vehicles that want 5 to 50 kWh."""
 
-    gap_s: tuple[int, int] = attrs.field(default=(0, 14_400), converter=_as_pair, validator=_pair_validator(0, True))
+    gap_s: tuple[int, int] = attrs.field(default=(0, 14_400), converter=_as_tuple, validator=_pair_validator(0, True))
     dwell_s: tuple[int, int] = attrs.field(
-        default=(3_600, 28_800), converter=_as_pair, validator=_pair_validator(1, True)
+        default=(3_600, 28_800), converter=_as_tuple, validator=_pair_validator(1, True)
     )
     energy_wh: tuple[float, float] = attrs.field(
-        default=(5_000.0, 50_000.0), converter=_as_pair, validator=_pair_validator(1, False)
+        default=(5_000.0, 50_000.0), converter=_as_tuple, validator=_pair_validator(1, False)
     )
     power_w: tuple[float, float] = attrs.field(
-        default=(3_700.0, 11_000.0), converter=_as_pair, validator=_pair_validator(0, False)
+        default=(3_700.0, 11_000.0), converter=_as_tuple, validator=_pair_validator(0, False)
     )
 
     def draw(
@@ -196,7 +197,7 @@ class Variation:
     multiplied by a factor drawn uniformly from `limit_scale` (low, high) for each copy."""
 
     limit_scale: tuple[float, float] = attrs.field(
-        default=(1.0, 1.0), converter=_as_pair, validator=_pair_validator(0, whole=False)
+        default=(1.0, 1.0), converter=_as_tuple, validator=_pair_validator(0, whole=False)
     )
 
     def apply(self, state: ChargePointState, generator: random.Random) -> ChargePointState:
@@ -294,13 +295,6 @@ def _whole_seconds(value: datetime) -> datetime:
     return from_epoch(to_epoch(utc_instant(value, "FleetSpec.start"), "FleetSpec.start"))
 
 
-def _as_groups(value: Any) -> Any:
-    try:
-        return tuple(value)
-    except TypeError:
-        return value
-
-
 @attrs.frozen
 class FleetSpec:
     """A fleet over a horizon: the charge points of `groups`, stepped every `interval_s` seconds from `start`
@@ -313,7 +307,7 @@ class FleetSpec:
     start: datetime = attrs.field(converter=_whole_seconds)
     duration_s: int
     interval_s: int
-    groups: tuple[ChargePointGroup, ...] = attrs.field(converter=_as_groups)
+    groups: tuple[ChargePointGroup, ...] = attrs.field(converter=_as_tuple)
     seed: int = 0
     site_limit_w: float | None = None
 
