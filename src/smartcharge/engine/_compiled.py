@@ -23,6 +23,7 @@ from typing import NamedTuple, TypeVar
 from smartcharge._cache import SpanCache, WindowCache, compiled, shared
 from smartcharge.engine.combine import (
     Share,
+    combine_rates,
     combine_sources,
     hardware_share,
     outlet_share,
@@ -37,7 +38,17 @@ from smartcharge.engine.timeline import FOREVER, ProfileTimeline
 from smartcharge.engine.units import rate_unit
 from smartcharge.errors import InvalidArgumentError
 
-__all__ = ["CompiledProfile", "Engine", "GoverningPeriod", "Lane", "Target", "Tops", "compiled_engine", "limit_span"]
+__all__ = [
+    "CompiledProfile",
+    "Engine",
+    "GoverningPeriod",
+    "Lane",
+    "Target",
+    "Tops",
+    "Value",
+    "compiled_engine",
+    "limit_span",
+]
 
 _UTC = timezone.utc
 #: What the answers of a target are kept by: epoch seconds (`Target.limit`) or UTC datetimes (`Target.limit_at`).
@@ -192,6 +203,8 @@ def _top(
 
 #: The governing period of each of a target's stacks (None: no profile governs it), in `Target.stacks`' order.
 Tops = tuple[GoverningPeriod | None, ...]
+#: What the governing periods give: (limit or None, numberPhases, phaseToUse or None).
+Value = tuple[float | None, int, int | None]
 
 
 def _phase_to_use(rates: list[GoverningPeriod], phases: int) -> int | None:
@@ -274,45 +287,60 @@ class Target:
             tops.append(governing)
         return tuple(tops), lo, hi
 
-    def _station_value(self, tops: Tops, unit: ChargingRateUnit) -> tuple[float | None, int, int | None]:
-        """`value` for outlet 0 (R27, E5)."""
-        first = len(self.caps)  # the first lane's top
-        caps = [g for g in tops[:first] if g is not None]
-        lanes = self.lanes
-        hardware = self.engine.hardware(unit)
-        voltage = self.config.voltage
-        shares: list[Share | None] = []
-        if self.lane_caps:
-            own = first + len(lanes)  # the first lane's own caps
-            for i, lane in enumerate(lanes):
-                lane_caps = [g for g in tops[own : own + len(lane.caps)] if g is not None]
-                shares.append(outlet_share(tops[first + i], lane_caps, unit, voltage, hardware[i], lane.phases))
-                own += len(lane.caps)
-        else:  # perf: no outlet has caps of its own (every 1.6 state): `outlet_share` without the call
-            for rate, lane in zip(tops[first:], lanes, strict=True):  # the lanes' tops end the tuple
-                shares.append(None if rate is None else rate.share(unit, voltage, lane.phases))
-        value, phases, caps_bind = station_limit(caps, shares, hardware, unit, self.config)
-        return value, phases, _phase_to_use(caps, phases) if caps_bind else None
-
-    def value(self, tops: Tops, unit: ChargingRateUnit) -> tuple[float | None, int, int | None]:
-        """The limit (None: none), phases and phase to use (None: any) the stacks' governing periods `tops` give
-        in `unit` (R25-R27)."""
+    def valuer(self, unit: ChargingRateUnit) -> Callable[[Tops], Value]:
+        """The function giving the limit (None: none), phases and phase to use (None: any) that the stacks'
+        governing periods ("tops") give in `unit` (R25-R27), with this target's facts bound once for every
+        combination a window meets."""
         if self.outlet_id == 0:
-            return self._station_value(tops, unit)
-        rates = [g for g in tops if g is not None]  # the caps', then the outlet's own (R25)
-        if not rates:  # R25: the hardware maximum, on the outlet's own phases
-            return None, self.engine.hardware_limit(unit, self.outlet_id)[1], None
+            return self._station_valuer(unit)
+        voltage = self.config.voltage
         convert_on = self.lanes[0].phases
-        value, phases = combine_sources(rates, unit, self.config.voltage, convert_on)
-        if phases != 1 or convert_on is not None:  # perf: no call; on DC no phase to use (K01.FR.44)
-            return value, phases, None
-        return value, phases, _phase_to_use(rates, phases)
+        unlimited = None, self.engine.hardware_limit(unit, self.outlet_id)[1], None  # R25: on the outlet's phases
+
+        def value(tops: Tops) -> Value:
+            combined = combine_rates(tops, unit, voltage, convert_on)  # the caps', then the outlet's own (R25)
+            if combined is None:
+                return unlimited
+            limit, phases = combined
+            if phases != 1 or convert_on is not None:  # perf: no call; on DC no phase to use (K01.FR.44)
+                return limit, phases, None
+            return limit, phases, _phase_to_use([g for g in tops if g is not None], phases)
+
+        return value
+
+    def _station_valuer(self, unit: ChargingRateUnit) -> Callable[[Tops], Value]:
+        """`valuer` for outlet 0 (R27, E5)."""
+        first = len(self.caps)  # the first lane's top
+        lanes = [(first + i, lane) for i, lane in enumerate(self.lanes)]
+        hardware = self.engine.hardware(unit)
+        config = self.config
+        voltage = config.voltage
+        lane_caps = self.lane_caps
+        own_caps = first + len(lanes)  # the first lane's own caps
+
+        def value(tops: Tops) -> Value:
+            caps = tops[:first]
+            shares: list[Share | None] = []
+            if lane_caps:
+                own = own_caps
+                for i, lane in lanes:
+                    rates = [g for g in tops[own : own + len(lane.caps)] if g is not None]
+                    shares.append(outlet_share(tops[i], rates, unit, voltage, hardware[i - first], lane.phases))
+                    own += len(lane.caps)
+            else:  # perf: no outlet has caps of its own (every 1.6 state): `outlet_share` without the call
+                for i, lane in lanes:
+                    rate = tops[i]
+                    shares.append(None if rate is None else rate.share(unit, voltage, lane.phases))
+            limit, phases, caps_bind = station_limit(caps, shares, hardware, unit, config)
+            return limit, phases, _phase_to_use([g for g in caps if g is not None], phases) if caps_bind else None
+
+        return value
 
     def answer(self, t: int, unit: ChargingRateUnit) -> tuple[Limit, int, int]:
         """`limit_at`'s answer at t (D8: the window starts at t), computed, and the span [lo, hi) around t over which
         it holds."""
         tops, lo, hi = self.governing_at(t)
-        value, phases, phase_to_use = self.value(tops, unit)
+        value, phases, phase_to_use = self.valuer(unit)(tops)
         lanes = len(self.caps) + len(self.lanes)  # past the lanes' tops: their own caps'
         # the caps', the lanes' own caps', then the lanes' own
         order = (*tops[: len(self.caps)], *tops[lanes:], *tops[len(self.caps) : lanes])

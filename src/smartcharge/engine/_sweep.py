@@ -16,15 +16,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from operator import itemgetter
 
-from smartcharge.engine._compiled import CompiledProfile, GoverningPeriod, Target, Tops
+from smartcharge.engine._compiled import CompiledProfile, GoverningPeriod, Target, Tops, Value
 from smartcharge.engine.model import ChargingRateUnit
 
 __all__ = ["sweep", "walk", "window_spans"]
 
 #: A span of a window: (start, limit or None, numberPhases, phaseToUse or None), in epoch seconds.
 Span = tuple[int, float | None, int, int | None]
-#: What the governing periods give: (limit or None, numberPhases, phaseToUse or None).
-_Value = tuple[float | None, int, int | None]
 #: From `instant` on, the stack at `position` is governed by `period` (None: by no profile).
 _Change = tuple[int, int, GoverningPeriod | None]
 _INSTANT = itemgetter(0)
@@ -103,7 +101,8 @@ def sweep(target: Target, lo: int, hi: int, window_start: int, unit: ChargingRat
     changes.sort(key=_INSTANT)
     changes.append((hi, 0, None))  # past the last change: the last span is given
     tops: list[GoverningPeriod | None] = [None] * len(target.stacks)
-    values: dict[Tops, _Value] = {}
+    values: dict[Tops, Value] = {}
+    value_of = target.valuer(unit)
     spans: list[Span] = []
     last = None
     at = lo
@@ -112,7 +111,7 @@ def sweep(target: Target, lo: int, hi: int, window_start: int, unit: ChargingRat
             key = tuple(tops)
             value = values.get(key)
             if value is None:  # perf: a combination seen before in the window (a day that recurs) is not combined again
-                value = values[key] = target.value(key, unit)
+                value = values[key] = value_of(key)
             if value != last:
                 spans.append((at, *value))
                 last = value

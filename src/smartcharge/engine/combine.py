@@ -8,18 +8,19 @@ not know about time, stack levels, caching or how a result is reported (`limits`
 
 from __future__ import annotations
 
-import math
 import sys
 from collections.abc import Sequence
 from typing import NamedTuple, Protocol
 
 from smartcharge.engine.model import ChargePointConfig, ChargingRateUnit, OutletConfig
 from smartcharge.engine.units import convert_unchecked, rate_unit
+from smartcharge.errors import InvalidArgumentError
 
 __all__ = [
     "Rate",
     "Share",
     "StationLimit",
+    "combine_rates",
     "combine_sources",
     "conversion_phases",
     "hardware_share",
@@ -30,6 +31,8 @@ __all__ = [
 ]
 
 _A = ChargingRateUnit.A  # perf: a module name, not a read from the enum class (about ten attribute reads)
+
+_tuple_new = tuple.__new__
 
 #: The largest float: a sum of finite limits stays finite, and so does a finite limit in the other unit.
 _LARGEST = sys.float_info.max
@@ -50,23 +53,38 @@ class Rate(Protocol):
 
 
 def combine_sources(
-    sources: Sequence[Rate], unit: ChargingRateUnit, voltage: float, phases: int | None = None
+    sources: Sequence[Rate | None], unit: ChargingRateUnit, voltage: float, phases: int | None = None
 ) -> tuple[float, int]:
     """R26 over `sources` (one or more; e.g. some of a `Limit`'s): the least of their limits in `unit`, each
     converted on the smallest number of phases among them, and those phases. `phases` overrides that number: a DC
-    outlet converts on 1 (P = U x I), whatever numberPhases a period gives (K01.FR.44)."""
+    outlet converts on 1 (P = U x I), whatever numberPhases a period gives (K01.FR.44). See `combine_rates`."""
+    combined = combine_rates(sources, unit, voltage, phases)
+    if combined is None:
+        raise InvalidArgumentError("combine_sources needs one or more sources")
+    return combined
+
+
+def combine_rates(
+    rates: Sequence[Rate | None], unit: ChargingRateUnit, voltage: float, phases: int | None = None
+) -> tuple[float, int] | None:
+    """`combine_sources` over the rates in `rates` that are not None (a purpose nothing governs); None when there
+    are none. The engine's inner loop: it values every combination of governing periods a window meets."""
     if phases is None:  # perf: a loop, not min() of a list comprehension (a third of the call for two sources)
-        phases = sources[0].number_phases
-        for source in sources:
-            if source.number_phases < phases:
-                phases = source.number_phases
-    value = math.inf
-    for source in sources:
-        limit = source.limit
-        if source.unit is not unit:  # perf: no call where nothing converts (most sources in most states)
-            limit = convert_unchecked(limit, source.unit, unit, voltage, phases)
-        if limit < value:
-            value = limit
+        for rate in rates:
+            if rate is not None and (phases is None or rate.number_phases < phases):
+                phases = rate.number_phases
+        if phases is None:
+            return None
+    value = None
+    for rate in rates:
+        if rate is not None:
+            limit = rate.limit
+            if rate.unit is not unit:  # perf: no call where nothing converts (most rates in most states)
+                limit = convert_unchecked(limit, rate.unit, unit, voltage, phases)
+            if value is None or limit < value:
+                value = limit
+    if value is None:
+        return None
     return (_LARGEST if value > _LARGEST else value), phases  # perf: comparisons, not min() calls (a fifth less)
 
 
@@ -131,16 +149,17 @@ class StationLimit(NamedTuple):
 
 
 def station_limit(
-    caps: Sequence[Rate],
+    caps: Sequence[Rate | None],
     shares: Sequence[Share | None],
     hardware: Sequence[Share],
     unit: ChargingRateUnit,
     config: ChargePointConfig,
 ) -> StationLimit:
     """R27 for outlet 0: each outlet's share (`shares`, from `outlet_share`; None where nothing limits the outlet:
-    its `hardware` maximum instead), added up; then the `caps` (installed on outlet 0) if strictly lower.
-    Phases: the caps' when they govern, else the largest among the outlets."""
-    if not caps and not any(shares):  # the outlets' hardware, on the most phases among them (a share is never empty)
+    its `hardware` maximum instead), added up; then the `caps` (installed on outlet 0; None: a cap purpose nothing
+    governs) if strictly lower. Phases: the caps' when they govern, else the largest among the outlets."""
+    cap = combine_rates(caps, unit, config.voltage)
+    if cap is None and not any(shares):  # the outlets' hardware, on the most phases among them (never empty)
         return StationLimit(None, max((phases for _, phases in hardware), default=config.default_number_phases), False)
     total, phases = 0.0, 1
     for share, maximum in zip(shares, hardware, strict=True):  # perf: comparisons, not min()/max() calls
@@ -150,8 +169,7 @@ def station_limit(
             total = _LARGEST
         if own > phases:
             phases = own
-    if caps:
-        cap, cap_phases = combine_sources(caps, unit, config.voltage)
-        if cap < total:
-            return StationLimit(cap, cap_phases, True)
-    return StationLimit(total, phases, False)
+    # perf: a tuple's constructor in C, not the named tuple's own __new__ (a Python function)
+    if cap is not None and cap[0] < total:
+        return _tuple_new(StationLimit, (*cap, True))
+    return _tuple_new(StationLimit, (total, phases, False))
