@@ -4,11 +4,15 @@ periods merged after rounding, a Relative profile of duration 0, and naive insta
 
 from __future__ import annotations
 
+import pickle
 from datetime import datetime
 from typing import Any
 
+import attrs
 import pytest
 from builders import T0, installed, profile
+from hypothesis import given
+from hypothesis import strategies as st
 
 from smartcharge import (
     ChargePointConfig,
@@ -19,6 +23,7 @@ from smartcharge import (
     limit_at,
     start_transaction,
 )
+from smartcharge.engine.limits import CompositePeriod, composite_period
 
 NAIVE = datetime(2026, 1, 8, 10, 0)
 
@@ -76,3 +81,34 @@ def test_r31_equal_neighbours_merge_and_the_periods_after_them_stay() -> None:
     state = start_transaction(installed(None, (1, profile(1, periods=periods))), 1, 1, T0)
     schedule = composite_schedule(state, 1, T0, 3_600, "A")
     assert [(p.start_period, p.limit) for p in schedule.periods] == [(0, 10.0), (1_200, 16.0), (1_800, 10.0)]
+
+
+# --- composite_period: the sweeps' way of building a CompositePeriod ---------------------------------------------
+
+
+def test_composite_period_can_only_skip_what_composite_period_does_not_have() -> None:
+    """`composite_period` sets the fields through their slots: right only while the class has no validator,
+    converter or hook for attrs' __init__ to run. A new one must come with a change to `composite_period`."""
+    for field in attrs.fields(CompositePeriod):
+        assert field.validator is None and field.converter is None and field.on_setattr is None
+    assert not any(hasattr(CompositePeriod, hook) for hook in ("__attrs_pre_init__", "__attrs_post_init__"))
+
+
+@given(
+    st.integers(0, 10**9),
+    st.one_of(st.none(), st.floats(allow_nan=False, allow_infinity=False)),
+    st.integers(1, 3),
+    st.one_of(st.none(), st.integers(1, 3)),
+)
+def test_composite_period_builds_what_the_constructor_builds(
+    start: int, limit: float | None, phases: int, phase_to_use: int | None
+) -> None:
+    built = composite_period(start, (limit, phases, phase_to_use))
+    expected = CompositePeriod(start, limit, phases, phase_to_use)
+    assert type(built) is CompositePeriod
+    assert built == expected and hash(built) == hash(expected) and repr(built) == repr(expected)
+    assert attrs.astuple(built) == (start, limit, phases, phase_to_use)
+    assert pickle.loads(pickle.dumps(built)) == expected
+    assert attrs.evolve(built, start_period=start + 1) == CompositePeriod(start + 1, limit, phases, phase_to_use)
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        built.limit = 1.0  # type: ignore[misc]

@@ -1,10 +1,10 @@
 """The limits over a window, as spans: a sweep over every profile's slices, or a walk over `limit_at`'s answers
 where that is cheaper (SPEC R21-R27, D8).
 
-`window_spans` gives the (start, limit, phases) of the spans of [lo, hi) in order, each where the limit changes
-(no two equal neighbours). It sweeps (`sweep`: each stack of profiles painted highest priority first into the
-instants its governing period changes, then one sort of those changes, O(S log S) in the number of slices S,
-never proportional to the seconds in the window), except for a short window of a target whose limits do not
+`window_spans` gives the (start, (limit, phases, phase to use)) of the spans of [lo, hi) in order, each where the
+limit changes (no two equal neighbours). It sweeps (`sweep`: each stack of profiles painted highest priority first
+into the instants its governing period changes, then one sort of those changes, O(S log S) in the number of slices
+S, never proportional to the seconds in the window), except for a short window of a target whose limits do not
 depend on the window's start (D8), which it reads from `limit_at`'s kept answers span by span (`walk`).
 
 This module must not know which profiles reach an outlet or in which order (`_compiled`), nor how a window's
@@ -21,8 +21,9 @@ from smartcharge.engine.model import ChargingRateUnit
 
 __all__ = ["sweep", "walk", "window_spans"]
 
-#: A span of a window: (start, limit or None, numberPhases, phaseToUse or None), in epoch seconds.
-Span = tuple[int, float | None, int, int | None]
+#: A span of a window: its start in epoch seconds and what governs it, (limit or None, numberPhases, phaseToUse or
+#: None).
+Span = tuple[int, Value]
 #: From `instant` on, the stack at `position` is governed by `period` (None: by no profile).
 _Change = tuple[int, int, GoverningPeriod | None]
 _INSTANT = itemgetter(0)
@@ -113,7 +114,7 @@ def sweep(target: Target, lo: int, hi: int, window_start: int, unit: ChargingRat
             if value is None:  # perf: a combination seen before in the window (a day that recurs) is not combined again
                 value = values[key] = value_of(key)
             if value != last:
-                spans.append((at, *value))
+                spans.append((at, value))
                 last = value
             at = instant
         tops[position] = period
@@ -127,8 +128,9 @@ def walk(target: Target, lo: int, hi: int, unit: ChargingRateUnit) -> list[Span]
     t = lo
     for _ in range(_WALK_SPANS):
         limit, end = target.limit(t, unit)
-        if not spans or spans[-1][1:] != (limit.value, limit.number_phases, limit.phase_to_use):
-            spans.append((t, limit.value, limit.number_phases, limit.phase_to_use))
+        value = limit.value, limit.number_phases, limit.phase_to_use
+        if not spans or spans[-1][1] != value:
+            spans.append((t, value))
         t = end
         if t >= hi:
             return spans

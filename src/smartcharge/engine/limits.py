@@ -18,7 +18,7 @@ import attrs
 from smartcharge.engine.model import ChargingRateUnit, Purpose
 from smartcharge.errors import InvalidArgumentError
 
-__all__ = ["CompositePeriod", "CompositeSchedule", "Limit", "LimitSource", "round_down_to_tenth"]
+__all__ = ["CompositePeriod", "CompositeSchedule", "Limit", "LimitSource", "composite_period", "round_down_to_tenth"]
 
 
 @attrs.frozen(slots=True)
@@ -67,6 +67,27 @@ class CompositePeriod:
     limit: float | None
     number_phases: int
     phase_to_use: int | None = None
+
+
+_new = object.__new__
+# The slots' own setters of CompositePeriod's fields, in their order.
+_SET_START, _SET_LIMIT, _SET_PHASES, _SET_PHASE_TO_USE = (
+    CompositePeriod.__dict__[field.name].__set__ for field in attrs.fields(CompositePeriod)
+)
+
+
+def composite_period(start_period: int, value: tuple[float | None, int, int | None]) -> CompositePeriod:
+    """`CompositePeriod(start_period, *value)`, for the engine's sweeps: the same object, its fields set through
+    their slots as attrs' `__init__` sets them (the class has no validator, converter or hook to run)."""
+    # perf: no attrs `__init__` call, nor a bound `object.__setattr__` per field: a third of a period's cost, a
+    # tenth of a week's composite
+    period = _new(CompositePeriod)
+    _SET_START(period, start_period)
+    limit, phases, phase_to_use = value
+    _SET_LIMIT(period, limit)
+    _SET_PHASES(period, phases)
+    _SET_PHASE_TO_USE(period, phase_to_use)
+    return period
 
 
 def round_down_to_tenth(value: float) -> float:

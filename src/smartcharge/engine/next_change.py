@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from smartcharge.engine._compiled import Target, compiled_engine
+from smartcharge.engine._compiled import Target, Value, compiled_engine
 from smartcharge.engine._sweep import sweep
 from smartcharge.engine.instants import from_epoch, to_epoch
 from smartcharge.engine.model import ChargingRateUnit
@@ -41,13 +41,13 @@ def next_change(state: ChargePointState, outlet_id: int, after: datetime) -> dat
     target = compiled_engine(state).target(outlet_id)
     origin = to_epoch(after, "after")
     fixed = _fixed_instants(target, origin)
-    first: tuple[float | None, int, int | None] | None = None
+    first: Value | None = None
     cursor, hi = origin, origin + 3_600  # most limits change within the hour: look there first, then the day
     while True:
-        for start, value, phases, phase_to_use in sweep(target, cursor, hi, origin, ChargingRateUnit.W):
+        for start, value in sweep(target, cursor, hi, origin, ChargingRateUnit.W):
             if first is None:
-                first = (value, phases, phase_to_use)
-            elif (value, phases, phase_to_use) != first:
+                first = value
+            elif value != first:
                 return from_epoch(start)
         if hi < origin + 86_400:
             cursor, hi = hi - 1, origin + 86_400
