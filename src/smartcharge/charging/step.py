@@ -102,6 +102,7 @@ _W, _OCPP, _LOCAL_POLICY, _CONTINUE = ChargingRateUnit.W, Source.OCPP, Source.LO
 _INF = math.inf
 _UTC = timezone.utc
 _EPOCH = datetime(1970, 1, 1, tzinfo=_UTC)
+_new = object.__new__
 
 
 def _kept_span(state: ChargePointState, outlet_id: int, at: datetime) -> tuple[int, Limit, int] | None:
@@ -167,8 +168,18 @@ def meter_step(
                 allowed = min(allowed, share_w * interval_s / 3600)
             except TypeError:
                 raise InvalidArgumentError(f"share_w must be a number or None, not {share_w!r}") from None
-        step = base_step_wh if base_step_wh <= allowed else allowed
-        return StepDecision(step, _OCPP, _CONTINUE, base_step_wh, limit_w, share_w, None, limit)
+        # perf: attrs' __init__ body, not its call (13% of a step): same __dict__, order, memory (test_step_decision)
+        ocpp = _new(StepDecision)
+        fields = ocpp.__dict__
+        fields["energy_wh"] = base_step_wh if base_step_wh <= allowed else allowed
+        fields["source"] = _OCPP
+        fields["action"] = _CONTINUE
+        fields["requested_wh"] = base_step_wh
+        fields["limit_w"] = limit_w
+        fields["share_w"] = share_w
+        fields["policy_reason"] = None
+        fields["limit"] = limit
+        return ocpp
     if policy is None:
         return StepDecision(base_step_wh, _LOCAL_POLICY, _CONTINUE, base_step_wh)
     station = SessionProgress(energy_delivered_wh, base_step_wh)
