@@ -182,18 +182,7 @@ def meter_step(
         fields["limit"] = limit
         return made
     if policy is None:
-        # perf: attrs' __init__ body, as above (14% of a step where no OCPP limit holds and no policy decides)
-        made = _new(StepDecision)
-        fields = made.__dict__
-        fields["energy_wh"] = base_step_wh
-        fields["source"] = _LOCAL_POLICY
-        fields["action"] = _CONTINUE
-        fields["requested_wh"] = base_step_wh
-        fields["limit_w"] = None
-        fields["share_w"] = None
-        fields["policy_reason"] = None
-        fields["limit"] = None
-        return made
+        return StepDecision(base_step_wh, _LOCAL_POLICY, _CONTINUE, base_step_wh)
     station = SessionProgress(energy_delivered_wh, base_step_wh)
     decision = evaluate_meter_value_decision(station, policy, env or ChargingEnvironment(hour=utc_instant(at).hour))
     return StepDecision(decision.energy_wh, _LOCAL_POLICY, decision.action, base_step_wh, policy_reason=decision.reason)
