@@ -23,7 +23,7 @@ from smartcharge import (
     limit_at,
     start_transaction,
 )
-from smartcharge.engine.limits import CompositePeriod, composite_period
+from smartcharge.engine.limits import CompositePeriod, composite_periods
 
 NAIVE = datetime(2026, 1, 8, 10, 0)
 
@@ -83,32 +83,35 @@ def test_r31_equal_neighbours_merge_and_the_periods_after_them_stay() -> None:
     assert [(p.start_period, p.limit) for p in schedule.periods] == [(0, 10.0), (1_200, 16.0), (1_800, 10.0)]
 
 
-# --- composite_period: the sweeps' way of building a CompositePeriod ---------------------------------------------
+# --- composite_periods: the composite's way of building its CompositePeriods ---------------------------------------
 
 
-def test_composite_period_can_only_skip_what_composite_period_does_not_have() -> None:
-    """`composite_period` sets the fields through their slots: right only while the class has no validator,
-    converter or hook for attrs' __init__ to run. A new one must come with a change to `composite_period`."""
+def test_composite_periods_can_only_skip_what_composite_period_does_not_have() -> None:
+    """`composite_periods` sets the fields through their slots: right only while the class has no validator,
+    converter or hook for attrs' __init__ to run. A new one must come with a change to `composite_periods`."""
     for field in attrs.fields(CompositePeriod):
         assert field.validator is None and field.converter is None and field.on_setattr is None
     assert not any(hasattr(CompositePeriod, hook) for hook in ("__attrs_pre_init__", "__attrs_post_init__"))
 
 
-@given(
-    st.integers(0, 10**9),
+_VALUES = st.tuples(
     st.one_of(st.none(), st.floats(allow_nan=False, allow_infinity=False)),
     st.integers(1, 3),
     st.one_of(st.none(), st.integers(1, 3)),
 )
-def test_composite_period_builds_what_the_constructor_builds(
-    start: int, limit: float | None, phases: int, phase_to_use: int | None
+
+
+@given(st.integers(-(10**10), 10**10), st.lists(st.tuples(st.integers(0, 10**9), _VALUES), max_size=5))
+def test_composite_periods_builds_what_the_constructor_builds(
+    begin: int, spans: list[tuple[int, tuple[float | None, int, int | None]]]
 ) -> None:
-    built = composite_period(start, (limit, phases, phase_to_use))
-    expected = CompositePeriod(start, limit, phases, phase_to_use)
-    assert type(built) is CompositePeriod
+    built = composite_periods([(begin + start, value) for start, value in spans], begin)
+    expected = tuple(CompositePeriod(start, *value) for start, value in spans)
+    assert type(built) is tuple and all(type(period) is CompositePeriod for period in built)
     assert built == expected and hash(built) == hash(expected) and repr(built) == repr(expected)
-    assert attrs.astuple(built) == (start, limit, phases, phase_to_use)
+    assert [attrs.astuple(period) for period in built] == [(start, *value) for start, value in spans]
     assert pickle.loads(pickle.dumps(built)) == expected
-    assert attrs.evolve(built, start_period=start + 1) == CompositePeriod(start + 1, limit, phases, phase_to_use)
-    with pytest.raises(attrs.exceptions.FrozenInstanceError):
-        built.limit = 1.0  # type: ignore[misc]
+    for period, (start, value) in zip(built, spans, strict=True):
+        assert attrs.evolve(period, start_period=start + 1) == CompositePeriod(start + 1, *value)
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            period.limit = 1.0  # type: ignore[misc]

@@ -173,7 +173,7 @@ NO_BAD_CALL: dict[str, str] = {
     "StepLimit": _ANSWER,
     "call_error_from": "takes a DocumentError the library raised, and maps its problem to a CALLERROR code",
     "combine_rates": _OWN_VALUES,
-    "composite_period": _OWN_VALUES,
+    "composite_periods": _OWN_VALUES,
     "combine_sources": _OWN_VALUES,
     "composite_schedule_answer": _OWN_VALUES,
     "convert_unchecked": "unchecked by design, for the engine's inner loops; `convert` is the checked one",

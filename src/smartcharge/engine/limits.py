@@ -9,6 +9,7 @@ outlet, how they stack or combine: `_compiled`, `combine`) nor where a profile a
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from datetime import datetime
 from numbers import Real
 from typing import Any
@@ -18,7 +19,7 @@ import attrs
 from smartcharge.engine.model import ChargingRateUnit, Purpose
 from smartcharge.errors import InvalidArgumentError
 
-__all__ = ["CompositePeriod", "CompositeSchedule", "Limit", "LimitSource", "composite_period", "round_down_to_tenth"]
+__all__ = ["CompositePeriod", "CompositeSchedule", "Limit", "LimitSource", "composite_periods", "round_down_to_tenth"]
 
 
 @attrs.frozen(slots=True)
@@ -76,18 +77,24 @@ _SET_START, _SET_LIMIT, _SET_PHASES, _SET_PHASE_TO_USE = (
 )
 
 
-def composite_period(start_period: int, value: tuple[float | None, int, int | None]) -> CompositePeriod:
-    """`CompositePeriod(start_period, *value)`, for the engine's sweeps: the same object, its fields set through
-    their slots as attrs' `__init__` sets them (the class has no validator, converter or hook to run)."""
-    # perf: no attrs `__init__` call, nor a bound `object.__setattr__` per field: a third of a period's cost, a
-    # tenth of a week's composite
-    period = _new(CompositePeriod)
-    _SET_START(period, start_period)
-    limit, phases, phase_to_use = value
-    _SET_LIMIT(period, limit)
-    _SET_PHASES(period, phases)
-    _SET_PHASE_TO_USE(period, phase_to_use)
-    return period
+def composite_periods(
+    spans: Iterable[tuple[int, tuple[float | None, int, int | None]]], begin: int
+) -> tuple[CompositePeriod, ...]:
+    """`CompositePeriod(start - begin, *value)` for each (start, value) of `spans` (a sweep's spans, epoch seconds),
+    for the engine's composites: the same objects, their fields set through their slots as attrs' `__init__` sets
+    them (the class has no validator, converter or hook to run)."""
+    # perf: no call per period, of attrs' `__init__` nor of anything else, and no bound `object.__setattr__` per
+    # field: a third of a period's cost, a tenth of a week's composite
+    periods: list[CompositePeriod] = []
+    append = periods.append
+    for start, (limit, phases, phase_to_use) in spans:
+        period = _new(CompositePeriod)
+        _SET_START(period, start - begin)
+        _SET_LIMIT(period, limit)
+        _SET_PHASES(period, phases)
+        _SET_PHASE_TO_USE(period, phase_to_use)
+        append(period)
+    return tuple(periods)
 
 
 def round_down_to_tenth(value: float) -> float:
