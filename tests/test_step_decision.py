@@ -188,6 +188,18 @@ def test_a_share_that_is_no_number_is_refused_only_under_an_ocpp_limit() -> None
     assert free.energy_wh == 250.0
 
 
+@pytest.mark.parametrize("share", [-1.0, -1, math.nan, -math.inf])
+def test_a_negative_share_is_refused_under_an_ocpp_limit(share: float) -> None:
+    """A balancer's share is never below 0: taken, it made the step's energy negative (or NaN)."""
+    state = seven_kw_state()
+    for _ in range(2):  # asked of a new state, then on the kept span
+        with pytest.raises(InvalidArgumentError) as info:
+            meter_step(state, 1, at(0), 90, 250.0, share_w=share)
+        assert str(info.value) == f"share_w must be a number >= 0 or None, not {share!r}"
+    assert meter_step(state, 1, at(0), 90, 250.0, share_w=0.0).energy_wh == 0.0
+    assert meter_step(state, 1, at(0), 90, 250.0, share_w=math.inf).energy_wh == 175.0
+
+
 @pytest.mark.parametrize(
     "instant", [at(0), at(0) + timedelta(microseconds=1), at(0).astimezone(timezone(timedelta(hours=2)))]
 )

@@ -166,9 +166,12 @@ def meter_step(
             allowed = span_energy_wh(state, outlet_id, t, interval_s, (limit, t + left))
         if share_w is not None:
             try:
-                allowed = min(allowed, share_w * interval_s / 3600)
+                share_wh = share_w * interval_s / 3600
             except TypeError:
                 raise InvalidArgumentError(f"share_w must be a number or None, not {share_w!r}") from None
+            if not share_wh >= 0.0:  # a negative share, or NaN, would make the step negative or NaN
+                raise InvalidArgumentError(f"share_w must be a number >= 0 or None, not {share_w!r}")
+            allowed = min(allowed, share_wh)
         # perf: attrs' __init__ body, not its call (12% of a step): same __dict__, order, memory (test_step_decision)
         made = _new(StepDecision)
         fields = made.__dict__
