@@ -19,6 +19,7 @@ from smartcharge import (
     ChargePointState,
     ChargingProfile,
     ChargingRateUnit,
+    InvalidArgumentError,
     composite_schedule,
     limit_at,
     start_transaction,
@@ -30,8 +31,9 @@ from smartcharge.charging.balancer import (
     station_allocation,
     station_allocation_schedule,
 )
-from smartcharge.engine.combine import StationLimit, station_limit
+from smartcharge.engine.combine import StationLimit, combine_rates, combine_sources, station_limit
 from smartcharge.engine.limits import LimitSource
+from smartcharge.engine.units import convert
 from smartcharge.ocpp16 import ChargingProfilePurpose
 
 A, W = ChargingRateUnit.A, ChargingRateUnit.W
@@ -444,6 +446,7 @@ def test_r27_station_limit_is_the_capped_sum_of_the_shares(
     caps = [] if cap is None else [LimitSource(1, ChargingProfilePurpose.CHARGE_POINT_MAX_PROFILE, 0, 0, cap[0], unit,
                                                cap[1])]
     answer = station_limit(caps, shares, hardware, unit, config)
+    assert station_limit([None, *caps, None], shares, hardware, unit, config) == answer  # purposes nothing governs
     if cap is None and all(share is None for share in shares):
         assert answer == (None, max(phases for _, phases in hardware), False)
         return
@@ -455,3 +458,41 @@ def test_r27_station_limit_is_the_capped_sum_of_the_shares(
     else:
         assert answer == (total, phases, False)
     assert answer.caps_bind is (cap is not None and cap[0] < total) and isinstance(answer, StationLimit)
+
+
+# --- combine_rates (R26) over the purposes that govern -------------------------------------------------------------
+
+_RATE = st.builds(
+    LimitSource,
+    st.just(1),
+    st.just(ChargingProfilePurpose.TX_DEFAULT_PROFILE),
+    st.just(0),
+    st.just(1),
+    st.floats(0, 10**6),
+    st.sampled_from([ChargingRateUnit.A, ChargingRateUnit.W]),
+    st.integers(1, 3),
+)
+
+
+@given(
+    rates=st.lists(st.one_of(st.none(), _RATE), max_size=4),
+    unit=st.sampled_from([ChargingRateUnit.A, ChargingRateUnit.W]),
+    phases=st.one_of(st.none(), st.integers(1, 3)),
+)
+def test_r26_combine_rates_combines_the_purposes_that_govern(
+    rates: list[LimitSource | None], unit: ChargingRateUnit, phases: int | None
+) -> None:
+    """combine_rates is R26 over the rates that are not None (purposes nothing governs), written out here: each
+    limit in `unit` on the fewest phases among them (or the phases given), the least of them; None when no purpose
+    governs. combine_sources is the same for one or more rates and refuses none."""
+    present = [r for r in rates if r is not None]
+    answer = combine_rates(rates, unit, 230.0, phases)
+    if not present:
+        assert answer is None
+        with pytest.raises(InvalidArgumentError, match="one or more sources"):
+            combine_sources(present, unit, 230.0, phases)
+        return
+    on = min(r.number_phases for r in present) if phases is None else phases
+    expected = min(convert(r.limit, r.unit, unit, 230.0, on) for r in present)
+    assert answer == (min(expected, _BIGGEST), on)
+    assert combine_sources(present, unit, 230.0, phases) == answer
