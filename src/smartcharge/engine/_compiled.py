@@ -224,9 +224,9 @@ class Target:
     caps are those installed on outlet 0; its lanes' own caps (`lane_caps`) cap their shares (E5). An outlet's
     caps are all that reach it.
 
-    `stacks` lists every stack in the order `value` reads their governing periods ("tops"): the caps', one per
-    lane (Tx over TxDefault, R25), then (outlet 0) every lane's own caps', each with the start of the session its
-    profiles run from (None: the start of the window, D8; caps never run from one, D9)."""
+    `stacks` lists every stack in the order `valuer`'s function reads their governing periods ("tops"): the caps',
+    one per lane (Tx over TxDefault, R25), then (outlet 0) every lane's own caps', each with the start of the
+    session its profiles run from (None: the start of the window, D8; caps never run from one, D9)."""
 
     __slots__ = (
         "answers",

@@ -131,7 +131,7 @@ class ProfileTimeline:
         periods = self.periods
         index = bisect_right(periods, lo - anchor, key=_START_PERIOD) - 1
         start = lo
-        # perf: the periods after the first one read in turn, not indexed twice each: a fifth of a composite's slicing
+        # perf: the periods after the first one read in turn, not indexed twice each: 4% of a composite's slicing
         for following in islice(periods, index + 1, None):
             end = anchor + following.start_period
             if end >= run_end:
