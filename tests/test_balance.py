@@ -31,7 +31,7 @@ from smartcharge.charging.balancer import (
     station_allocation,
     station_allocation_schedule,
 )
-from smartcharge.engine.combine import StationLimit, combine_rates, combine_sources, station_limit
+from smartcharge.engine.combine import StationLimit, combine_rates, combine_sources, station_limit, station_value
 from smartcharge.engine.limits import LimitSource
 from smartcharge.engine.units import convert
 from smartcharge.ocpp16 import ChargingProfilePurpose
@@ -447,6 +447,8 @@ def test_r27_station_limit_is_the_capped_sum_of_the_shares(
                                                cap[1])]
     answer = station_limit(caps, shares, hardware, unit, config)
     assert station_limit([None, *caps, None], shares, hardware, unit, config) == answer  # purposes nothing governs
+    plain = station_value(caps, shares, hardware, unit, config)  # the engine's: the same, as a plain tuple
+    assert plain == tuple(answer) and plain.__class__ is tuple
     if cap is None and all(share is None for share in shares):
         assert answer == (None, max(phases for _, phases in hardware), False)
         return
@@ -458,6 +460,21 @@ def test_r27_station_limit_is_the_capped_sum_of_the_shares(
     else:
         assert answer == (total, phases, False)
     assert answer.caps_bind is (cap is not None and cap[0] < total) and isinstance(answer, StationLimit)
+
+
+@given(shares=st.lists(st.one_of(st.none(), st.tuples(st.floats(0, 1e6), st.integers(1, 3))), max_size=4),
+       extra=st.integers(1, 3))
+def test_r27_station_limit_refuses_shares_and_maxima_that_do_not_match(
+    shares: list[tuple[float, int] | None], extra: int
+) -> None:
+    """One hardware maximum per share, or a typed error naming both counts (not a sum over the shorter)."""
+    hardware = [(1_000.0, 3)] * (len(shares) + extra)
+    config = ChargePointConfig(outlet_count=len(hardware))
+    with pytest.raises(InvalidArgumentError, match=f"{len(shares)} shares, {len(hardware)} maxima"):
+        station_limit([], shares, hardware, ChargingRateUnit.W, config)
+    if shares:
+        with pytest.raises(InvalidArgumentError, match=f"{len(shares)} shares, {len(shares) - 1} maxima"):
+            station_limit([], shares, hardware[: len(shares) - 1], ChargingRateUnit.W, config)
 
 
 # --- combine_rates (R26) over the purposes that govern -------------------------------------------------------------

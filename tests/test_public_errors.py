@@ -185,6 +185,7 @@ NO_BAD_CALL: dict[str, str] = {
     "Share": "a type alias of a (value, phases) tuple, never called",
     "Rate": _ANSWER,
     "station_limit": _OWN_VALUES,
+    "station_value": _OWN_VALUES,
     "StationLimit": _ANSWER,
     "profile_fields": "builds the field table for the purposes it is given",
     "config_to_ocpp": _OWN_VALUES,

@@ -27,7 +27,7 @@ from smartcharge.engine.combine import (
     combine_sources,
     hardware_share,
     outlet_share,
-    station_limit,
+    station_value,
     supply_conversion_phases,
 )
 from smartcharge.engine.instants import instant_bound, to_epoch
@@ -312,6 +312,7 @@ class Target:
         """`valuer` for outlet 0 (R27, E5)."""
         first = len(self.caps)  # the first lane's top
         lanes = [(first + i, lane) for i, lane in enumerate(self.lanes)]
+        conversions = [(i, lane.phases) for i, lane in lanes]  # each lane's top and the phases it converts on
         hardware = self.engine.hardware(unit)
         config = self.config
         voltage = config.voltage
@@ -328,11 +329,13 @@ class Target:
                     shares.append(outlet_share(tops[i], rates, unit, voltage, hardware[i - first], lane.phases))
                     own += len(lane.caps)
             else:  # perf: no outlet has caps of its own (every 1.6 state): `outlet_share` without the call
-                for i, lane in lanes:
+                for i, convert_on in conversions:
                     rate = tops[i]
-                    shares.append(None if rate is None else rate.share(unit, voltage, lane.phases))
-            limit, phases, caps_bind = station_limit(caps, shares, hardware, unit, config)
-            return limit, phases, _phase_to_use([g for g in caps if g is not None], phases) if caps_bind else None
+                    shares.append(None if rate is None else rate.share(unit, voltage, convert_on))
+            limit, phases, caps_bind = station_value(caps, shares, hardware, unit, config)
+            if caps_bind and phases == 1:  # perf: no call where there is no phase to name (more than one phase)
+                return limit, phases, _phase_to_use([g for g in caps if g is not None], phases)
+            return limit, phases, None
 
         return value
 

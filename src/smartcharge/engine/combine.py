@@ -27,12 +27,11 @@ __all__ = [
     "outlet_hardware_limit",
     "outlet_share",
     "station_limit",
+    "station_value",
     "supply_conversion_phases",
 ]
 
 _A = ChargingRateUnit.A  # perf: a module name, not a read from the enum class (about ten attribute reads)
-
-_tuple_new = tuple.__new__
 
 #: The largest float: a sum of finite limits stays finite, and so does a finite limit in the other unit.
 _LARGEST = sys.float_info.max
@@ -157,19 +156,37 @@ def station_limit(
 ) -> StationLimit:
     """R27 for outlet 0: each outlet's share (`shares`, from `outlet_share`; None where nothing limits the outlet:
     its `hardware` maximum instead), added up; then the `caps` (installed on outlet 0; None: a cap purpose nothing
-    governs) if strictly lower. Phases: the caps' when they govern, else the largest among the outlets."""
+    governs) if strictly lower. Phases: the caps' when they govern, else the largest among the outlets.
+    `InvalidArgumentError` when `shares` and `hardware` do not have one entry per outlet each."""
+    if len(shares) != len(hardware):
+        raise InvalidArgumentError(f"station_limit needs one hardware maximum per share: {len(shares)} shares, "
+                                   f"{len(hardware)} maxima")
+    return StationLimit(*station_value(caps, shares, hardware, unit, config))
+
+
+def station_value(
+    caps: Sequence[Rate | None],
+    shares: Sequence[Share | None],
+    hardware: Sequence[Share],
+    unit: ChargingRateUnit,
+    config: ChargePointConfig,
+) -> tuple[float | None, int, bool]:
+    """`station_limit` as a plain tuple, for shares and hardware maxima known to match one to one: the engine's
+    inner loop for outlet 0 (it values every combination of governing periods a window meets)."""
     cap = combine_rates(caps, unit, config.voltage)
     if cap is None and not any(shares):  # the outlets' hardware, on the most phases among them (never empty)
-        return StationLimit(None, max((phases for _, phases in hardware), default=config.default_number_phases), False)
-    total, phases = 0.0, 1
-    for share, maximum in zip(shares, hardware, strict=True):  # perf: comparisons, not min()/max() calls
-        value, own = maximum if share is None else share
+        return None, max((phases for _, phases in hardware), default=config.default_number_phases), False
+    total, phases, i = 0.0, 1, 0
+    # perf: the outlets counted by hand, not zip()ped with their maxima nor enumerate()d, and a plain tuple back,
+    # not the named tuple: each of those costs more than this loop (together, a third of an outlet 0 combination)
+    for share in shares:  # perf: comparisons, not min()/max() calls
+        value, own = hardware[i] if share is None else share
+        i += 1  # noqa: SIM113 - enumerate() costs more than the rest of the loop (see above)
         total += value
         if total > _LARGEST:
             total = _LARGEST
         if own > phases:
             phases = own
-    # perf: a tuple's constructor in C, not the named tuple's own __new__ (a Python function)
     if cap is not None and cap[0] < total:
-        return _tuple_new(StationLimit, (*cap, True))
-    return _tuple_new(StationLimit, (total, phases, False))
+        return cap[0], cap[1], True
+    return total, phases, False
