@@ -33,7 +33,7 @@ from smartcharge.charging.balancer import (
 )
 from smartcharge.engine.combine import StationLimit, combine_rates, combine_sources, station_limit, station_value
 from smartcharge.engine.limits import LimitSource
-from smartcharge.engine.units import convert
+from smartcharge.engine.units import convert, convert_unchecked
 from smartcharge.ocpp16 import ChargingProfilePurpose
 
 A, W = ChargingRateUnit.A, ChargingRateUnit.W
@@ -513,3 +513,19 @@ def test_r26_combine_rates_combines_the_purposes_that_govern(
     expected = min(convert(r.limit, r.unit, unit, 230.0, on) for r in present)
     assert answer == (min(expected, _BIGGEST), on)
     assert combine_sources(present, unit, 230.0, phases) == answer
+
+
+@given(
+    limit=st.integers(1, 10**9).map(lambda k: k / 997),  # full mantissas, where rounding shows
+    units=st.sampled_from([(ChargingRateUnit.A, ChargingRateUnit.W), (ChargingRateUnit.W, ChargingRateUnit.A)]),
+    voltage=st.sampled_from([230.0, 120.0, 231.7, 400.0]),
+    phases=st.integers(1, 3),
+)
+def test_r3_combine_rates_converts_exactly_as_convert_unchecked(
+    limit: float, units: tuple[ChargingRateUnit, ChargingRateUnit], voltage: float, phases: int
+) -> None:
+    """combine_rates converts a rate in the other unit with convert_unchecked's own expressions (written out in
+    its loop): the same float to the last bit, not merely close."""
+    source, target = units
+    rate = LimitSource(1, ChargingProfilePurpose.TX_DEFAULT_PROFILE, 0, 1, limit, source, phases)
+    assert combine_rates([rate], target, voltage) == (convert_unchecked(limit, source, target, voltage, phases), phases)
